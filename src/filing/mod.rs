@@ -1,0 +1,634 @@
+//! Filings: what an enterprise submits (spec/filing.md), read from TOML, JSON or a CSV row.
+//!
+//! Reading has two steps: the document becomes a positioned [`Node`] tree (`crate::source`), then
+//! [`decode`] checks it against the schema (`schema.rs`) and produces a [`Filing`]: every field
+//! exact, every default applied, every absent field without a default left unknown.
+
+pub mod credit_code;
+pub mod schema;
+
+use std::collections::HashMap;
+
+use rust_decimal::Decimal;
+
+use crate::diag::{Diagnostic, Text, did_you_mean, expected_found};
+use crate::num::{NumError, parse_decimal, parse_number_or_percent};
+use crate::source::{Entry, Kind, Node, Pos};
+use schema::{FieldSpec, FieldType};
+
+/// One field's value. `Absent` is unknown (no default applies).
+#[derive(Clone, Debug, PartialEq)]
+pub enum FieldValue {
+    Absent,
+    Num(Decimal),
+    Bool(bool),
+    Str(String),
+    Date(chrono::NaiveDate),
+    StrList(Vec<String>),
+    NumList(Vec<Decimal>),
+}
+
+impl FieldValue {
+    pub fn num(&self) -> Option<Decimal> {
+        match self {
+            FieldValue::Num(n) => Some(*n),
+            _ => None,
+        }
+    }
+    pub fn str(&self) -> Option<&str> {
+        match self {
+            FieldValue::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+    pub fn is_present(&self) -> bool {
+        !matches!(self, FieldValue::Absent)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FilingKind {
+    Budget,
+    AnnualReturn,
+}
+
+/// A decoded filing. Scalar fields are indexed like [`schema::FIELDS`]; indicators and
+/// adjustments like [`schema::INDICATOR_FIELDS`] and [`schema::ADJUSTMENT_FIELDS`].
+#[derive(Clone, Debug)]
+pub struct Filing {
+    pub source: String,
+    pub fields: Vec<FieldValue>,
+    pub indicators: Vec<Vec<FieldValue>>,
+    pub adjustments: Vec<Vec<FieldValue>>,
+    /// Where each field was written, by full dotted path (`indicator.2.weight`).
+    pub positions: HashMap<String, Pos>,
+}
+
+impl Filing {
+    pub fn get(&self, path: &str) -> &FieldValue {
+        match schema::field_index(path) {
+            Some(i) => &self.fields[i],
+            None => &FieldValue::Absent,
+        }
+    }
+    pub fn kind(&self) -> FilingKind {
+        match self.get("kind").str() {
+            Some("annual_return") => FilingKind::AnnualReturn,
+            _ => FilingKind::Budget,
+        }
+    }
+    pub fn name(&self) -> &str {
+        self.get("enterprise.name").str().unwrap_or("")
+    }
+    pub fn year(&self) -> i32 {
+        self.get("budget.year")
+            .num()
+            .and_then(|d| i32::try_from(d.mantissa()).ok())
+            .unwrap_or(0)
+    }
+    pub fn pos(&self, path: &str) -> Option<Pos> {
+        self.positions.get(path).copied()
+    }
+}
+
+/// Reads a filing file (`.toml` or `.json`) from disk.
+pub fn read_file(path: &std::path::Path) -> Result<Filing, Vec<Diagnostic>> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| {
+        vec![Diagnostic::new(
+            &name,
+            None,
+            None,
+            Text::owned(
+                format!("无法读取文件：{e}"),
+                format!("cannot read the file: {e}"),
+            ),
+        )]
+    })?;
+    let text = crate::source::decode_utf8(&name, bytes).map_err(|d| vec![d])?;
+    parse_str(&name, &text)
+}
+
+/// Parses a filing from text; JSON when the name ends in `.json`, TOML otherwise.
+pub fn parse_str(name: &str, text: &str) -> Result<Filing, Vec<Diagnostic>> {
+    if text.trim().is_empty() {
+        return Err(vec![Diagnostic::new(
+            name,
+            Some(Pos { line: 1, column: 1 }),
+            None,
+            Text::new("文件为空", "the file is empty"),
+        )]);
+    }
+    let node = if name.to_ascii_lowercase().ends_with(".json") {
+        crate::source::parse_json(name, text)
+    } else {
+        crate::source::parse_toml(name, text)
+    }
+    .map_err(|d| vec![d])?;
+    decode(name, &node)
+}
+
+struct Decoder<'a> {
+    file: &'a str,
+    errors: Vec<Diagnostic>,
+    positions: HashMap<String, Pos>,
+}
+
+impl Decoder<'_> {
+    fn err(&mut self, pos: Pos, field: &str, message: Text) {
+        self.errors
+            .push(Diagnostic::new(self.file, Some(pos), Some(field), message));
+    }
+
+    fn unknown_field(&mut self, entry: &Entry, path: &str, known: &[&str]) {
+        let hint = did_you_mean(&entry.key, known.iter().copied());
+        let (zh, en) = match hint {
+            Some(h) => (
+                format!("；是否指 `{h}`？"),
+                format!("; did you mean `{h}`?"),
+            ),
+            None => (String::new(), String::new()),
+        };
+        self.err(
+            entry.pos,
+            path,
+            Text::owned(format!("未知字段{zh}"), format!("unknown field{en}")),
+        );
+    }
+}
+
+/// Checks a document tree against the schema and produces a filing, or every error found.
+pub fn decode(file: &str, root: &Node) -> Result<Filing, Vec<Diagnostic>> {
+    let mut d = Decoder {
+        file,
+        errors: Vec::new(),
+        positions: HashMap::new(),
+    };
+    let mut fields = vec![FieldValue::Absent; schema::FIELDS.len()];
+    let mut indicators = Vec::new();
+    let mut adjustments = Vec::new();
+    let mut seen_tables: Vec<&str> = Vec::new();
+
+    let Kind::Table(entries) = &root.kind else {
+        d.err(
+            root.pos,
+            "",
+            expected_found(
+                &Text::new("一个表（对象）", "a table (object)"),
+                &root.found(),
+            ),
+        );
+        return Err(d.errors);
+    };
+
+    let top_known: Vec<&str> = ["schema", "kind"]
+        .into_iter()
+        .chain(schema::TABLES.iter().copied())
+        .chain(schema::ARRAYS.iter().map(|(n, _)| *n))
+        .collect();
+
+    for entry in entries {
+        let key = entry.key.as_str();
+        if let Some(i) = schema::field_index(key) {
+            decode_into(
+                &mut d,
+                &schema::FIELDS[i],
+                key,
+                &entry.value,
+                &mut fields[i],
+            );
+        } else if let Some(table) = schema::TABLES.iter().find(|t| **t == key) {
+            seen_tables.push(table);
+            decode_table(&mut d, table, &entry.value, &mut fields);
+        } else if let Some((name, specs)) = schema::ARRAYS.iter().find(|(n, _)| *n == key) {
+            let out = if *name == "indicator" {
+                &mut indicators
+            } else {
+                &mut adjustments
+            };
+            decode_array(&mut d, name, specs, &entry.value, out);
+        } else {
+            d.unknown_field(entry, key, &top_known);
+        }
+    }
+
+    apply_defaults(&mut d, root.pos, &mut fields, &mut indicators, &seen_tables);
+    if let Some(code) = fields[schema::field_index("enterprise.credit_code").unwrap_or(0)].str()
+        && let Err(e) = credit_code::verify(code)
+    {
+        let pos = d
+            .positions
+            .get("enterprise.credit_code")
+            .copied()
+            .unwrap_or(root.pos);
+        d.err(
+            pos,
+            "enterprise.credit_code",
+            Text::owned(e.message(true), e.message(false)),
+        );
+    }
+
+    if d.errors.is_empty() {
+        Ok(Filing {
+            source: file.to_string(),
+            fields,
+            indicators,
+            adjustments,
+            positions: d.positions,
+        })
+    } else {
+        d.errors.sort_by_key(|e| (e.line, e.column));
+        Err(d.errors)
+    }
+}
+
+fn decode_table(d: &mut Decoder<'_>, table: &str, node: &Node, fields: &mut [FieldValue]) {
+    let Kind::Table(entries) = &node.kind else {
+        d.err(
+            node.pos,
+            table,
+            expected_found(&Text::new("一个表", "a table"), &node.found()),
+        );
+        return;
+    };
+    let known: Vec<&str> = schema::FIELDS
+        .iter()
+        .filter_map(|f| f.path.strip_prefix(table)?.strip_prefix('.'))
+        .collect();
+    for entry in entries {
+        let path = format!("{table}.{}", entry.key);
+        match schema::field_index(&path) {
+            Some(i) => decode_into(d, &schema::FIELDS[i], &path, &entry.value, &mut fields[i]),
+            None => d.unknown_field(entry, &path, &known),
+        }
+    }
+}
+
+fn decode_array(
+    d: &mut Decoder<'_>,
+    name: &str,
+    specs: &[FieldSpec],
+    node: &Node,
+    out: &mut Vec<Vec<FieldValue>>,
+) {
+    let items: Vec<&Node> = match &node.kind {
+        Kind::Array(items) => items.iter().collect(),
+        // A CSV builds `indicator.1…` as a table keyed by number.
+        Kind::Table(entries) => {
+            let mut numbered: Vec<(usize, &Entry)> = Vec::new();
+            for e in entries {
+                match e.key.parse::<usize>() {
+                    Ok(n) if n >= 1 => numbered.push((n, e)),
+                    _ => d.err(
+                        e.pos,
+                        &format!("{name}.{}", e.key),
+                        expected_found(&Text::new("从 1 开始的序号", "a number from 1"), &e.key),
+                    ),
+                }
+            }
+            numbered.sort_by_key(|(n, _)| *n);
+            for (i, (n, e)) in numbered.iter().enumerate() {
+                if *n != i + 1 {
+                    d.err(
+                        e.pos,
+                        &format!("{name}.{n}"),
+                        Text::owned(
+                            format!("序号不连续：缺少 {name}.{}", i + 1),
+                            format!("numbering has a gap: {name}.{} is missing", i + 1),
+                        ),
+                    );
+                    return;
+                }
+            }
+            numbered.into_iter().map(|(_, e)| &e.value).collect()
+        }
+        _ => {
+            d.err(
+                node.pos,
+                name,
+                expected_found(&Text::new("表数组", "an array of tables"), &node.found()),
+            );
+            return;
+        }
+    };
+    if items.len() > schema::MAX_ARRAY_ITEMS {
+        d.err(
+            node.pos,
+            name,
+            Text::owned(
+                format!(
+                    "条目过多：{} 条，上限 {}",
+                    items.len(),
+                    schema::MAX_ARRAY_ITEMS
+                ),
+                format!(
+                    "too many entries: {}, the limit is {}",
+                    items.len(),
+                    schema::MAX_ARRAY_ITEMS
+                ),
+            ),
+        );
+        return;
+    }
+    let known: Vec<&str> = specs.iter().map(|s| s.path).collect();
+    for (i, item) in items.into_iter().enumerate() {
+        let prefix = format!("{name}.{}", i + 1);
+        let mut values = vec![FieldValue::Absent; specs.len()];
+        let Kind::Table(entries) = &item.kind else {
+            d.err(
+                item.pos,
+                &prefix,
+                expected_found(&Text::new("一个表", "a table"), &item.found()),
+            );
+            continue;
+        };
+        d.positions.insert(prefix.clone(), item.pos);
+        for entry in entries {
+            let path = format!("{prefix}.{}", entry.key);
+            match specs.iter().position(|s| s.path == entry.key) {
+                Some(j) => decode_into(d, &specs[j], &path, &entry.value, &mut values[j]),
+                None => d.unknown_field(entry, &path, &known),
+            }
+        }
+        for (j, spec) in specs.iter().enumerate() {
+            if spec.required && !values[j].is_present() {
+                let pos = item.pos;
+                d.err(
+                    pos,
+                    &format!("{prefix}.{}", spec.path),
+                    Text::new("缺少必填字段", "missing required field"),
+                );
+            }
+        }
+        out.push(values);
+    }
+}
+
+fn apply_defaults(
+    d: &mut Decoder<'_>,
+    root: Pos,
+    fields: &mut [FieldValue],
+    indicators: &mut [Vec<FieldValue>],
+    seen_tables: &[&str],
+) {
+    let category = schema::field_index("enterprise.category")
+        .and_then(|i| fields[i].str().map(str::to_string));
+    for (i, spec) in schema::FIELDS.iter().enumerate() {
+        if fields[i].is_present() {
+            continue;
+        }
+        fields[i] = match spec.default {
+            schema::FieldDefault::None => FieldValue::Absent,
+            schema::FieldDefault::Bool(b) => FieldValue::Bool(b),
+            schema::FieldDefault::Whole(n) => FieldValue::Num(Decimal::from(n)),
+            schema::FieldDefault::EmptyList => match spec.ty {
+                FieldType::YearList => FieldValue::NumList(Vec::new()),
+                _ => FieldValue::StrList(Vec::new()),
+            },
+            schema::FieldDefault::FullyCompetitiveByCategory => match &category {
+                Some(c) => FieldValue::Bool(c == "competitive"),
+                None => FieldValue::Absent,
+            },
+        };
+        if spec.required && !fields[i].is_present() {
+            let table = spec.path.split_once('.').map(|(t, _)| t);
+            let pos = table
+                .and_then(|t| d.positions.get(t).copied())
+                .unwrap_or(root);
+            d.err(
+                pos,
+                spec.path,
+                Text::new("缺少必填字段", "missing required field"),
+            );
+        }
+    }
+    let is_return =
+        schema::field_index("kind").and_then(|i| fields[i].str()) == Some("annual_return");
+    if is_return && !seen_tables.contains(&"execution") {
+        d.err(
+            root,
+            "execution",
+            Text::new(
+                "年度执行情况申报（annual_return）必须包含 [execution]",
+                "an annual return (kind = \"annual_return\") needs an [execution] table",
+            ),
+        );
+    }
+    // A single indicator may omit its weight, which is then 1 (filing.md "Defaults").
+    if indicators.len() == 1 && !indicators[0][1].is_present() {
+        indicators[0][1] = FieldValue::Num(Decimal::ONE);
+    }
+}
+
+fn num_text(node: &Node) -> Option<&str> {
+    match &node.kind {
+        Kind::Number(s) | Kind::Str(s) | Kind::Cell(s) => Some(s.as_str()),
+        _ => None,
+    }
+}
+
+fn expected_text(ty: FieldType) -> Text {
+    match ty {
+        FieldType::Text => Text::new("字符串", "a string"),
+        FieldType::Enum(opts) => Text::owned(
+            format!("以下之一：{}", opts.join(" | ")),
+            format!("one of {}", opts.join(" | ")),
+        ),
+        FieldType::Bool => Text::new("true 或 false", "true or false"),
+        FieldType::Ratio => Text::new(
+            "数字、小数字符串或百分数字符串（如 \"7%\"）",
+            "a number, a decimal string or a percent string such as \"7%\"",
+        ),
+        FieldType::Amount => Text::new("不小于 0 的金额（元）", "an amount in yuan, not negative"),
+        FieldType::SignedAmount => Text::new("金额（元）", "an amount in yuan"),
+        FieldType::Headcount => Text::new("大于 0 的人数", "a headcount greater than 0"),
+        FieldType::Year => Text::new(
+            "年份（整数，1949–2999）",
+            "a year (a whole number, 1949–2999)",
+        ),
+        FieldType::PositiveWhole => Text::new("正整数", "a whole number ≥ 1"),
+        FieldType::Whole => Text::new("非负整数", "a whole number ≥ 0"),
+        FieldType::Date => Text::new("日期（如 2025-07-20）", "a date such as 2025-07-20"),
+        FieldType::EnumList(opts) if !opts.is_empty() => Text::owned(
+            format!("字符串数组，元素取自：{}", opts.join(" | ")),
+            format!("an array of strings from {}", opts.join(" | ")),
+        ),
+        FieldType::EnumList(_) => Text::new("字符串数组", "an array of strings"),
+        FieldType::YearList => {
+            Text::new("年份数组（如 [2022]）", "an array of years such as [2022]")
+        }
+    }
+}
+
+fn decode_into(
+    d: &mut Decoder<'_>,
+    spec: &FieldSpec,
+    path: &str,
+    node: &Node,
+    out: &mut FieldValue,
+) {
+    d.positions.insert(path.to_string(), node.pos);
+    match decode_value(spec.ty, node) {
+        Ok(v) => *out = v,
+        Err(extra) => {
+            let mut msg = expected_found(&expected_text(spec.ty), &node.found());
+            if let Some(extra) = extra {
+                msg = msg.join(&extra, "；", "; ");
+            }
+            d.err(node.pos, path, msg);
+        }
+    }
+}
+
+/// Decodes one value; the error carries an optional extra explanation.
+fn decode_value(ty: FieldType, node: &Node) -> Result<FieldValue, Option<Text>> {
+    match ty {
+        FieldType::Text => match &node.kind {
+            Kind::Str(s) | Kind::Cell(s) if !s.trim().is_empty() => Ok(FieldValue::Str(s.clone())),
+            Kind::Str(_) | Kind::Cell(_) => {
+                Err(Some(Text::new("不能为空", "it must not be empty")))
+            }
+            _ => Err(None),
+        },
+        FieldType::Enum(opts) => match &node.kind {
+            Kind::Str(s) | Kind::Cell(s) => {
+                if opts.contains(&s.as_str()) {
+                    Ok(FieldValue::Str(s.clone()))
+                } else {
+                    Err(did_you_mean(s, opts.iter().copied()).map(|h| {
+                        Text::owned(
+                            format!("是否指 \"{h}\"？"),
+                            format!("did you mean \"{h}\"?"),
+                        )
+                    }))
+                }
+            }
+            _ => Err(None),
+        },
+        FieldType::Bool => match &node.kind {
+            Kind::Bool(b) => Ok(FieldValue::Bool(*b)),
+            Kind::Cell(s) if s.eq_ignore_ascii_case("true") => Ok(FieldValue::Bool(true)),
+            Kind::Cell(s) if s.eq_ignore_ascii_case("false") => Ok(FieldValue::Bool(false)),
+            _ => Err(None),
+        },
+        FieldType::Ratio
+        | FieldType::Amount
+        | FieldType::SignedAmount
+        | FieldType::Headcount
+        | FieldType::Year
+        | FieldType::PositiveWhole
+        | FieldType::Whole => {
+            let text = num_text(node).ok_or(None)?;
+            let parsed = if ty == FieldType::Ratio {
+                parse_number_or_percent(text)
+            } else {
+                parse_decimal(text)
+            };
+            let v = parsed.map_err(|e| match e {
+                NumError::OutOfRange => Some(Text::new(
+                    "数值超出可精确表示的范围（最多 28 位有效数字），不作舍入",
+                    "the value has more digits or magnitude than can be kept exactly (28 significant digits); it is not rounded",
+                )),
+                NumError::NotANumber => None,
+            })?;
+            check_range(ty, v)?;
+            Ok(FieldValue::Num(v))
+        }
+        FieldType::Date => {
+            let text = match &node.kind {
+                Kind::Date(s) | Kind::Str(s) | Kind::Cell(s) => s.as_str(),
+                _ => return Err(None),
+            };
+            chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .map(FieldValue::Date)
+                .map_err(|_| {
+                    Some(Text::new(
+                        "不是有效的日期（只写日期，不带时间）",
+                        "not a valid calendar date (a date only, no time)",
+                    ))
+                })
+        }
+        FieldType::EnumList(opts) => {
+            let items = list_items(node).ok_or(None)?;
+            let mut out = Vec::new();
+            for item in items {
+                match item {
+                    ListItem::Text(s) if !s.is_empty() => {
+                        if !opts.is_empty() && !opts.contains(&s.as_str()) {
+                            return Err(Some(Text::owned(
+                                format!("\"{s}\" 不在允许的取值中"),
+                                format!("\"{s}\" is not one of the allowed values"),
+                            )));
+                        }
+                        out.push(s)
+                    }
+                    _ => return Err(None),
+                }
+            }
+            Ok(FieldValue::StrList(out))
+        }
+        FieldType::YearList => {
+            let items = list_items(node).ok_or(None)?;
+            let mut out = Vec::new();
+            for item in items {
+                let text = match &item {
+                    ListItem::Number(s) | ListItem::Text(s) => s,
+                };
+                let v = parse_decimal(text).map_err(|_| None)?;
+                check_range(FieldType::Year, v)?;
+                out.push(v);
+            }
+            Ok(FieldValue::NumList(out))
+        }
+    }
+}
+
+enum ListItem {
+    Number(String),
+    Text(String),
+}
+
+fn list_items(node: &Node) -> Option<Vec<ListItem>> {
+    match &node.kind {
+        Kind::Array(items) => items
+            .iter()
+            .map(|i| match &i.kind {
+                Kind::Str(s) => Some(ListItem::Text(s.clone())),
+                Kind::Number(s) => Some(ListItem::Number(s.clone())),
+                _ => None,
+            })
+            .collect(),
+        // A CSV cell: items separated by `;`.
+        Kind::Cell(s) => Some(
+            s.split(';')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| ListItem::Text(s.to_string()))
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+fn check_range(ty: FieldType, v: Decimal) -> Result<(), Option<Text>> {
+    let whole = v.fract().is_zero();
+    let ok = match ty {
+        FieldType::Amount => !v.is_sign_negative() || v.is_zero(),
+        FieldType::Headcount => v > Decimal::ZERO,
+        FieldType::Year => whole && v >= Decimal::from(1949) && v <= Decimal::from(2999),
+        FieldType::PositiveWhole => whole && v >= Decimal::ONE,
+        FieldType::Whole => whole && !v.is_sign_negative(),
+        _ => true,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(Some(Text::new(
+            "数值超出允许范围",
+            "the value is out of range",
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests;

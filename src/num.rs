@@ -1,0 +1,228 @@
+//! Exact numbers: decimal and percent text to `Decimal`, money rounding, display.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// Why a text is not an exact number.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NumError {
+    NotANumber,
+    /// More digits or a larger magnitude than an exact 96-bit decimal holds: refused, never rounded.
+    OutOfRange,
+}
+
+/// Parses a decimal as written in TOML, JSON or a CSV cell: `12600000`, `12_600_000`, `0.30`,
+/// `-5`, `1.5e6`. The value is exact to the digits written, or an error.
+pub fn parse_decimal(text: &str) -> Result<Decimal, NumError> {
+    let t = text.trim_start_matches('+');
+    if t.is_empty()
+        || t != text.trim()
+        || t.contains("__")
+        || t.starts_with('_')
+        || t.ends_with('_')
+    {
+        return Err(NumError::NotANumber);
+    }
+    let t: String = t.chars().filter(|c| *c != '_').collect();
+    if !t
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | 'e' | 'E' | '+'))
+        || !t.chars().any(|c| c.is_ascii_digit())
+    {
+        return Err(NumError::NotANumber);
+    }
+    let (mantissa, exponent) = match t.find(['e', 'E']) {
+        Some(i) => (&t[..i], Some(&t[i + 1..])),
+        None => (t.as_str(), None),
+    };
+    let well_formed = {
+        let m = mantissa.strip_prefix('-').unwrap_or(mantissa);
+        let mut parts = m.split('.');
+        let int = parts.next().unwrap_or("");
+        let frac = parts.next();
+        parts.next().is_none()
+            && !int.is_empty()
+            && int.chars().all(|c| c.is_ascii_digit())
+            && frac.is_none_or(|f| !f.is_empty() && f.chars().all(|c| c.is_ascii_digit()))
+    };
+    if !well_formed {
+        return Err(NumError::NotANumber);
+    }
+    let mut value = Decimal::from_str_exact(mantissa).map_err(|_| NumError::OutOfRange)?;
+    if let Some(exp) = exponent {
+        let e: i64 = exp.parse().map_err(|_| NumError::NotANumber)?;
+        if e.abs() > 28 {
+            return Err(NumError::OutOfRange);
+        }
+        let ten = Decimal::TEN;
+        for _ in 0..e.abs() {
+            value = if e > 0 {
+                value.checked_mul(ten).ok_or(NumError::OutOfRange)?
+            } else {
+                value.checked_div(ten).ok_or(NumError::OutOfRange)?
+            };
+        }
+        // A division that lost digits would not be exact.
+        if e < 0 {
+            let back = (0..-e).try_fold(value, |v, _| v.checked_mul(ten));
+            let original = Decimal::from_str_exact(mantissa).map_err(|_| NumError::OutOfRange)?;
+            if back != Some(original) {
+                return Err(NumError::OutOfRange);
+            }
+        }
+    }
+    Ok(value)
+}
+
+/// Parses a number or a percent string (`"7%"`, `"103.5%"`) exactly. No space before `%`.
+pub fn parse_number_or_percent(text: &str) -> Result<Decimal, NumError> {
+    match text.strip_suffix('%') {
+        Some(n) => {
+            if n.ends_with(char::is_whitespace) {
+                return Err(NumError::NotANumber);
+            }
+            let v = parse_decimal(n)?;
+            // Dividing by 100 is exact unless the scale overflows.
+            let scaled = v
+                .checked_div(Decimal::ONE_HUNDRED)
+                .ok_or(NumError::OutOfRange)?;
+            if scaled.checked_mul(Decimal::ONE_HUNDRED) != Some(v) {
+                return Err(NumError::OutOfRange);
+            }
+            Ok(scaled)
+        }
+        None => parse_decimal(text),
+    }
+}
+
+/// Rounds money down (toward −∞) to whole cents.
+pub fn floor_cents(v: Decimal) -> Decimal {
+    let mut r = v.round_dp_with_strategy(2, RoundingStrategy::ToNegativeInfinity);
+    r.rescale(2);
+    r
+}
+
+/// The largest whole-cent amount strictly below `v`.
+pub fn cents_strictly_below(v: Decimal) -> Decimal {
+    let f = floor_cents(v);
+    if f == v { f - Decimal::new(1, 2) } else { f }
+}
+
+/// Money rounded half away from zero to the cent, for display only (a derived average wage,
+/// say); amounts that decide anything are never rounded this way.
+pub fn round_cents_display(v: Decimal) -> Decimal {
+    v.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// A money amount with exactly two decimals.
+pub fn money(v: Decimal) -> String {
+    let mut r = v;
+    if r.scale() < 2 {
+        r.rescale(2);
+    }
+    r.to_string()
+}
+
+/// A decimal without trailing zeros.
+pub fn plain(v: Decimal) -> String {
+    v.normalize().to_string()
+}
+
+/// A ratio as a percentage for people: `0.04424` → `4.424%`; at most `dp` decimals, rounded
+/// half away from zero (display only: comparisons never use it).
+pub fn percent(v: Decimal, dp: u32) -> String {
+    match v.checked_mul(Decimal::ONE_HUNDRED) {
+        Some(p) => format!(
+            "{}%",
+            p.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
+                .normalize()
+        ),
+        None => plain(v),
+    }
+}
+
+/// Money for people, with thousands separators: `12530880.00` → `12,530,880.00`.
+pub fn money_grouped(v: Decimal) -> String {
+    let s = money(v);
+    let (sign, s) = match s.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", s.as_str()),
+    };
+    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+    let mut out = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if frac.is_empty() {
+        format!("{sign}{out}")
+    } else {
+        format!("{sign}{out}.{frac}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn decimals_are_exact() {
+        assert_eq!(parse_decimal("0.30").unwrap(), dec!(0.30));
+        assert_eq!(parse_decimal("0.30").unwrap().to_string(), "0.30");
+        assert_eq!(parse_decimal("12_600_000").unwrap(), dec!(12600000));
+        assert_eq!(parse_decimal("-5").unwrap(), dec!(-5));
+        assert_eq!(parse_decimal("1.5e6").unwrap(), dec!(1500000));
+        assert_eq!(parse_decimal("15e-1").unwrap(), dec!(1.5));
+        assert_eq!(
+            parse_decimal("0.1").unwrap() + parse_decimal("0.2").unwrap(),
+            dec!(0.3)
+        );
+    }
+
+    #[test]
+    fn twenty_digits_kept_or_refused() {
+        assert_eq!(
+            parse_decimal("12345678901234567890").unwrap().to_string(),
+            "12345678901234567890"
+        );
+        assert_eq!(
+            parse_decimal("0.12345678901234567890123456789012"),
+            Err(NumError::OutOfRange)
+        );
+        assert_eq!(parse_decimal("1e400"), Err(NumError::OutOfRange));
+    }
+
+    #[test]
+    fn bad_numbers() {
+        for bad in [
+            "", "abc", "1.2.3", "1_", "_1", "--1", ".5", "5.", "1 000", "nan", "inf", "0x10",
+        ] {
+            assert!(parse_decimal(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn percents() {
+        assert_eq!(parse_number_or_percent("7%").unwrap(), dec!(0.07));
+        assert_eq!(parse_number_or_percent("103.5%").unwrap(), dec!(1.035));
+        assert_eq!(parse_number_or_percent("8.4%").unwrap(), dec!(0.084));
+        assert_eq!(parse_number_or_percent("0.07").unwrap(), dec!(0.07));
+        assert!(parse_number_or_percent("7 %").is_err());
+        assert!(parse_number_or_percent("%").is_err());
+        assert!(parse_number_or_percent("1e400%").is_err());
+    }
+
+    #[test]
+    fn rounding() {
+        assert_eq!(floor_cents(dec!(12530880.009)).to_string(), "12530880.00");
+        assert_eq!(floor_cents(dec!(-1.001)).to_string(), "-1.01");
+        assert_eq!(floor_cents(dec!(5)).to_string(), "5.00");
+        assert_eq!(cents_strictly_below(dec!(100.00)).to_string(), "99.99");
+        assert_eq!(cents_strictly_below(dec!(100.005)).to_string(), "100.00");
+        assert_eq!(money_grouped(dec!(12530880)), "12,530,880.00");
+        assert_eq!(money_grouped(dec!(-1234.5)), "-1,234.50");
+        assert_eq!(percent(dec!(0.04424), 2), "4.42%");
+    }
+}

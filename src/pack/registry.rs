@@ -1,0 +1,353 @@
+//! Finding packs: the built-in ones (embedded in the binary), a pack file named by path, the
+//! chain of `extends`, and the pack in force for a jurisdiction and budget year.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use sha2::{Digest, Sha256};
+
+use super::Pack;
+use super::layer::{self, Layer};
+use crate::diag::{Diagnostic, Text};
+use crate::source::Kind;
+
+/// The packs shipped in the binary: (file name, text).
+pub const BUILTIN: &[(&str, &str)] = &[
+    (
+        "rules/national-2018.toml",
+        include_str!("../../rules/national-2018.toml"),
+    ),
+    (
+        "rules/benxi-2019.toml",
+        include_str!("../../rules/benxi-2019.toml"),
+    ),
+];
+
+/// How deep a chain of `extends` may go (national → province → city → district …).
+pub const MAX_CHAIN: usize = 8;
+
+/// Identity of a pack, read without compiling it.
+#[derive(Clone, Debug)]
+pub struct PackInfo {
+    pub id: String,
+    pub file: String,
+    pub title: Text,
+    pub document: String,
+    pub jurisdiction: String,
+    pub extends: Option<String>,
+    pub effective_from: Option<NaiveDate>,
+    pub effective_until: Option<NaiveDate>,
+}
+
+struct Source {
+    file: String,
+    text: Arc<str>,
+    dir: Option<PathBuf>,
+}
+
+#[derive(Default)]
+pub struct Registry {
+    cache: HashMap<String, Arc<Pack>>,
+}
+
+fn diag(file: &str, msg: Text) -> Vec<Diagnostic> {
+    vec![Diagnostic::new(file, None, None, msg)]
+}
+
+fn sha256(text: &str) -> String {
+    let digest = Sha256::digest(text.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn meta_str(layer: &Layer, key: &str) -> Option<String> {
+    match &layer.meta.get(key)?.node.kind {
+        Kind::Str(s) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+fn meta_date(layer: &Layer, key: &str) -> Option<NaiveDate> {
+    match &layer.meta.get(key)?.node.kind {
+        Kind::Date(s) | Kind::Str(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d").ok(),
+        _ => None,
+    }
+}
+
+fn read(src: &Source, errors: &mut Vec<Diagnostic>) -> Option<Layer> {
+    match crate::source::parse_toml(&src.file, &src.text) {
+        Ok(node) => Some(layer::read_layer(&src.file, &node, errors)),
+        Err(d) => {
+            errors.push(d);
+            None
+        }
+    }
+}
+
+impl Registry {
+    pub fn new() -> Registry {
+        Registry::default()
+    }
+
+    /// The identity of every built-in pack.
+    pub fn builtin_infos() -> Vec<PackInfo> {
+        BUILTIN
+            .iter()
+            .filter_map(|(file, text)| {
+                let mut errors = Vec::new();
+                let src = Source {
+                    file: file.to_string(),
+                    text: Arc::from(*text),
+                    dir: None,
+                };
+                let l = read(&src, &mut errors)?;
+                let title = match l.meta.get("title").map(|s| &s.node.kind) {
+                    Some(Kind::Table(t)) => {
+                        let get = |k: &str| {
+                            t.iter()
+                                .find(|e| e.key == k)
+                                .and_then(|e| match &e.value.kind {
+                                    Kind::Str(s) => Some(s.clone()),
+                                    _ => None,
+                                })
+                                .unwrap_or_default()
+                        };
+                        Text::owned(get("zh"), get("en"))
+                    }
+                    _ => Text::default(),
+                };
+                Some(PackInfo {
+                    id: l.id.clone(),
+                    file: file.to_string(),
+                    title,
+                    document: meta_str(&l, "document").unwrap_or_default(),
+                    jurisdiction: meta_str(&l, "jurisdiction").unwrap_or_default(),
+                    extends: meta_str(&l, "extends"),
+                    effective_from: meta_date(&l, "effective_from"),
+                    effective_until: meta_date(&l, "effective_until"),
+                })
+            })
+            .collect()
+    }
+
+    fn find_source(id: &str, near: Option<&Path>) -> Option<Source> {
+        if let Some(dir) = near {
+            let p = dir.join(format!("{id}.toml"));
+            if p.is_file() {
+                let text = std::fs::read(&p).ok()?;
+                let text = String::from_utf8(text).ok()?;
+                return Some(Source {
+                    file: p.display().to_string(),
+                    text: Arc::from(text.as_str()),
+                    dir: Some(dir.to_path_buf()),
+                });
+            }
+        }
+        BUILTIN.iter().find_map(|(file, text)| {
+            let stem = Path::new(file).file_stem()?.to_str()?;
+            (stem == id).then(|| Source {
+                file: file.to_string(),
+                text: Arc::from(*text),
+                dir: None,
+            })
+        })
+    }
+
+    /// A pack by id (built-in) or by path to a `.toml` file, compiled once per run.
+    pub fn load(&mut self, spec: &str) -> Result<Arc<Pack>, Vec<Diagnostic>> {
+        if let Some(p) = self.cache.get(spec) {
+            return Ok(p.clone());
+        }
+        let path = Path::new(spec);
+        let source = if spec.ends_with(".toml") || path.is_file() {
+            let bytes = std::fs::read(path).map_err(|e| {
+                diag(
+                    spec,
+                    Text::owned(
+                        format!("无法读取规则包：{e}"),
+                        format!("cannot read the rule pack: {e}"),
+                    ),
+                )
+            })?;
+            let text = crate::source::decode_utf8(spec, bytes).map_err(|d| vec![d])?;
+            Source {
+                file: spec.to_string(),
+                text: Arc::from(text.as_str()),
+                dir: path.parent().map(Path::to_path_buf),
+            }
+        } else {
+            Self::find_source(spec, None).ok_or_else(|| {
+                let known: Vec<String> = Self::builtin_infos().into_iter().map(|i| i.id).collect();
+                diag(
+                    spec,
+                    Text::owned(
+                        format!(
+                            "没有 id 为 `{spec}` 的规则包（内置：{}），也不是文件路径",
+                            known.join(", ")
+                        ),
+                        format!(
+                            "no rule pack with id `{spec}` (built in: {}), and no such file",
+                            known.join(", ")
+                        ),
+                    ),
+                )
+            })?
+        };
+        let pack = Arc::new(Self::compile_source(source)?);
+        self.cache.insert(spec.to_string(), pack.clone());
+        Ok(pack)
+    }
+
+    /// Reads a pack text (a file's contents) and compiles it with its chain.
+    pub fn compile_text(
+        file: &str,
+        text: &str,
+        dir: Option<&Path>,
+    ) -> Result<Pack, Vec<Diagnostic>> {
+        Self::compile_source(Source {
+            file: file.to_string(),
+            text: Arc::from(text),
+            dir: dir.map(Path::to_path_buf),
+        })
+    }
+
+    fn compile_source(source: Source) -> Result<Pack, Vec<Diagnostic>> {
+        let mut errors = Vec::new();
+        let mut chain: Vec<(Layer, String, String)> = Vec::new();
+        let mut current = Some(source);
+        while let Some(src) = current.take() {
+            let Some(layer) = read(&src, &mut errors) else {
+                return Err(errors);
+            };
+            let hash = sha256(&src.text);
+            let parent = meta_str(&layer, "extends");
+            if chain.iter().any(|(l, _, _)| l.id == layer.id) {
+                let ids: Vec<&str> = chain.iter().map(|(l, _, _)| l.id.as_str()).collect();
+                errors.push(Diagnostic::new(
+                    &src.file,
+                    layer.meta.get("extends").map(|s| s.pos()),
+                    Some("pack.extends"),
+                    Text::owned(
+                        format!("`extends` 形成循环：{} → {}", ids.join(" → "), layer.id),
+                        format!(
+                            "`extends` forms a cycle: {} → {}",
+                            ids.join(" → "),
+                            layer.id
+                        ),
+                    ),
+                ));
+                return Err(errors);
+            }
+            let dir = src.dir.clone();
+            let file = src.file.clone();
+            chain.push((layer, file.clone(), hash));
+            if chain.len() > MAX_CHAIN {
+                errors.push(Diagnostic::new(
+                    &file,
+                    None,
+                    Some("pack.extends"),
+                    Text::owned(
+                        format!("`extends` 链过长（上限 {MAX_CHAIN} 层）"),
+                        format!("the `extends` chain is too long (at most {MAX_CHAIN} levels)"),
+                    ),
+                ));
+                return Err(errors);
+            }
+            if let Some(parent) = parent {
+                match Self::find_source(&parent, dir.as_deref()) {
+                    Some(s) => current = Some(s),
+                    None => {
+                        let pos = chain
+                            .last()
+                            .and_then(|(l, _, _)| l.meta.get("extends"))
+                            .map(|s| s.pos());
+                        errors.push(Diagnostic::new(
+                            &file,
+                            pos,
+                            Some("pack.extends"),
+                            Text::owned(
+                                format!("找不到上级规则包 `{parent}`（既非内置，也不在同一目录）"),
+                                format!("parent pack `{parent}` not found (neither built in nor beside this file)"),
+                            ),
+                        ));
+                        return Err(errors);
+                    }
+                }
+            }
+        }
+        chain.reverse();
+        let layers: Vec<super::Layer> = chain
+            .iter()
+            .map(|(l, f, h)| super::Layer {
+                id: l.id.clone(),
+                file: f.clone(),
+                hash: h.clone(),
+            })
+            .collect();
+        let merged = layer::merge(chain.into_iter().map(|(l, _, _)| l).collect(), &mut errors);
+        match super::compile::compile(&merged, layers, &mut errors) {
+            Some(p) if errors.is_empty() => Ok(p),
+            _ => Err(errors),
+        }
+    }
+
+    /// The built-in pack in force for a jurisdiction on 1 January of the budget year.
+    pub fn select(&mut self, jurisdiction: &str, year: i32) -> Result<Arc<Pack>, Vec<Diagnostic>> {
+        let day = NaiveDate::from_ymd_opt(year, 1, 1);
+        let infos = Self::builtin_infos();
+        let best = infos
+            .iter()
+            .filter(|i| i.jurisdiction == jurisdiction)
+            .filter(|i| match (day, i.effective_from) {
+                (Some(d), Some(from)) => from <= d && i.effective_until.is_none_or(|u| d <= u),
+                _ => false,
+            })
+            .max_by_key(|i| i.effective_from);
+        match best {
+            Some(i) => {
+                let id = i.id.clone();
+                self.load(&id)
+            }
+            None => {
+                let same: Vec<String> = infos
+                    .iter()
+                    .filter(|i| i.jurisdiction == jurisdiction)
+                    .map(|i| {
+                        format!(
+                            "{} ({}–{})",
+                            i.id,
+                            i.effective_from.map(|d| d.to_string()).unwrap_or_default(),
+                            i.effective_until.map(|d| d.to_string()).unwrap_or_default()
+                        )
+                    })
+                    .collect();
+                let (zh, en) = if same.is_empty() {
+                    let all: Vec<String> = infos.iter().map(|i| i.jurisdiction.clone()).collect();
+                    (
+                        format!(
+                            "没有管辖地区为 `{jurisdiction}` 的规则包（已有：{}）；可用 --rules 指定",
+                            all.join(", ")
+                        ),
+                        format!(
+                            "no rule pack for jurisdiction `{jurisdiction}` (known: {}); name one with --rules",
+                            all.join(", ")
+                        ),
+                    )
+                } else {
+                    (
+                        format!(
+                            "{year} 年 1 月 1 日没有生效的 `{jurisdiction}` 规则包（已有：{}）",
+                            same.join("; ")
+                        ),
+                        format!(
+                            "no `{jurisdiction}` rule pack is in force on {year}-01-01 (known: {})",
+                            same.join("; ")
+                        ),
+                    )
+                };
+                Err(diag("", Text::owned(zh, en)))
+            }
+        }
+    }
+}

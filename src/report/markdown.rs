@@ -1,0 +1,96 @@
+//! The Markdown view, for pasting into a review memo or a pull request.
+
+use super::Report;
+use crate::diag::Lang;
+use crate::num;
+
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+pub fn report(r: &Report, lang: Lang) -> String {
+    let zh = lang.is_zh();
+    let mut out = format!(
+        "## {} — {}\n\n",
+        if r.name.is_empty() {
+            &r.source
+        } else {
+            &r.name
+        },
+        r.verdict.label().get(lang)
+    );
+    out.push_str(&format!(
+        "- {}: `{}`\n",
+        if zh { "来源" } else { "Source" },
+        r.source
+    ));
+    for e in &r.errors {
+        out.push_str(&format!("- {}\n", cell(&e.render(lang))));
+    }
+    let Some(ev) = &r.eval else { return out };
+    if let Some(p) = &r.pack {
+        out.push_str(&format!(
+            "- {}: {} `{}`\n",
+            if zh { "规则包" } else { "Rule pack" },
+            p.document,
+            p.id
+        ));
+    }
+    out.push_str(&format!(
+        "- {}: {}\n",
+        if zh { "应实行" } else { "Required regime" },
+        ev.regime
+            .required
+            .as_deref()
+            .unwrap_or(if zh { "未定" } else { "undecided" })
+    ));
+    match &ev.cap {
+        Some(c) => out.push_str(&format!(
+            "- {}: {} ({} {}, `{}`), {}: {}\n",
+            if zh {
+                "最高工资总额"
+            } else {
+                "Largest allowed total"
+            },
+            num::money_grouped(c.max_wage_total),
+            if zh { "增幅上限" } else { "growth cap" },
+            num::percent(c.wage_growth, 4),
+            c.binding_rule,
+            if zh { "超出" } else { "excess" },
+            num::money_grouped(c.excess)
+        )),
+        None => out.push_str(&format!("- {}\n", ev.cap_unknown.get(lang))),
+    }
+    if let Some(c) = &ev.clearing {
+        let m = |d: Option<rust_decimal::Decimal>| {
+            d.map(num::money_grouped).unwrap_or_else(|| "?".into())
+        };
+        out.push_str(&format!(
+            "- {}: {} / {} / {} / {}\n",
+            if zh {
+                "核定 / 清算 / 实发 / 应扣回"
+            } else {
+                "approved / cleared / actual / to recover"
+            },
+            m(c.approved_wage_total),
+            m(c.cleared_wage_total),
+            m(c.actual_wage_total),
+            m(c.to_recover)
+        ));
+    }
+    out.push_str(if zh {
+        "\n| 规则 | 条款 | 状态 | 说明 |\n|---|---|---|---|\n"
+    } else {
+        "\n| Rule | Clause | Status | Message |\n|---|---|---|---|\n"
+    });
+    for rr in &ev.rules {
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} |\n",
+            rr.id,
+            cell(&rr.clause),
+            rr.status.label().get(lang),
+            cell(rr.message.get(lang))
+        ));
+    }
+    out
+}

@@ -1,0 +1,218 @@
+//! The table view for people: the enterprise, the pack and the verdict first; then the cap
+//! (largest allowed total, binding rule, how far over or under); then one row per rule.
+
+use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
+
+use super::Report;
+use crate::diag::Lang;
+use crate::expr::Value;
+use crate::num;
+
+fn t(lang: Lang, zh: &str, en: &str) -> String {
+    if lang.is_zh() { zh } else { en }.to_string()
+}
+
+fn money_opt(d: Option<rust_decimal::Decimal>, lang: Lang) -> String {
+    d.map(num::money_grouped)
+        .unwrap_or_else(|| t(lang, "未知", "unknown"))
+}
+
+/// One report as text.
+pub fn report(r: &Report, lang: Lang) -> String {
+    let mut out = String::new();
+    let verdict = r.verdict.label();
+    if r.eval.is_none() {
+        out.push_str(&format!(
+            "{}  {}: {}\n",
+            r.source,
+            t(lang, "结论", "verdict"),
+            verdict.get(lang)
+        ));
+        for e in &r.errors {
+            out.push_str(&format!("  {}\n", e.render(lang)));
+        }
+        return out;
+    }
+    let mut head = Table::new();
+    head.load_style(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    head.add_row(vec![
+        t(lang, "企业", "Enterprise"),
+        format!("{}  {}", r.name, r.credit_code.clone().unwrap_or_default()),
+    ]);
+    head.add_row(vec![t(lang, "来源", "Source"), r.source.clone()]);
+    if let Some(p) = &r.pack {
+        let chain: Vec<&str> = p.chain.iter().map(|(id, _)| id.as_str()).collect();
+        head.add_row(vec![
+            t(lang, "规则包", "Rule pack"),
+            format!(
+                "{} {}（{}）",
+                p.document,
+                p.title.get(lang),
+                chain.join(" → ")
+            ),
+        ]);
+    }
+    head.add_row(vec![
+        t(lang, "结论", "Verdict"),
+        format!("{} ({})", verdict.get(lang), r.verdict.as_str()),
+    ]);
+    let Some(ev) = &r.eval else {
+        return out;
+    };
+    let regime = match &ev.regime.required {
+        Some(x) => x.clone(),
+        None => format!(
+            "{} ({})",
+            t(lang, "未定", "undecided"),
+            ev.regime.unknown.join(", ")
+        ),
+    };
+    head.add_row(vec![t(lang, "应实行", "Required regime"), regime]);
+    match &ev.cap {
+        Some(c) => {
+            head.add_row(vec![
+                t(lang, "最高工资总额", "Largest allowed total"),
+                format!(
+                    "{} {}（{} {}，{}）",
+                    num::money_grouped(c.max_wage_total),
+                    t(lang, "元", "yuan"),
+                    t(lang, "增幅上限", "growth cap"),
+                    num::percent(c.wage_growth, 4),
+                    c.binding_rule
+                ),
+            ]);
+            let over = c.excess.is_sign_positive() && !c.excess.is_zero();
+            let amount = num::money_grouped(c.excess.abs());
+            let points = c
+                .excess_points
+                .map(|p| num::percent(p.abs(), 4))
+                .unwrap_or_default();
+            head.add_row(vec![
+                t(lang, "与上限相比", "Against the cap"),
+                if over {
+                    t(
+                        lang,
+                        &format!("超出 {amount} 元（{points}）"),
+                        &format!("over by {amount} yuan ({points} points)"),
+                    )
+                } else {
+                    t(
+                        lang,
+                        &format!("低于上限 {amount} 元（{points}）"),
+                        &format!("under by {amount} yuan ({points} points)"),
+                    )
+                },
+            ]);
+        }
+        None => {
+            head.add_row(vec![
+                t(lang, "增幅上限", "Cap"),
+                ev.cap_unknown.get(lang).to_string(),
+            ]);
+        }
+    }
+    if let Some(c) = &ev.clearing {
+        head.add_row(vec![
+            t(lang, "清算", "Clearing"),
+            format!(
+                "{} {} | {} {} | {} {} | {} {}",
+                t(lang, "核定", "approved"),
+                money_opt(c.approved_wage_total, lang),
+                t(lang, "清算", "cleared"),
+                money_opt(c.cleared_wage_total, lang),
+                t(lang, "实发", "actual"),
+                money_opt(c.actual_wage_total, lang),
+                t(lang, "应扣回", "to recover"),
+                money_opt(c.to_recover, lang),
+            ),
+        ]);
+    }
+    out.push_str(&head.to_string());
+    out.push('\n');
+
+    let mut rules = Table::new();
+    rules
+        .load_style(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(120)
+        .set_header(vec![
+            t(lang, "规则", "Rule"),
+            t(lang, "条款", "Clause"),
+            t(lang, "状态", "Status"),
+            t(lang, "说明", "Message"),
+        ]);
+    for rr in &ev.rules {
+        rules.add_row(vec![
+            rr.id.clone(),
+            rr.clause.clone(),
+            rr.status.label().get(lang).to_string(),
+            rr.message.get(lang).to_string(),
+        ]);
+    }
+    out.push_str(&rules.to_string());
+    out.push('\n');
+    out
+}
+
+/// The full trace for `explain`: every quantity and every rule's formulas with values.
+pub fn explain(r: &Report, lang: Lang, only: Option<&str>) -> String {
+    let mut out = report(r, lang);
+    let Some(ev) = &r.eval else { return out };
+    let show = |v: &Value| v.display_lang(lang.is_zh());
+    if only.is_none() {
+        out.push_str(&format!(
+            "\n{}\n",
+            t(lang, "== 数量 ==", "== Quantities ==")
+        ));
+        for (line, (_, _, text)) in ev.quantity_trace.iter().zip(&ev.quantities) {
+            out.push_str(&format!(
+                "{} ({})\n  = {}\n  = {}\n  = {}\n",
+                line.label,
+                text.get(lang),
+                line.expr,
+                line.substituted,
+                show(&line.value)
+            ));
+        }
+    }
+    out.push_str(&format!("\n{}\n", t(lang, "== 规则 ==", "== Rules ==")));
+    for rr in ev.rules.iter().filter(|rr| only.is_none_or(|o| o == rr.id)) {
+        out.push_str(&format!(
+            "{} [{}] {} — {}\n  {}\n",
+            rr.id,
+            rr.clause,
+            rr.title.get(lang),
+            rr.status.label().get(lang),
+            rr.message.get(lang)
+        ));
+        if !rr.layers.is_empty() {
+            out.push_str(&format!(
+                "  {}: {}\n",
+                t(lang, "来自", "from"),
+                rr.layers.join(" → ")
+            ));
+        }
+        for line in &rr.trace {
+            out.push_str(&format!(
+                "  {}: {}\n      = {}\n      = {}\n",
+                line.label,
+                line.expr,
+                line.substituted,
+                show(&line.value)
+            ));
+        }
+        if let Some(a) = rr.allowed_total {
+            out.push_str(&format!(
+                "  {}: {}\n",
+                t(
+                    lang,
+                    "允许的最高工资总额（向下取整到分）",
+                    "largest allowed total (rounded down to the cent)"
+                ),
+                num::money_grouped(a)
+            ));
+        }
+    }
+    out
+}
