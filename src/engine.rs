@@ -487,7 +487,7 @@ pub fn evaluate(filing: &Filing, pack: &Pack, opts: Options) -> Evaluation {
         let subs: Vec<(u32, Value)> = c
             .substitute
             .iter()
-            .map(|(t, s)| (*t, env.get(*s)))
+            .map(|(t, e)| (*t, e.eval(&env)))
             .collect();
         for (t, v) in subs {
             env.values[t as usize] = v;
@@ -762,7 +762,12 @@ fn eval_rule(
         allowed: allowed.map(|a| max_total(a, strict)),
         triggers: &fired,
     };
-    let mut msg = if status == Status::NotApplicable {
+    let mut msg = if applies.is_none() {
+        Text::owned(
+            format!("无法判定是否适用：{}", rule.title.zh),
+            format!("cannot tell whether '{}' applies", rule.title.en),
+        )
+    } else if status == Status::NotApplicable {
         Text::owned(
             format!("不适用：{}的适用条件不成立", rule.title.zh),
             format!(

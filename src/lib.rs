@@ -11,6 +11,7 @@
 // Diagnostics are the error path, built once per bad input; boxing them buys nothing.
 #![allow(clippy::result_large_err)]
 
+pub mod batch;
 pub mod cli;
 pub mod diag;
 pub mod engine;

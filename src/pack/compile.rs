@@ -1325,24 +1325,26 @@ pub fn compile(
         {
             for e in entries {
                 let field = format!("clearing.substitute.{}", e.key);
-                let target = names.slot(&e.key);
-                let source = match &e.value.kind {
-                    Kind::Str(s) => names.slot(s),
-                    _ => None,
-                };
-                match (target, source) {
-                    (Some(t), Some(s)) if names.info(t).ty == names.info(s).ty => {
-                        substitute.push((t, s))
-                    }
-                    _ => ctx.err_at(
+                let Some(target) = names.slot(&e.key) else {
+                    ctx.err_at(
                         &src.file,
                         e.pos,
                         &field,
                         Text::new(
-                            "替换须是同类型的两个已知名称",
-                            "a substitution maps a known name to a known name of the same type",
+                            "替换的目标不是已知名称",
+                            "the substitution's target is not a known name",
                         ),
-                    ),
+                    );
+                    continue;
+                };
+                let ty = names.info(target).ty.clone();
+                let value = Src {
+                    node: e.value.clone(),
+                    file: src.file.clone(),
+                    layer: src.layer.clone(),
+                };
+                if let Some(c) = ctx.expr(&value, &field, &names, Stage::Quantities, Some(&ty)) {
+                    substitute.push((target, c));
                 }
             }
         }

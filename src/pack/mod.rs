@@ -215,8 +215,9 @@ pub struct CapSpec {
 /// the budget values, and the amount to recover.
 #[derive(Clone, Debug)]
 pub struct Clearing {
-    /// (target slot, source slot): the target reads the source's value when clearing.
-    pub substitute: Vec<(u32, u32)>,
+    /// (target slot, expression): when clearing, the target takes the expression's value,
+    /// every expression evaluated on the filing as written (before any substitution).
+    pub substitute: Vec<(u32, Compiled)>,
     pub to_recover: Compiled,
 }
 

@@ -2,6 +2,7 @@
 //! lives in its own module and prints the same report.
 
 pub mod json;
+pub mod junit;
 pub mod markdown;
 pub mod table;
 

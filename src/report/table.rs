@@ -53,10 +53,12 @@ pub fn report(r: &Report, lang: Lang) -> String {
             ),
         ]);
     }
-    head.add_row(vec![
-        t(lang, "结论", "Verdict"),
-        format!("{} ({})", verdict.get(lang), r.verdict.as_str()),
-    ]);
+    let shown = if lang.is_zh() {
+        format!("{} ({})", verdict.get(lang), r.verdict.as_str())
+    } else {
+        r.verdict.as_str().to_string()
+    };
+    head.add_row(vec![t(lang, "结论", "Verdict"), shown]);
     let Some(ev) = &r.eval else {
         return out;
     };

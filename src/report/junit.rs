@@ -1,0 +1,56 @@
+//! JUnit XML for CI: one test case per filing; `fail` and `invalid` are failures, `review` is a
+//! failure of type `review` (so it shows in any CI), `pass` and `out_of_scope` pass.
+
+use super::Report;
+use crate::diag::Lang;
+use crate::engine::Verdict;
+
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if (c as u32) < 0x20 && c != '\n' && c != '\t' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// One `<testcase>` element.
+pub fn testcase(r: &Report, lang: Lang) -> String {
+    let name = match r.row {
+        Some(row) => format!("{}#{row}", r.source),
+        None => r.source.clone(),
+    };
+    let title = if r.name.is_empty() {
+        name.clone()
+    } else {
+        format!("{} ({})", r.name, name)
+    };
+    let mut s = format!(
+        "  <testcase classname=\"wagecheck\" name=\"{}\">",
+        escape(&title)
+    );
+    match r.verdict {
+        Verdict::Pass | Verdict::OutOfScope => {}
+        v => s.push_str(&format!(
+            "<failure type=\"{}\" message=\"{}\"/>",
+            v.as_str(),
+            escape(&r.main_reason(lang))
+        )),
+    }
+    s.push_str("</testcase>\n");
+    s
+}
+
+/// The whole document around the test cases.
+pub fn document(cases: &str, tests: usize, failures: usize) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n<testsuite name=\"wagecheck\" tests=\"{tests}\" failures=\"{failures}\">\n{cases}</testsuite>\n</testsuites>\n"
+    )
+}
