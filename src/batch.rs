@@ -192,13 +192,19 @@ fn read_csv(path: &Path, each: &mut impl FnMut(Item)) {
     };
     let mut row = 0;
     let mut record = csv::StringRecord::new();
+    let mut next_line = 2; // the header is line 1
     loop {
         row += 1;
-        let line = rdr.position().line() as usize;
+        // Counted here rather than taken from the reader, which miscounts CRLF files: a record
+        // takes one line plus any line breaks inside its quoted cells.
+        let line = next_line;
         match rdr.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let line = record.position().map(|p| p.line() as usize).unwrap_or(line);
+                next_line += 1 + record
+                    .iter()
+                    .map(|c| c.matches('\n').count())
+                    .sum::<usize>();
                 let tree = row_tree(&headers, &record, line);
                 let name = format!("{file}#{row}");
                 match filing::decode(&name, &tree) {

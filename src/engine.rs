@@ -331,7 +331,16 @@ fn derive(d: Derived, s: &Slots<'_>, filing: &Filing) -> Value {
                     Some(e) => e.higher_is_better,
                     None => return Value::unknown(format!("catalog.labor_cost.{k}")),
                 },
-                Value::Unknown(u) => return Value::Unknown(u.clone()),
+                Value::Unknown(u) => {
+                    // Name every field the comparison needs, not only the first one missing.
+                    let mut u = u.clone();
+                    for f in ["labor_cost.prior", "labor_cost.industry_average"] {
+                        if !slot(f).is_known() {
+                            u.add(f);
+                        }
+                    }
+                    return Value::Unknown(u);
+                }
                 _ => return Value::unknown("labor_cost.kind"),
             };
             directed_growth(
@@ -689,6 +698,9 @@ fn eval_rule(
         }
     };
     let applies = and3(when, any);
+    if applies == Some(false) {
+        fired.clear(); // a rule that does not apply names no triggers
+    }
     let mut bound = None;
     let mut allowed = None;
     let mut strict = false;

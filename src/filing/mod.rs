@@ -390,7 +390,8 @@ fn apply_defaults(
                 None => FieldValue::Absent,
             },
         };
-        if spec.required && !fields[i].is_present() {
+        // A field written but rejected already has its error; it is not also "missing".
+        if spec.required && !fields[i].is_present() && !d.positions.contains_key(spec.path) {
             let table = spec.path.split_once('.').map(|(t, _)| t);
             let pos = table
                 .and_then(|t| d.positions.get(t).copied())
