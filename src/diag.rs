@@ -101,6 +101,9 @@ pub fn expected_found(expected: &Text, found: &str) -> Text {
     )
 }
 
+/// Jaro-Winkler similarity above which a candidate is offered as "did you mean" (not policy).
+const SUGGESTION_SIMILARITY: f64 = 0.80;
+
 /// The closest candidate to `word`, if any is close enough to be a likely typo.
 pub fn did_you_mean<'a>(
     word: &str,
@@ -109,7 +112,7 @@ pub fn did_you_mean<'a>(
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(word, c), c))
-        .filter(|(score, _)| *score >= 0.8)
+        .filter(|(score, _)| *score >= SUGGESTION_SIMILARITY)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
 }
