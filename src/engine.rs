@@ -883,7 +883,9 @@ fn combine_cap(
             if tighter {
                 best = Some((b, *strict, i));
             }
-        } else {
+        } else if !(applies[i].is_none() && r.on_unknown == Status::Advisory) {
+            // A rule the pack marks "not checked" when undecided (advisory) does not hold the
+            // cap hostage; every other undecided rule might bind and is pending.
             pending.push((i, b, *strict));
         }
     }

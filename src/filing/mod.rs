@@ -243,6 +243,7 @@ pub fn decode(file: &str, root: &Node) -> Result<Filing, Vec<Diagnostic>> {
 }
 
 fn decode_table(d: &mut Decoder<'_>, table: &str, node: &Node, fields: &mut [FieldValue]) {
+    d.positions.insert(table.to_string(), node.pos);
     let Kind::Table(entries) = &node.kind else {
         d.err(
             node.pos,
