@@ -11,6 +11,14 @@ use crate::filing;
 use crate::pack::Registry;
 use crate::report::{self, OutputFormat, Report};
 
+/// Prints a line to stdout, ignoring a closed pipe (`wagecheck … | head` must not panic).
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+
 #[derive(Parser, Debug)]
 #[command(
     name = "wagecheck",
@@ -184,21 +192,21 @@ fn print_reports(reports: &[Report], format: OutputFormat, lang: Lang, trace: bo
             } else {
                 serde_json::to_string_pretty(&values)
             };
-            println!("{}", out.unwrap_or_default());
+            outln!("{}", out.unwrap_or_default());
         }
         OutputFormat::Jsonl => {
             for r in reports {
-                println!("{}", report::json::report(r, lang, trace));
+                outln!("{}", report::json::report(r, lang, trace));
             }
         }
         OutputFormat::Markdown => {
             for r in reports {
-                println!("{}", report::markdown::report(r, lang));
+                outln!("{}", report::markdown::report(r, lang));
             }
         }
         OutputFormat::Table | OutputFormat::Junit => {
             for r in reports {
-                println!("{}", report::table::report(r, lang));
+                outln!("{}", report::table::report(r, lang));
             }
         }
     }
@@ -272,7 +280,7 @@ pub fn run(cli: Cli) -> i32 {
             match check_file(&filing, &mut registry, common.rules.as_deref(), opts) {
                 Ok(r) => {
                     if format == OutputFormat::Json {
-                        println!(
+                        outln!(
                             "{}",
                             serde_json::to_string_pretty(&report::json::report(
                                 &r,
@@ -295,7 +303,7 @@ pub fn run(cli: Cli) -> i32 {
                             );
                             return 2;
                         }
-                        println!(
+                        outln!(
                             "{}",
                             report::table::explain(&r, common.lang, rule.as_deref())
                         );
@@ -336,12 +344,12 @@ pub fn run(cli: Cli) -> i32 {
                         i.extends.unwrap_or_default(),
                     ]);
                 }
-                println!("{t}");
+                outln!("{t}");
                 0
             }
             RulesAction::Lint { pack, lang } => match registry.load(&pack) {
                 Ok(p) => {
-                    println!(
+                    outln!(
                         "{}",
                         if lang.is_zh() {
                             format!("{}：没有发现问题（{} 条规则）", p.id, p.rules.len())
