@@ -1,0 +1,174 @@
+//! The command line (spec/report.md): parses arguments, runs the library, prints, and returns
+//! the exit code. Nothing goes to stdout but reports; errors about the run go to stderr.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::diag::{Diagnostic, Lang};
+use crate::pack::Registry;
+use crate::report::OutputFormat;
+
+/// Prints a line to stdout, ignoring a closed pipe (`wagecheck … | head` must not panic).
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "wagecheck",
+    version,
+    about = "Check SOE wage-total budget filings against the wage determination rules (国有企业工资决定机制)"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct Common {
+    /// Rule pack: a built-in id (benxi-2019, national-2018) or a path to a pack file.
+    /// Default: the pack in force for the filing's jurisdiction and budget year.
+    #[arg(long)]
+    pub rules: Option<String>,
+    /// Language of every message.
+    #[arg(long, value_enum, default_value = "zh")]
+    pub lang: Lang,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Evaluate filings (TOML, JSON) and print one report each.
+    Check {
+        #[arg(required = true)]
+        filings: Vec<PathBuf>,
+        #[command(flatten)]
+        common: Common,
+        #[arg(long, value_enum, default_value = "table")]
+        format: OutputFormat,
+        /// Treat `review` as a failure for the exit code (1).
+        #[arg(long, value_parser = ["review"])]
+        deny: Option<String>,
+        /// Include each rule's formulas and values in the JSON report.
+        #[arg(long)]
+        trace: bool,
+    },
+    /// Evaluate directories, CSV files (one filing a row) and files: a summary, then every
+    /// filing that is not `pass` with its main reason.
+    Batch {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        common: Common,
+        #[arg(long, value_enum, default_value = "table")]
+        format: OutputFormat,
+        /// Treat `review` as a failure for the exit code (1).
+        #[arg(long, value_parser = ["review"])]
+        deny: Option<String>,
+        /// Include each rule's formulas and values in JSON output.
+        #[arg(long)]
+        trace: bool,
+    },
+    /// The full trace of one filing: every quantity and rule, formula, values substituted, clause.
+    Explain {
+        filing: PathBuf,
+        #[command(flatten)]
+        common: Common,
+        /// Only this rule.
+        #[arg(long)]
+        rule: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: OutputFormat,
+    },
+    /// Browse the rule packs.
+    Rules {
+        #[command(subcommand)]
+        action: RulesAction,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RulesAction {
+    /// List the built-in packs.
+    List {
+        #[arg(long, value_enum, default_value = "zh")]
+        lang: Lang,
+    },
+    /// Load and check a pack (an id or a path), printing every problem with its position.
+    Lint {
+        pack: String,
+        #[arg(long, value_enum, default_value = "zh")]
+        lang: Lang,
+    },
+}
+
+/// Checks one filing file: read, pick the pack, validate, evaluate.
+mod batch;
+mod check;
+mod rules;
+
+pub use batch::{Summary, summary_table};
+pub use check::{check_file, check_filing};
+
+pub(crate) fn print_pack_errors(errors: &[Diagnostic], lang: Lang) {
+    for e in errors {
+        eprintln!("{}", e.render(lang));
+    }
+}
+
+/// Runs the command line; returns the exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    run(cli)
+}
+
+pub fn run(cli: Cli) -> i32 {
+    let mut registry = Registry::new();
+    match cli.command {
+        Command::Check {
+            filings,
+            common,
+            format,
+            deny,
+            trace,
+        } => check::run_check(
+            &filings,
+            &common,
+            format,
+            deny.is_some(),
+            trace,
+            &mut registry,
+        ),
+        Command::Batch {
+            paths,
+            common,
+            format,
+            deny,
+            trace,
+        } => batch::batch(
+            &paths,
+            &common,
+            format,
+            deny.is_some(),
+            trace,
+            &mut registry,
+        ),
+        Command::Explain {
+            filing,
+            common,
+            rule,
+            format,
+        } => check::run_explain(&filing, &common, rule.as_deref(), format, &mut registry),
+        Command::Rules { action } => rules::run(action, &mut registry),
+    }
+}
