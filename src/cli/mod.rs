@@ -71,6 +71,9 @@ pub enum Command {
         /// Include each rule's formulas and values in JSON output.
         #[arg(long)]
         trace: bool,
+        /// Worker threads for evaluation (default: all cores). Output stays in input order.
+        #[arg(long, short = 'j')]
+        jobs: Option<usize>,
     },
     /// The full trace of one filing: every quantity and rule, formula, values substituted, clause.
     Explain {
@@ -155,6 +158,7 @@ pub fn run(cli: Cli) -> i32 {
             format,
             deny,
             trace,
+            jobs: _,
         } => batch::batch(
             &paths,
             &common,
