@@ -1,12 +1,22 @@
 //! `batch`: many filings, a summary, and the filings that need attention.
 
+use std::io::{BufWriter, Read, Seek, Write};
 use std::path::PathBuf;
+use std::sync::Arc;
 
-use super::{Common, check_filing, print_pack_errors};
-use crate::diag::Lang;
+use rayon::prelude::*;
+
+use super::check::{evaluate_with, resolve_pack};
+use super::{Common, print_pack_errors};
+use crate::batch::Item;
+use crate::diag::{Diagnostic, Lang};
 use crate::engine::{Options, Verdict};
-use crate::pack::Registry;
+use crate::pack::{Pack, Registry};
 use crate::report::{self, OutputFormat, Report};
+
+/// Filings read ahead and evaluated together: enough to keep every core busy, few enough that
+/// memory stays flat whatever the number of filings.
+pub const CHUNK: usize = 512;
 
 /// Counts for the batch summary.
 #[derive(Default)]
@@ -19,6 +29,7 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// Counts one report.
     pub fn add(&mut self, r: &Report) {
         self.total += 1;
         bump(&mut self.by_verdict, r.verdict);
@@ -92,118 +103,267 @@ fn source_of(r: &Report) -> String {
     }
 }
 
-/// `wagecheck batch`: reads, evaluates and writes one filing at a time, in input order. Memory
-/// holds the summary and, for the table and Markdown views, one line per filing that is not
-/// `pass`; JSON, JSON Lines are written as they go (JUnit is assembled at the end).
+/// One filing on its way through the batch.
+enum Work {
+    Evaluate {
+        filing: Box<crate::filing::Filing>,
+        row: Option<usize>,
+        pack: Arc<Pack>,
+    },
+    Done(Box<Report>),
+}
+
+/// What one filing contributes to the output: its rendering in the chosen format and the
+/// report it came from (for the summary).
+struct Done {
+    report: Report,
+    text: String,
+}
+
+fn render(r: &Report, format: OutputFormat, lang: Lang, trace: bool) -> String {
+    match format {
+        OutputFormat::Json | OutputFormat::Jsonl => {
+            report::json::report(r, lang, trace).to_string()
+        }
+        OutputFormat::Junit => report::junit::testcase(r, lang),
+        OutputFormat::Table => {
+            if r.verdict == Verdict::Pass {
+                String::new()
+            } else {
+                format!(
+                    "{}  {}  {}\n",
+                    source_of(r),
+                    r.verdict.as_str(),
+                    r.main_reason(lang)
+                )
+            }
+        }
+        OutputFormat::Markdown => {
+            if r.verdict == Verdict::Pass {
+                String::new()
+            } else {
+                let cells = [
+                    source_of(r),
+                    r.verdict.as_str().to_string(),
+                    r.main_reason(lang),
+                ];
+                let cells: Vec<String> = cells.iter().map(|c| c.replace('|', "\\|")).collect();
+                format!("| {} |\n", cells.join(" | "))
+            }
+        }
+    }
+}
+
+/// Where finished filings go: straight to stdout (JSON, JSON Lines), or to a spill file that is
+/// copied after the summary (table, Markdown, JUnit), so memory does not grow with the input.
+struct Sink {
+    format: OutputFormat,
+    out: BufWriter<std::io::Stdout>,
+    spill: Option<BufWriter<std::fs::File>>,
+    first: bool,
+    junit_failures: usize,
+}
+
+impl Sink {
+    fn new(format: OutputFormat) -> std::io::Result<Sink> {
+        let spill = match format {
+            OutputFormat::Json | OutputFormat::Jsonl => None,
+            _ => Some(BufWriter::new(tempfile::tempfile()?)),
+        };
+        let mut out = BufWriter::new(std::io::stdout());
+        if format == OutputFormat::Json {
+            writeln!(out, "[")?;
+        }
+        Ok(Sink {
+            format,
+            out,
+            spill,
+            first: true,
+            junit_failures: 0,
+        })
+    }
+
+    fn put(&mut self, d: &Done) -> std::io::Result<()> {
+        if self.format == OutputFormat::Junit
+            && !matches!(d.report.verdict, Verdict::Pass | Verdict::OutOfScope)
+        {
+            self.junit_failures += 1;
+        }
+        match (&mut self.spill, self.format) {
+            (Some(f), _) => f.write_all(d.text.as_bytes())?,
+            (None, OutputFormat::Json) => {
+                let sep = if self.first { "" } else { "," };
+                writeln!(self.out, "{sep}{}", d.text)?;
+            }
+            (None, _) => writeln!(self.out, "{}", d.text)?,
+        }
+        self.first = false;
+        Ok(())
+    }
+
+    fn finish(mut self, summary: &Summary, lang: Lang) -> std::io::Result<()> {
+        let copy_spill = |out: &mut BufWriter<std::io::Stdout>,
+                          spill: Option<BufWriter<std::fs::File>>|
+         -> std::io::Result<()> {
+            if let Some(spill) = spill {
+                let mut f = spill.into_inner().map_err(|e| e.into_error())?;
+                f.rewind()?;
+                let mut buf = [0u8; 64 * 1024];
+                loop {
+                    let n = f.read(&mut buf)?;
+                    if n == 0 {
+                        break;
+                    }
+                    out.write_all(&buf[..n])?;
+                }
+            }
+            Ok(())
+        };
+        let spill = self.spill.take();
+        match self.format {
+            OutputFormat::Json => writeln!(self.out, "]")?,
+            OutputFormat::Jsonl => {}
+            OutputFormat::Junit => {
+                let (head, tail) = report::junit::frame(summary.total, self.junit_failures);
+                write!(self.out, "{head}")?;
+                copy_spill(&mut self.out, spill)?;
+                write!(self.out, "{tail}")?;
+            }
+            OutputFormat::Table => {
+                writeln!(self.out, "{}", summary_table(summary, lang))?;
+                copy_spill(&mut self.out, spill)?;
+            }
+            OutputFormat::Markdown => {
+                writeln!(self.out, "{}\n", summary_table(summary, lang))?;
+                writeln!(self.out, "| source | verdict | reason |\n|---|---|---|")?;
+                copy_spill(&mut self.out, spill)?;
+            }
+        }
+        self.out.flush()
+    }
+}
+
+/// `wagecheck batch`: reads filings one at a time, evaluates them in parallel chunks of
+/// [`CHUNK`], and writes them in input order. Memory holds one chunk and the summary.
 pub fn batch(
     paths: &[PathBuf],
     common: &Common,
     format: OutputFormat,
     deny_review: bool,
     trace: bool,
+    jobs: Option<usize>,
     registry: &mut Registry,
 ) -> i32 {
-    use std::io::Write;
     let lang = common.lang;
     let opts = Options { trace };
+    let pool = match rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.unwrap_or(0))
+        .build()
+    {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("{e}");
+            return 2;
+        }
+    };
+    let mut sink = match Sink::new(format) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return 2;
+        }
+    };
     let mut summary = Summary::default();
-    let mut lines: Vec<[String; 3]> = Vec::new();
-    let mut junit = String::new();
-    let mut junit_failures = 0;
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let mut first = true;
-    let mut pack_error = None;
-    if format == OutputFormat::Json {
-        let _ = writeln!(out, "[");
-    }
+    let mut pending: Vec<Item> = Vec::with_capacity(CHUNK);
+    let mut failure: Option<Vec<Diagnostic>> = None;
+    let mut io_error: Option<std::io::Error> = None;
+
+    let mut flush = |pending: &mut Vec<Item>,
+                     summary: &mut Summary,
+                     sink: &mut Sink|
+     -> Result<(), Vec<Diagnostic>> {
+        // Pack selection is sequential and cached; evaluation and rendering run in parallel.
+        let mut work = Vec::with_capacity(pending.len());
+        for item in pending.drain(..) {
+            work.push(match item {
+                Item::Filing { filing, row } => {
+                    match resolve_pack(&filing, registry, common.rules.as_deref())? {
+                        Ok(pack) => Work::Evaluate {
+                            filing: Box::new(filing),
+                            row,
+                            pack,
+                        },
+                        Err(mut r) => {
+                            r.row = row;
+                            Work::Done(Box::new(r))
+                        }
+                    }
+                }
+                Item::Invalid {
+                    source,
+                    row,
+                    errors,
+                } => {
+                    let mut r = Report::invalid(&source, errors);
+                    r.row = row;
+                    Work::Done(Box::new(r))
+                }
+            });
+        }
+        let done: Vec<Done> = pool.install(|| {
+            work.into_par_iter()
+                .map(|w| {
+                    let report = match w {
+                        Work::Evaluate { filing, row, pack } => {
+                            let mut r = evaluate_with(&filing, &pack, opts);
+                            r.row = row;
+                            r
+                        }
+                        Work::Done(r) => *r,
+                    };
+                    let text = render(&report, format, lang, trace);
+                    Done { report, text }
+                })
+                .collect()
+        });
+        for d in &done {
+            summary.add(&d.report);
+            if let Err(e) = sink.put(d) {
+                io_error.get_or_insert(e);
+            }
+        }
+        Ok(())
+    };
+
     crate::batch::for_each(paths, |item| {
-        if pack_error.is_some() {
+        if failure.is_some() {
             return;
         }
-        let report = match item {
-            crate::batch::Item::Filing { filing, row } => {
-                match check_filing(&filing, registry, common.rules.as_deref(), opts) {
-                    Ok(mut r) => {
-                        r.row = row;
-                        r
-                    }
-                    Err(e) => {
-                        pack_error = Some(e);
-                        return;
-                    }
-                }
-            }
-            crate::batch::Item::Invalid {
-                source,
-                row,
-                errors,
-            } => {
-                let mut r = Report::invalid(&source, errors);
-                r.row = row;
-                r
-            }
-        };
-        summary.add(&report);
-        match format {
-            OutputFormat::Jsonl => {
-                let _ = writeln!(out, "{}", report::json::report(&report, lang, trace));
-            }
-            OutputFormat::Json => {
-                let sep = if first { "" } else { "," };
-                let _ = writeln!(out, "{sep}{}", report::json::report(&report, lang, trace));
-            }
-            OutputFormat::Junit => {
-                if !matches!(report.verdict, Verdict::Pass | Verdict::OutOfScope) {
-                    junit_failures += 1;
-                }
-                junit.push_str(&report::junit::testcase(&report, lang));
-            }
-            OutputFormat::Table | OutputFormat::Markdown => {
-                if report.verdict != Verdict::Pass {
-                    lines.push([
-                        source_of(&report),
-                        report.verdict.as_str().to_string(),
-                        report.main_reason(lang),
-                    ]);
-                }
-            }
+        pending.push(item);
+        if pending.len() >= CHUNK
+            && let Err(e) = flush(&mut pending, &mut summary, &mut sink)
+        {
+            failure = Some(e);
         }
-        first = false;
     });
-    if let Some(errors) = pack_error {
-        let _ = out.flush();
+    if failure.is_none()
+        && let Err(e) = flush(&mut pending, &mut summary, &mut sink)
+    {
+        failure = Some(e);
+    }
+    if let Some(errors) = failure {
+        let _ = sink.out.flush();
         print_pack_errors(&errors, lang);
         return 2;
     }
-    match format {
-        OutputFormat::Json => {
-            let _ = writeln!(out, "]");
-        }
-        OutputFormat::Junit => {
-            let _ = write!(
-                out,
-                "{}",
-                report::junit::document(&junit, summary.total, junit_failures)
-            );
-        }
-        OutputFormat::Table => {
-            let _ = writeln!(out, "{}", summary_table(&summary, lang));
-            for [src, verdict, reason] in &lines {
-                let _ = writeln!(out, "{src}  {verdict}  {reason}");
-            }
-        }
-        OutputFormat::Markdown => {
-            let _ = writeln!(out, "{}\n", summary_table(&summary, lang));
-            let _ = writeln!(out, "| source | verdict | reason |\n|---|---|---|");
-            for row in &lines {
-                let cells: Vec<String> = row.iter().map(|c| c.replace('|', "\\|")).collect();
-                let _ = writeln!(out, "| {} |", cells.join(" | "));
-            }
-        }
-        OutputFormat::Jsonl => {}
+    if let Some(e) = io_error
+        .take()
+        .or_else(|| sink.finish(&summary, lang).err())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("{e}");
+        return 2;
     }
-    let _ = out.flush();
     if !matches!(format, OutputFormat::Table | OutputFormat::Markdown) {
         eprintln!("{}", summary_table(&summary, lang));
     }

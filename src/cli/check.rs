@@ -1,12 +1,13 @@
 //! `check` and `explain`: one report per filing file.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::{Common, print_pack_errors};
 use crate::diag::{Diagnostic, Lang, Text};
 use crate::engine::{self, Options};
 use crate::filing;
-use crate::pack::Registry;
+use crate::pack::{Pack, Registry};
 use crate::report::{self, OutputFormat, Report};
 
 pub fn check_file(
@@ -30,49 +31,61 @@ pub fn check_filing(
     rules: Option<&str>,
     opts: Options,
 ) -> Result<Report, Vec<Diagnostic>> {
-    let pack = match rules {
-        Some(spec) => registry.load(spec)?,
-        None => {
-            let jurisdiction = filing
-                .get("enterprise.jurisdiction")
-                .str()
-                .map(str::to_string);
-            let Some(j) = jurisdiction else {
-                return Ok(Report::invalid(
-                    &filing.source,
-                    vec![Diagnostic::new(
-                        &filing.source,
-                        filing.pos("enterprise"),
-                        Some("enterprise.jurisdiction"),
-                        Text::new(
-                            "未填管辖地区，无法选择规则包：请填写 enterprise.jurisdiction 或使用 --rules",
-                            "no jurisdiction, so no rule pack can be chosen: give enterprise.jurisdiction or use --rules",
-                        ),
-                    )],
-                ));
-            };
-            match registry.select(&j, filing.year()) {
-                Ok(p) => p,
-                Err(mut errors) => {
-                    for e in &mut errors {
-                        e.file = filing.source.clone();
-                        e.field = Some("budget.year".into());
-                        if let Some(p) = filing.pos("budget.year") {
-                            e.line = Some(p.line);
-                            e.column = Some(p.column);
-                        }
-                    }
-                    return Ok(Report::invalid(&filing.source, errors));
+    Ok(match resolve_pack(filing, registry, rules)? {
+        Ok(pack) => evaluate_with(filing, &pack, opts),
+        Err(report) => report,
+    })
+}
+
+/// The pack a filing is checked under: named with `--rules`, or the one in force for its
+/// jurisdiction and year. The inner `Err` is the filing's own `invalid` report (no jurisdiction,
+/// no pack in force); the outer `Err` is a `--rules` pack that failed to load.
+pub fn resolve_pack(
+    filing: &filing::Filing,
+    registry: &mut Registry,
+    rules: Option<&str>,
+) -> Result<Result<Arc<Pack>, Report>, Vec<Diagnostic>> {
+    if let Some(spec) = rules {
+        return registry.load(spec).map(Ok);
+    }
+    let Some(j) = filing.get("enterprise.jurisdiction").str() else {
+        return Ok(Err(Report::invalid(
+            &filing.source,
+            vec![Diagnostic::new(
+                &filing.source,
+                filing.pos("enterprise"),
+                Some("enterprise.jurisdiction"),
+                Text::new(
+                    "未填管辖地区，无法选择规则包：请填写 enterprise.jurisdiction 或使用 --rules",
+                    "no jurisdiction, so no rule pack can be chosen: give enterprise.jurisdiction or use --rules",
+                ),
+            )],
+        )));
+    };
+    match registry.select(j, filing.year()) {
+        Ok(p) => Ok(Ok(p)),
+        Err(mut errors) => {
+            for e in &mut errors {
+                e.file = filing.source.clone();
+                e.field = Some("budget.year".into());
+                if let Some(p) = filing.pos("budget.year") {
+                    e.line = Some(p.line);
+                    e.column = Some(p.column);
                 }
             }
+            Ok(Err(Report::invalid(&filing.source, errors)))
         }
-    };
-    let problems = engine::validate(filing, &pack);
-    if !problems.is_empty() {
-        return Ok(Report::invalid(&filing.source, problems));
     }
-    let eval = engine::evaluate(filing, &pack, opts);
-    Ok(Report::new(filing, &pack, eval))
+}
+
+/// Validates a filing against its pack and evaluates it: the report, `invalid` or not.
+pub fn evaluate_with(filing: &filing::Filing, pack: &Pack, opts: Options) -> Report {
+    let problems = engine::validate(filing, pack);
+    if !problems.is_empty() {
+        return Report::invalid(&filing.source, problems);
+    }
+    let eval = engine::evaluate(filing, pack, opts);
+    Report::new(filing, pack, eval)
 }
 
 fn print_reports(reports: &[Report], format: OutputFormat, lang: Lang, trace: bool) {

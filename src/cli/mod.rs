@@ -158,13 +158,14 @@ pub fn run(cli: Cli) -> i32 {
             format,
             deny,
             trace,
-            jobs: _,
+            jobs,
         } => batch::batch(
             &paths,
             &common,
             format,
             deny.is_some(),
             trace,
+            jobs,
             &mut registry,
         ),
         Command::Explain {

@@ -50,6 +50,9 @@ struct Source {
 #[derive(Default)]
 pub struct Registry {
     cache: HashMap<String, Arc<Pack>>,
+    /// Pack chosen for (jurisdiction, year), so a batch selects once per pair.
+    selected: HashMap<(String, i32), Arc<Pack>>,
+    infos: Option<Vec<PackInfo>>,
 }
 
 fn diag(file: &str, msg: Text) -> Vec<Diagnostic> {
@@ -294,8 +297,22 @@ impl Registry {
 
     /// The built-in pack in force for a jurisdiction on 1 January of the budget year.
     pub fn select(&mut self, jurisdiction: &str, year: i32) -> Result<Arc<Pack>, Vec<Diagnostic>> {
+        if let Some(p) = self.selected.get(&(jurisdiction.to_string(), year)) {
+            return Ok(p.clone());
+        }
+        let p = self.select_uncached(jurisdiction, year)?;
+        self.selected
+            .insert((jurisdiction.to_string(), year), p.clone());
+        Ok(p)
+    }
+
+    fn select_uncached(
+        &mut self,
+        jurisdiction: &str,
+        year: i32,
+    ) -> Result<Arc<Pack>, Vec<Diagnostic>> {
         let day = NaiveDate::from_ymd_opt(year, 1, 1);
-        let infos = Self::builtin_infos();
+        let infos = self.infos.get_or_insert_with(Self::builtin_infos).clone();
         let best = infos
             .iter()
             .filter(|i| i.jurisdiction == jurisdiction)

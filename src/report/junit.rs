@@ -48,6 +48,16 @@ pub fn testcase(r: &Report, lang: Lang) -> String {
     s
 }
 
+/// The document's opening and closing around the test cases.
+pub fn frame(tests: usize, failures: usize) -> (String, String) {
+    (
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n<testsuite name=\"wagecheck\" tests=\"{tests}\" failures=\"{failures}\">\n"
+        ),
+        "</testsuite>\n</testsuites>\n".to_string(),
+    )
+}
+
 /// The whole document around the test cases.
 pub fn document(cases: &str, tests: usize, failures: usize) -> String {
     format!(
