@@ -228,10 +228,8 @@ fn read_csv(path: &Path, each: &mut impl FnMut(Item)) {
                 }
             }
             Err(e) => {
-                let pos = e.position().map(|p| Pos {
-                    line: p.line() as usize,
-                    column: 1,
-                });
+                next_line += 1;
+                let pos = Some(Pos { line, column: 1 });
                 each(Item::Invalid {
                     source: file.clone(),
                     row: Some(row),
