@@ -386,17 +386,42 @@ fn traced(
 
 /// A value for people, in a template's format.
 pub fn format_value(v: &Value, format: Format, lang: Lang) -> String {
+    format_labeled(v, format, lang, None)
+}
+
+/// How a string value reads: the pack's catalog name for an indicator or measure id, else
+/// the schema's label for an enumerated value, else the value itself.
+fn label(s: &str, lang: Lang, pack: Option<&Pack>) -> String {
+    let catalog = pack.and_then(|p| {
+        let c = &p.catalog;
+        c.indicators
+            .iter()
+            .chain(&c.productivity)
+            .chain(&c.labor_cost)
+            .find(|e| e.id == s)
+            .map(|e| e.text.get(lang).to_string())
+    });
+    catalog
+        .or_else(|| {
+            schema::value_label(s).map(|(zh, en)| if lang.is_zh() { zh } else { en }.to_string())
+        })
+        .unwrap_or_else(|| s.to_string())
+}
+
+/// A value for people, with string values shown by their labels.
+pub fn format_labeled(v: &Value, format: Format, lang: Lang, pack: Option<&Pack>) -> String {
     match (v, format) {
         (Value::Num(n), Format::Percent) => num::percent(*n, 4),
         (Value::Num(n), Format::Money) => num::money_grouped(num::round_cents_display(*n)),
         (Value::Num(n), Format::Plain) => num::plain(*n),
-        (Value::Str(s), _) => s.clone(),
+        (Value::Str(s), _) => label(s, lang, pack),
         (Value::List(items), _) => {
             let parts: Vec<String> = items
                 .iter()
-                .map(|i| format_value(i, format, lang))
+                .map(|i| format_labeled(i, format, lang, pack))
                 .collect();
-            format!("[{}]", parts.join(", "))
+            let strings = items.iter().all(|i| matches!(i, Value::Str(_)));
+            format!("[{}]", parts.join(if lang.is_zh() && strings { "、" } else { ", " }))
         }
         (Value::Unknown(_), _) => if lang.is_zh() { "未知" } else { "unknown" }.to_string(),
         (other, _) => other.display_lang(lang.is_zh()),
@@ -414,9 +439,12 @@ fn render(pieces: &[Piece], env: &Slots<'_>, own: &Own<'_>, lang: Lang) -> Strin
     for p in pieces {
         match p {
             Piece::Lit(s) => out.push_str(s),
-            Piece::Slot { slot, format } => {
-                out.push_str(&format_value(&env.get(*slot), *format, lang))
-            }
+            Piece::Slot { slot, format } => out.push_str(&format_labeled(
+                &env.get(*slot),
+                *format,
+                lang,
+                Some(env.pack),
+            )),
             Piece::Own { name, format } => {
                 let s = match name.as_str() {
                     "bound" => own

@@ -1187,7 +1187,7 @@ fn non_operating_factor_gives_review() {
     assert_status(&ev, "linkage.decline", Status::Review);
     assert_status(&ev, "linkage.decline_relief", Status::NotApplicable);
     let m = &rule(&ev, "linkage.non_operating").message;
-    assert!(m.en.contains("policy_adjustment"), "{}", m.en);
+    assert!(m.en.contains("policy adjustment"), "{}", m.en);
     assert_eq!(ev.verdict, Verdict::Review);
 }
 

@@ -606,3 +606,41 @@ pub const MAX_ARRAY_ITEMS: usize = 64;
 pub fn field_index(path: &str) -> Option<usize> {
     FIELDS.iter().position(|f| f.path == path)
 }
+
+/// How people read the schema's enumerated values (not policy: the names of the options the
+/// filing format offers). `None` for values that are not enumerated here.
+pub fn value_label(value: &str) -> Option<(&'static str, &'static str)> {
+    Some(match value {
+        "competitive" => ("竞争类", "competitive"),
+        "functional" => ("功能类", "functional"),
+        "public_welfare" => ("公益类", "public welfare"),
+        "financial_policy" => ("金融类（开发性、政策性）", "financial (development/policy)"),
+        "financial_commercial" => ("金融类（商业性）", "financial (commercial)"),
+        "cultural" => ("文化类", "cultural"),
+        "wholly_owned" => ("国有独资", "wholly state-owned"),
+        "controlled" => ("国有控股", "state-controlled"),
+        "de_facto_controlled" => ("实际控制或部门管理", "de-facto controlled or department-managed"),
+        "other" => ("其他", "other"),
+        "filing" => ("备案制", "filing"),
+        "approval" => ("核准制", "approval"),
+        "budget" => ("工资总额预算", "budget"),
+        "annual_return" => ("预算执行情况（清算）", "annual return"),
+        "cyclical" => ("行业周期性明显", "cyclical industry"),
+        "startup" => ("筹建期、初创期", "start-up"),
+        "strategic_adjustment" => ("战略调整期", "strategic adjustment"),
+        "fast_expansion" => ("快速扩张期", "fast expansion"),
+        "restructuring" => ("重组改制", "restructuring"),
+        "other_special" => ("其他特殊情况", "other special case"),
+        "approved_total" => ("经备案或核准的工资总额", "approved total"),
+        "cleared_total" => ("清算确定的应发工资总额", "cleared total"),
+        "actual_total_and_average" => ("实发工资总额及平均工资", "actual total and average wage"),
+        "indicator_results" => ("效益指标完成情况", "indicator results"),
+        "analysis" => ("总结分析报告", "written analysis"),
+        "audited_financials" => ("经审计的财务决算表", "audited financial statements"),
+        "merger" => ("兼并重组", "merger"),
+        "new_entity" => ("新设企业或机构", "new entity"),
+        "divestiture" => ("分立或划出", "divestiture"),
+        "policy_adjustment" => ("政策调整", "policy adjustment"),
+        _ => return None,
+    })
+}

@@ -63,7 +63,9 @@ pub fn report(r: &Report, lang: Lang) -> String {
         return out;
     };
     let regime = match &ev.regime.required {
-        Some(x) => x.clone(),
+        Some(x) => crate::filing::schema::value_label(x)
+            .map(|(zh, en)| format!("{} ({x})", if lang.is_zh() { zh } else { en }))
+            .unwrap_or_else(|| x.clone()),
         None => format!(
             "{} ({})",
             t(lang, "未定", "undecided"),
