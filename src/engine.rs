@@ -421,7 +421,10 @@ pub fn format_labeled(v: &Value, format: Format, lang: Lang, pack: Option<&Pack>
                 .map(|i| format_labeled(i, format, lang, pack))
                 .collect();
             let strings = items.iter().all(|i| matches!(i, Value::Str(_)));
-            format!("[{}]", parts.join(if lang.is_zh() && strings { "、" } else { ", " }))
+            format!(
+                "[{}]",
+                parts.join(if lang.is_zh() && strings { "、" } else { ", " })
+            )
         }
         (Value::Unknown(_), _) => if lang.is_zh() { "未知" } else { "unknown" }.to_string(),
         (other, _) => other.display_lang(lang.is_zh()),

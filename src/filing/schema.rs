@@ -619,7 +619,10 @@ pub fn value_label(value: &str) -> Option<(&'static str, &'static str)> {
         "cultural" => ("文化类", "cultural"),
         "wholly_owned" => ("国有独资", "wholly state-owned"),
         "controlled" => ("国有控股", "state-controlled"),
-        "de_facto_controlled" => ("实际控制或部门管理", "de-facto controlled or department-managed"),
+        "de_facto_controlled" => (
+            "实际控制或部门管理",
+            "de-facto controlled or department-managed",
+        ),
         "other" => ("其他", "other"),
         "filing" => ("备案制", "filing"),
         "approval" => ("核准制", "approval"),
