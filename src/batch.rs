@@ -124,6 +124,10 @@ fn insert(table: &mut Vec<Entry>, parts: &[&str], pos: Pos, cell: &str) {
     }
 }
 
+/// How many dotted parts of a column name become levels of the row's tree; the deepest field
+/// is `indicator.1.weight`. Not policy: a bound on the input's shape.
+const MAX_COLUMN_PARTS: usize = 4;
+
 /// Builds the nested tree of one CSV row from its dotted column names.
 fn row_tree(headers: &[String], record: &csv::StringRecord, line: usize) -> Node {
     let mut root: Vec<Entry> = Vec::new();
@@ -135,7 +139,9 @@ fn row_tree(headers: &[String], record: &csv::StringRecord, line: usize) -> Node
             line,
             column: i + 1,
         };
-        let parts: Vec<&str> = name.split('.').collect();
+        // At most MAX_COLUMN_PARTS levels: a longer dotted name is no field anyway, and is then
+        // reported as unknown instead of nesting (and recursing) once per dot.
+        let parts: Vec<&str> = name.splitn(MAX_COLUMN_PARTS, '.').collect();
         insert(&mut root, &parts, pos, cell.trim());
     }
     Node {

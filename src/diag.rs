@@ -85,7 +85,7 @@ impl Diagnostic {
             }
         }
         s.push_str(": ");
-        if let Some(f) = &self.field {
+        if let Some(f) = self.field.as_deref().filter(|f| !f.is_empty()) {
             s.push_str(&format!("{f}: "));
         }
         s.push_str(self.message.get(lang));

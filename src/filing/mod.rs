@@ -140,6 +140,30 @@ impl Decoder<'_> {
             .push(Diagnostic::new(self.file, Some(pos), Some(field), message));
     }
 
+    /// True (after reporting it) when `entry`'s key was already seen in the same table: a JSON
+    /// object or a CSV header may name a field twice, and neither value may win silently.
+    fn duplicate<'e>(
+        &mut self,
+        seen: &mut HashMap<&'e str, Pos>,
+        entry: &'e Entry,
+        path: &str,
+    ) -> bool {
+        let Some(first) = seen.get(entry.key.as_str()).copied() else {
+            seen.insert(&entry.key, entry.pos);
+            return false;
+        };
+        let (l, c) = (first.line, first.column);
+        self.err(
+            entry.pos,
+            path,
+            Text::owned(
+                format!("字段重复（已在第 {l} 行第 {c} 列填写）"),
+                format!("duplicate field (already given at line {l}, column {c})"),
+            ),
+        );
+        true
+    }
+
     fn unknown_field(&mut self, entry: &Entry, path: &str, known: &[&str]) {
         let hint = did_you_mean(&entry.key, known.iter().copied());
         let (zh, en) = match hint {
@@ -187,8 +211,12 @@ pub fn decode(file: &str, root: &Node) -> Result<Filing, Vec<Diagnostic>> {
         .chain(schema::ARRAYS.iter().map(|(n, _)| *n))
         .collect();
 
+    let mut seen = HashMap::new();
     for entry in entries {
         let key = entry.key.as_str();
+        if d.duplicate(&mut seen, entry, key) {
+            continue;
+        }
         if let Some(i) = schema::field_index(key) {
             decode_into(
                 &mut d,
@@ -256,8 +284,12 @@ fn decode_table(d: &mut Decoder<'_>, table: &str, node: &Node, fields: &mut [Fie
         .iter()
         .filter_map(|f| f.path.strip_prefix(table)?.strip_prefix('.'))
         .collect();
+    let mut seen = HashMap::new();
     for entry in entries {
         let path = format!("{table}.{}", entry.key);
+        if d.duplicate(&mut seen, entry, &path) {
+            continue;
+        }
         match schema::field_index(&path) {
             Some(i) => decode_into(d, &schema::FIELDS[i], &path, &entry.value, &mut fields[i]),
             None => d.unknown_field(entry, &path, &known),
@@ -283,7 +315,15 @@ fn decode_array(
                     _ => d.err(
                         e.pos,
                         &format!("{name}.{}", e.key),
-                        expected_found(&Text::new("从 1 开始的序号", "a number from 1"), &e.key),
+                        expected_found(
+                            &Text::owned(
+                                format!("[[{name}]] 表数组（CSV 中为从 1 开始编号的列 {name}.1.…）"),
+                                format!(
+                                    "an array of [[{name}]] tables (in a CSV, columns numbered from 1: {name}.1.…)"
+                                ),
+                            ),
+                            &e.key,
+                        ),
                     ),
                 }
             }
@@ -344,8 +384,12 @@ fn decode_array(
             continue;
         };
         d.positions.insert(prefix.clone(), item.pos);
+        let mut seen = HashMap::new();
         for entry in entries {
             let path = format!("{prefix}.{}", entry.key);
+            if d.duplicate(&mut seen, entry, &path) {
+                continue;
+            }
             match specs.iter().position(|s| s.path == entry.key) {
                 Some(j) => decode_into(d, &specs[j], &path, &entry.value, &mut values[j]),
                 None => d.unknown_field(entry, &path, &known),
