@@ -13,11 +13,15 @@
 
 pub mod batch;
 pub mod cli;
+pub mod compare;
 pub mod diag;
 pub mod engine;
 pub mod expr;
 pub mod filing;
+pub mod lint;
 pub mod num;
 pub mod pack;
+pub mod packtest;
 pub mod report;
 pub mod source;
+pub mod template;

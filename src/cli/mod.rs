@@ -86,7 +86,32 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "table")]
         format: OutputFormat,
     },
-    /// Browse the rule packs.
+    /// Evaluate filings under two packs and list those whose verdict, cap or required
+    /// regime changes.
+    Compare {
+        /// The two packs (ids or paths): `--rules A --rules B`.
+        #[arg(long, required = true, num_args = 1)]
+        rules: Vec<String>,
+        /// Filings, directories or CSV files.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: OutputFormat,
+        #[arg(long, value_enum, default_value = "zh")]
+        lang: Lang,
+    },
+    /// Print a commented filing template (example values that pass `check`) to fill in.
+    Init {
+        /// Enterprise category.
+        #[arg(long, default_value = "competitive", value_parser = crate::filing::schema::CATEGORIES.to_vec())]
+        category: String,
+        #[arg(long, default_value = "budget", value_parser = ["budget", "annual_return"])]
+        kind: String,
+        /// Language of the comments.
+        #[arg(long, value_enum, default_value = "zh")]
+        lang: Lang,
+    },
+    /// Browse, check and test the rule packs.
     Rules {
         #[command(subcommand)]
         action: RulesAction,
@@ -100,9 +125,30 @@ pub enum RulesAction {
         #[arg(long, value_enum, default_value = "zh")]
         lang: Lang,
     },
+    /// Show a pack: parameters with their sources and layers, tables, quantities with their
+    /// formulas, rules with their clauses and layers, the regime steps and the catalog.
+    Show {
+        /// A built-in id or a path to a pack file.
+        pack: String,
+        #[arg(long, value_enum, default_value = "zh")]
+        lang: Lang,
+    },
     /// Load and check a pack (an id or a path), printing every problem with its position.
+    /// Errors exit 2; warnings are printed and exit 0.
     Lint {
         pack: String,
+        #[arg(long, value_enum, default_value = "zh")]
+        lang: Lang,
+    },
+    /// Run the pack tests (`<pack dir>/tests/<pack id>/*.toml`) and report coverage: for every
+    /// rule, which of the statuses it can reach some test reaches. Without PACK: every shipped
+    /// pack (built in, and `rules/examples/`).
+    Test {
+        /// A built-in id or a path to a pack file.
+        pack: Option<String>,
+        /// Fail (exit 1) when a pack's (rule, status) coverage is below this percentage.
+        #[arg(long)]
+        min_coverage: Option<rust_decimal::Decimal>,
         #[arg(long, value_enum, default_value = "zh")]
         lang: Lang,
     },
@@ -111,7 +157,11 @@ pub enum RulesAction {
 /// Checks one filing file: read, pick the pack, validate, evaluate.
 mod batch;
 mod check;
+mod compare;
+mod init;
 mod rules;
+mod rules_show;
+mod rules_test;
 
 pub use batch::{Summary, summary_table};
 pub use check::{check_file, check_filing};
@@ -174,6 +224,17 @@ pub fn run(cli: Cli) -> i32 {
             rule,
             format,
         } => check::run_explain(&filing, &common, rule.as_deref(), format, &mut registry),
+        Command::Compare {
+            rules,
+            paths,
+            format,
+            lang,
+        } => compare::run(&rules, &paths, format, lang, &mut registry),
+        Command::Init {
+            category,
+            kind,
+            lang,
+        } => init::run(&category, &kind, lang),
         Command::Rules { action } => rules::run(action, &mut registry),
     }
 }

@@ -114,6 +114,57 @@ impl Node {
         fixed.into_iter().flatten().chain(rest.iter())
     }
 
+    /// Whether this node may evaluate to unknown, given which slots may be unknown. Slots in
+    /// `guarded` are known to exist here: the right side of `exists(x) and …`, the `then` branch
+    /// of `if exists(x) then … else …`. Table lookups and `growth` (no rate without a positive
+    /// base) may always be unknown. Used for rule-status coverage, not for evaluation.
+    pub(crate) fn may_be_unknown(&self, unknowable: &dyn Fn(u32) -> bool, guarded: &[u32]) -> bool {
+        match &self.kind {
+            NodeKind::Lit(_) => false,
+            NodeKind::Slot { slot, .. } => unknowable(*slot) && !guarded.contains(slot),
+            NodeKind::Index { .. } | NodeKind::Call(Func::Growth, _) => true,
+            NodeKind::Call(Func::Exists, _) => false,
+            NodeKind::Bin(BinOp::And, a, b) => {
+                let mut inner = guarded.to_vec();
+                a.exists_guards(&mut inner);
+                a.may_be_unknown(unknowable, guarded) || b.may_be_unknown(unknowable, &inner)
+            }
+            NodeKind::If(c, t, e) => {
+                let mut inner = guarded.to_vec();
+                c.exists_guards(&mut inner);
+                c.may_be_unknown(unknowable, guarded)
+                    || t.may_be_unknown(unknowable, &inner)
+                    || e.may_be_unknown(unknowable, guarded)
+            }
+            _ => self
+                .children()
+                .any(|c| c.may_be_unknown(unknowable, guarded)),
+        }
+    }
+
+    /// Slots that `exists(slot)` conjuncts of this condition guarantee.
+    fn exists_guards(&self, out: &mut Vec<u32>) {
+        match &self.kind {
+            NodeKind::Paren(a) => a.exists_guards(out),
+            NodeKind::Bin(BinOp::And, a, b) => {
+                a.exists_guards(out);
+                b.exists_guards(out);
+            }
+            NodeKind::Call(Func::Exists, args) => {
+                if let [
+                    Node {
+                        kind: NodeKind::Slot { slot, .. },
+                        ..
+                    },
+                ] = args.as_slice()
+                {
+                    out.push(*slot);
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// Collect slot names (or table names when `tables`) in pre-order, deduplicated.
     pub(crate) fn collect_names(&self, out: &mut Vec<String>, tables: bool) {
         match &self.kind {

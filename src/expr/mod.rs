@@ -294,6 +294,12 @@ impl Compiled {
         out
     }
 
+    /// Whether the expression may evaluate to unknown for some input, given which slots may
+    /// be unknown (a static over-approximation, for coverage).
+    pub fn may_be_unknown(&self, unknowable: &dyn Fn(u32) -> bool) -> bool {
+        self.root.may_be_unknown(unknowable, &[])
+    }
+
     /// Evaluate without recording a trace.
     pub fn eval(&self, env: &dyn Env) -> Value {
         eval::Ctx::new(&self.src, env, None).eval(&self.root)

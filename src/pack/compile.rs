@@ -215,7 +215,7 @@ fn check_keys(ctx: &mut Ctx<'_>, items: &Items, file: &str, prefix: &str, known:
 }
 
 /// A parameter's literal value and type.
-fn param_value(node: &Node) -> Option<(Value, Type)> {
+pub fn param_value(node: &Node) -> Option<(Value, Type)> {
     Some(match &node.kind {
         Kind::Number(s) => (Value::Num(crate::num::parse_decimal(s).ok()?), Type::Num),
         Kind::Str(s) => match parse_number_or_percent(s) {
@@ -421,6 +421,18 @@ fn compile_tables(ctx: &mut Ctx<'_>, layer: &Layer, names: &mut Names) -> Vec<Ta
                 );
                 continue;
             };
+            if parsed.iter().any(|(x, _, _)| *x == k) {
+                ctx.err_at(
+                    &src.file,
+                    *kpos,
+                    &format!("tables.{name}.rows.{key}"),
+                    Text::owned(
+                        format!("表的行重叠：年份 {k} 出现两次"),
+                        format!("the table's rows overlap: the year {k} appears twice"),
+                    ),
+                );
+                continue;
+            }
             match param_value(&src.node) {
                 Some((v, Type::Num)) => parsed.push((k, v, src.layer.to_string())),
                 _ => ctx.err(
@@ -1366,7 +1378,7 @@ pub fn compile(
     if !ctx.errors.is_empty() {
         return None;
     }
-    Some(Pack {
+    let mut pack = Pack {
         id: id?,
         title: title?,
         document: document?,
@@ -1389,5 +1401,15 @@ pub fn compile(
             growth: growth?,
         },
         clearing,
-    })
+    };
+    let unknowable = super::analysis::unknowable_slots(&pack);
+    let reach: Vec<Vec<Status>> = pack
+        .rules
+        .iter()
+        .map(|r| super::analysis::reachable(r, &pack, &unknowable))
+        .collect();
+    for (r, x) in pack.rules.iter_mut().zip(reach) {
+        r.reachable = x;
+    }
+    Some(pack)
 }

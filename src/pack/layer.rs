@@ -324,15 +324,51 @@ pub fn merge(chain: Vec<Layer>, errors: &mut Vec<Diagnostic>) -> Layer {
     for child in iter {
         for (k, s, p) in &child.params.entries {
             if acc.params.get(k).is_none() && overrides_flag(s) {
+                let (zh, en) = hint(k, acc.params.entries.iter().map(|(n, _, _)| n.as_str()));
                 errors.push(err(
                     &s.file,
                     *p,
                     &format!("params.{k}"),
-                    Text::new(
-                        "声明覆盖上级参数，但上级包没有此参数",
-                        "declared as an override, but the parent pack has no such parameter",
+                    Text::owned(
+                        format!("声明覆盖上级参数，但上级包没有此参数{zh}"),
+                        format!(
+                            "declared as an override, but the parent pack has no such parameter{en}"
+                        ),
                     ),
                 ));
+            }
+        }
+        let mut orphans: Vec<String> = Vec::new();
+        for rule in &child.rules {
+            if acc.rules.iter().any(|r| r.id == rule.id) {
+                continue;
+            }
+            // A rule the parent lacks must be complete: one that only switches off or changes
+            // some keys names a parent rule that does not exist (a typo, usually).
+            let f = &rule.fields;
+            let incomplete = f.get("clause").is_none() || f.get("message").is_none();
+            let near = did_you_mean(&rule.id, acc.rules.iter().map(|r| r.id.as_str())).is_some();
+            let partial = f.get("off").is_some()
+                || (f.get("bound").is_none() && f.get("require").is_none())
+                || (incomplete && near);
+            if partial {
+                let (zh, en) = hint(&rule.id, acc.rules.iter().map(|r| r.id.as_str()));
+                errors.push(err(
+                    &rule.file,
+                    rule.pos,
+                    &format!("rule.{}", rule.id),
+                    Text::owned(
+                        format!(
+                            "覆盖或关闭规则 `{}`，但上级包没有此规则{zh}",
+                            rule.id
+                        ),
+                        format!(
+                            "overrides or switches off rule `{}`, but the parent pack has no such rule{en}",
+                            rule.id
+                        ),
+                    ),
+                ));
+                orphans.push(rule.id.clone());
             }
         }
         acc.params.merge(child.params);
@@ -351,7 +387,7 @@ pub fn merge(chain: Vec<Layer>, errors: &mut Vec<Diagnostic>) -> Layer {
                 None => acc.tables.push((name, settings, rows, pos)),
             }
         }
-        for rule in child.rules {
+        for rule in child.rules.into_iter().filter(|r| !orphans.contains(&r.id)) {
             match acc.rules.iter_mut().find(|r| r.id == rule.id) {
                 Some(r) => {
                     r.fields.merge(rule.fields);
@@ -380,6 +416,17 @@ pub fn merge(chain: Vec<Layer>, errors: &mut Vec<Diagnostic>) -> Layer {
         }
     }
     acc
+}
+
+/// "; did you mean `x`?" in both languages, or nothing.
+fn hint<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> (String, String) {
+    match did_you_mean(word, candidates) {
+        Some(h) => (
+            format!("；是否指 `{h}`？"),
+            format!("; did you mean `{h}`?"),
+        ),
+        None => (String::new(), String::new()),
+    }
 }
 
 /// `{ value = …, override = true }`: the author says the parent has this parameter.

@@ -1,6 +1,7 @@
 //! Rule packs: policy as TOML (spec/packs.md), loaded, merged along `extends`, checked and
 //! compiled once, then evaluated against many filings.
 
+pub mod analysis;
 pub mod compile;
 pub mod layer;
 pub mod names;

@@ -162,8 +162,16 @@ impl Registry {
         if let Some(p) = self.cache.get(spec) {
             return Ok(p.clone());
         }
+        let source = Self::source_of(spec)?;
+        let pack = Arc::new(Self::compile_source(source)?);
+        self.cache.insert(spec.to_string(), pack.clone());
+        Ok(pack)
+    }
+
+    /// The file a pack spec names: a path, or a built-in id.
+    fn source_of(spec: &str) -> Result<Source, Vec<Diagnostic>> {
         let path = Path::new(spec);
-        let source = if spec.ends_with(".toml") || path.is_file() {
+        if spec.ends_with(".toml") || path.is_file() {
             let bytes = std::fs::read(path).map_err(|e| {
                 diag(
                     spec,
@@ -174,11 +182,11 @@ impl Registry {
                 )
             })?;
             let text = crate::source::decode_utf8(spec, bytes).map_err(|d| vec![d])?;
-            Source {
+            Ok(Source {
                 file: spec.to_string(),
                 text: Arc::from(text.as_str()),
                 dir: path.parent().map(Path::to_path_buf),
-            }
+            })
         } else {
             Self::find_source(spec, None).ok_or_else(|| {
                 let known: Vec<String> = Self::builtin_infos().into_iter().map(|i| i.id).collect();
@@ -195,11 +203,29 @@ impl Registry {
                         ),
                     ),
                 )
-            })?
+            })
+        }
+    }
+
+    /// The file a pack spec resolves to (`rules/<id>.toml` for a built-in pack).
+    pub fn file_of(spec: &str) -> Option<String> {
+        Self::source_of(spec).ok().map(|s| s.file)
+    }
+
+    /// Loads a pack for `rules lint`: every error, the pack-level warnings, and the pack when
+    /// it compiles.
+    pub fn lint(spec: &str) -> (Option<Pack>, Vec<Diagnostic>, Vec<Diagnostic>) {
+        let source = match Self::source_of(spec) {
+            Ok(s) => s,
+            Err(e) => return (None, e, Vec::new()),
         };
-        let pack = Arc::new(Self::compile_source(source)?);
-        self.cache.insert(spec.to_string(), pack.clone());
-        Ok(pack)
+        let mut errors = Vec::new();
+        let Some((merged, layers)) = Self::read_chain(source, &mut errors) else {
+            return (None, errors, Vec::new());
+        };
+        let warnings = crate::lint::warnings(&merged);
+        let pack = super::compile::compile(&merged, layers, &mut errors);
+        (pack.filter(|_| errors.is_empty()), errors, warnings)
     }
 
     /// Reads a pack text (a file's contents) and compiles it with its chain.
@@ -217,12 +243,25 @@ impl Registry {
 
     fn compile_source(source: Source) -> Result<Pack, Vec<Diagnostic>> {
         let mut errors = Vec::new();
+        let Some((merged, layers)) = Self::read_chain(source, &mut errors) else {
+            return Err(errors);
+        };
+        match super::compile::compile(&merged, layers, &mut errors) {
+            Some(p) if errors.is_empty() => Ok(p),
+            _ => Err(errors),
+        }
+    }
+
+    /// Reads a pack and its parents, and merges them (root first). `None` when the chain
+    /// cannot be read at all; other errors are collected.
+    fn read_chain(
+        source: Source,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Option<(Layer, Vec<super::Layer>)> {
         let mut chain: Vec<(Layer, String, String)> = Vec::new();
         let mut current = Some(source);
         while let Some(src) = current.take() {
-            let Some(layer) = read(&src, &mut errors) else {
-                return Err(errors);
-            };
+            let layer = read(&src, errors)?;
             let hash = sha256(&src.text);
             let parent = meta_str(&layer, "extends");
             if chain.iter().any(|(l, _, _)| l.id == layer.id) {
@@ -240,7 +279,7 @@ impl Registry {
                         ),
                     ),
                 ));
-                return Err(errors);
+                return None;
             }
             let dir = src.dir.clone();
             let file = src.file.clone();
@@ -255,7 +294,7 @@ impl Registry {
                         format!("the `extends` chain is too long (at most {MAX_CHAIN} levels)"),
                     ),
                 ));
-                return Err(errors);
+                return None;
             }
             if let Some(parent) = parent {
                 match Self::find_source(&parent, dir.as_deref()) {
@@ -274,7 +313,7 @@ impl Registry {
                                 format!("parent pack `{parent}` not found (neither built in nor beside this file)"),
                             ),
                         ));
-                        return Err(errors);
+                        return None;
                     }
                 }
             }
@@ -288,11 +327,8 @@ impl Registry {
                 hash: h.clone(),
             })
             .collect();
-        let merged = layer::merge(chain.into_iter().map(|(l, _, _)| l).collect(), &mut errors);
-        match super::compile::compile(&merged, layers, &mut errors) {
-            Some(p) if errors.is_empty() => Ok(p),
-            _ => Err(errors),
-        }
+        let merged = layer::merge(chain.into_iter().map(|(l, _, _)| l).collect(), errors);
+        Some((merged, layers))
     }
 
     /// The built-in pack in force for a jurisdiction on 1 January of the budget year.

@@ -1,0 +1,108 @@
+//! Comparing two packs on the same filings: which filings change verdict, cap
+//! (`max_wage_total`) or required regime, and by how much.
+
+use std::path::PathBuf;
+
+use rust_decimal::Decimal;
+
+use crate::batch::{self, Item};
+use crate::engine::{self, Options, Verdict};
+use crate::filing::Filing;
+use crate::pack::Pack;
+
+/// One filing's result under one pack.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Side {
+    pub verdict: Verdict,
+    pub max_wage_total: Option<Decimal>,
+    pub binding_rule: Option<String>,
+    pub required_regime: Option<String>,
+}
+
+/// A filing whose result differs between the packs.
+#[derive(Clone, Debug)]
+pub struct Change {
+    pub source: String,
+    pub row: Option<usize>,
+    pub name: String,
+    pub a: Side,
+    pub b: Side,
+}
+
+impl Change {
+    pub fn verdict_changed(&self) -> bool {
+        self.a.verdict != self.b.verdict
+    }
+    pub fn cap_changed(&self) -> bool {
+        self.a.max_wage_total != self.b.max_wage_total
+    }
+    pub fn regime_changed(&self) -> bool {
+        self.a.required_regime != self.b.required_regime
+    }
+    /// `b − a` of the cap, where both have one.
+    pub fn cap_delta(&self) -> Option<Decimal> {
+        Some(self.b.max_wage_total? - self.a.max_wage_total?)
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Comparison {
+    pub filings: usize,
+    /// Filings that could not be read at all (invalid under either pack).
+    pub invalid: Vec<String>,
+    pub changes: Vec<Change>,
+}
+
+impl Comparison {
+    pub fn count(&self, f: impl Fn(&Change) -> bool) -> usize {
+        self.changes.iter().filter(|c| f(c)).count()
+    }
+}
+
+fn side(filing: &Filing, pack: &Pack) -> Side {
+    if !engine::validate(filing, pack).is_empty() {
+        return Side {
+            verdict: Verdict::Invalid,
+            max_wage_total: None,
+            binding_rule: None,
+            required_regime: None,
+        };
+    }
+    let ev = engine::evaluate(filing, pack, Options::default());
+    Side {
+        verdict: ev.verdict,
+        max_wage_total: ev.cap.as_ref().map(|c| c.max_wage_total),
+        binding_rule: ev.cap.as_ref().map(|c| c.binding_rule.clone()),
+        required_regime: ev.regime.required.clone(),
+    }
+}
+
+/// Evaluates every filing of `paths` under both packs, one filing at a time.
+pub fn compare(paths: &[PathBuf], a: &Pack, b: &Pack) -> Comparison {
+    let mut out = Comparison::default();
+    batch::for_each(paths, |item| {
+        out.filings += 1;
+        match item {
+            Item::Filing { filing, row } => {
+                let (sa, sb) = (side(&filing, a), side(&filing, b));
+                let changed = sa.verdict != sb.verdict
+                    || sa.max_wage_total != sb.max_wage_total
+                    || sa.required_regime != sb.required_regime;
+                if changed {
+                    out.changes.push(Change {
+                        source: filing.source.clone(),
+                        row,
+                        name: filing.name().to_string(),
+                        a: sa,
+                        b: sb,
+                    });
+                }
+            }
+            Item::Invalid { source, row, .. } => out.invalid.push(match row {
+                Some(r) => format!("{source}#{r}"),
+                None => source,
+            }),
+        }
+    });
+    out
+}

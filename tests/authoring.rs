@@ -1,0 +1,444 @@
+//! Pack authoring: `rules lint` on a broken pack, `rules test` on the shipped packs (and a
+//! changed expectation), `compare` between Benxi and the Sanming example, `init`, `rules show`.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn wagecheck() -> Command {
+    let mut c = Command::cargo_bin("wagecheck").expect("binary");
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+#[test]
+fn lint_reports_every_mistake_with_its_position() {
+    let out = wagecheck()
+        .args(["rules", "lint", "tests/packs/broken.toml", "--lang", "en"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let f = "tests/packs/broken.toml";
+    let expected = [
+        // (line:column, field, what)
+        (
+            "15:1",
+            "params.high_wage_multipel",
+            "did you mean `high_wage_multiple`",
+        ),
+        (
+            "25:9",
+            "rule.city.typo.when",
+            "unknown name `efficency_growth`; did you mean `efficiency_growth`",
+        ),
+        (
+            "33:10",
+            "rule.city.type_error.bound",
+            "must produce a number",
+        ),
+        ("36:1", "rule.city.no_clause.clause", "no clause"),
+        (
+            "40:11",
+            "rule.city.no_clause.message",
+            "missing the en text",
+        ),
+        ("42:1", "rule.city.typo", "duplicate id"),
+        (
+            "49:1",
+            "rule.linkage.growth_capp",
+            "did you mean `linkage.growth_cap`",
+        ),
+        ("57:7", "rule.internal.hq_growth.off", "needs a reason"),
+    ];
+    for (pos, field, what) in expected {
+        let line = err
+            .lines()
+            .find(|l| l.starts_with(&format!("{f}:{pos}: {field}:")))
+            .unwrap_or_else(|| panic!("no error at {pos} for {field} in:\n{err}"));
+        assert!(line.contains(what), "{line}");
+    }
+    let warnings = [
+        ("19:40", "tables.control_levels.rows", "no row for 2021"),
+        ("63:8", "rule.city.never.when", "can never hold"),
+    ];
+    for (pos, field, what) in warnings {
+        let line = err
+            .lines()
+            .find(|l| l.starts_with(&format!("warning: {f}:{pos}: {field}:")))
+            .unwrap_or_else(|| panic!("no warning at {pos} for {field} in:\n{err}"));
+        assert!(line.contains(what), "{line}");
+    }
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("8 error(s), 2 warning(s)"), "{stdout}");
+}
+
+#[test]
+fn lint_of_the_shipped_packs_is_clean() {
+    for p in [
+        "national-2018",
+        "benxi-2019",
+        "rules/examples/sanming-2019.toml",
+    ] {
+        let out = wagecheck()
+            .args(["rules", "lint", p, "--lang", "en"])
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(0), "{p}");
+        assert!(
+            out.stderr.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn lint_warnings_alone_exit_zero() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path().join("gap.toml");
+    std::fs::write(
+        &p,
+        r#"[pack]
+id = "gap-city"
+title = { zh = "缺口", en = "gap" }
+document = "none"
+jurisdiction = "gap"
+extends = "benxi-2019"
+effective_from = 2019-01-01
+
+[tables.national_average_wage_series]
+rows = { 2026 = 130000 }
+"#,
+    )
+    .expect("write");
+    let out = wagecheck()
+        .args(["rules", "lint", p.to_str().expect("utf-8"), "--lang", "en"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("warning:") && err.contains("no row for 2025"),
+        "{err}"
+    );
+}
+
+#[test]
+fn shipped_pack_tests_pass_with_full_coverage() {
+    let out = wagecheck()
+        .args(["rules", "test", "--min-coverage", "100", "--lang", "en"])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for id in ["national-2018", "benxi-2019", "sanming-2019"] {
+        let line = stdout
+            .lines()
+            .find(|l| l.starts_with(id))
+            .unwrap_or_else(|| panic!("no summary for {id}:\n{stdout}"));
+        assert!(line.contains("0 failed; coverage 100%"), "{line}");
+    }
+}
+
+/// Copies a pack's tests into a temporary folder beside a copy of the pack.
+fn temp_copy(dir: &Path) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tests = dir.join("tests").join("benxi-2019");
+    std::fs::create_dir_all(&tests).expect("mkdir");
+    std::fs::copy(
+        root.join("rules/benxi-2019.toml"),
+        dir.join("benxi-2019.toml"),
+    )
+    .expect("copy");
+    for f in ["samples.toml", "rules.toml", "annual.toml"] {
+        let text = std::fs::read_to_string(root.join("rules/tests/benxi-2019").join(f))
+            .expect("read")
+            .replace(
+                "\"../../../samples/",
+                &format!("\"{}/samples/", root.display()),
+            );
+        std::fs::write(tests.join(f), text).expect("write");
+    }
+}
+
+#[test]
+fn a_changed_expectation_fails_with_expected_and_actual() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    temp_copy(dir.path());
+    let pack = dir.path().join("benxi-2019.toml");
+    let ok = wagecheck()
+        .args([
+            "rules",
+            "test",
+            pack.to_str().expect("utf-8"),
+            "--min-coverage",
+            "100",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+
+    let f = dir.path().join("tests/benxi-2019/samples.toml");
+    let text = std::fs::read_to_string(&f).expect("read");
+    let changed = text.replacen(
+        "max_wage_total = \"12960000.00\"",
+        "max_wage_total = \"12960000.01\"",
+        1,
+    );
+    assert_ne!(text, changed);
+    std::fs::write(&f, changed).expect("write");
+    let out = wagecheck()
+        .args([
+            "rules",
+            "test",
+            pack.to_str().expect("utf-8"),
+            "--lang",
+            "en",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("FAIL"), "{stdout}");
+    assert!(
+        stdout.contains("cap.max_wage_total: expected 12960000.01, actual 12960000"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_malformed_test_file_is_a_located_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    temp_copy(dir.path());
+    let f = dir.path().join("tests/benxi-2019/bad.toml");
+    std::fs::write(
+        &f,
+        format!(
+            r#"[[test]]
+name = "typos"
+filing = "{}/samples/01-pass-competitive.toml"
+params = {{ restricted_cap_ratoi = "80%" }}
+[test.expect]
+verdict = "pass"
+rules = {{ "linkage.growth_capp" = "pass" }}
+cap_total = "1"
+"#,
+            env!("CARGO_MANIFEST_DIR")
+        ),
+    )
+    .expect("write");
+    let pack = dir.path().join("benxi-2019.toml");
+    let out = wagecheck()
+        .args([
+            "rules",
+            "test",
+            pack.to_str().expect("utf-8"),
+            "--lang",
+            "en",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.toml:4:12: test[1].params.restricted_cap_ratoi: pack benxi-2019 has no parameter `restricted_cap_ratoi`; did you mean `restricted_cap_ratio`?"), "{err}");
+    assert!(err.contains("bad.toml:7:11: test[1].expect.rules.linkage.growth_capp: pack benxi-2019 has no rule `linkage.growth_capp`; did you mean `linkage.growth_cap`?"), "{err}");
+    assert!(
+        err.contains("bad.toml:8:1: test[1].expect.cap_total: unknown key"),
+        "{err}"
+    );
+}
+
+#[test]
+fn compare_lists_the_filings_the_example_pack_changes() {
+    let out = wagecheck()
+        .args([
+            "compare",
+            "--rules",
+            "benxi-2019",
+            "--rules",
+            "rules/examples/sanming-2019.toml",
+            "samples/01-pass-competitive.toml",
+            "samples/03-restricted-70.toml",
+            "samples/08-annual-return.toml",
+            "rules/examples/filings",
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["filings"], 4);
+    assert_eq!(v["changed"], 3);
+    assert_eq!(v["verdict_changed"], 1);
+    let changes = v["changes"].as_array().expect("changes");
+    let high = changes
+        .iter()
+        .find(|c| {
+            c["source"]
+                .as_str()
+                .is_some_and(|s| s.ends_with("high-wage.toml"))
+        })
+        .expect("the high-wage filing changes");
+    assert_eq!(high["a"]["verdict"], "fail");
+    assert_eq!(high["b"]["verdict"], "pass");
+    assert_eq!(high["a"]["max_wage_total"], "87120000.00");
+    assert_eq!(high["b"]["max_wage_total"], "89100000.00");
+    assert_eq!(high["cap_delta"], "1980000.00");
+    let annual = changes
+        .iter()
+        .find(|c| {
+            c["source"]
+                .as_str()
+                .is_some_and(|s| s.ends_with("08-annual-return.toml"))
+        })
+        .expect("the annual return's cleared total changes");
+    assert_eq!(annual["a"]["max_wage_total"], "12386400.00");
+    assert_eq!(annual["b"]["max_wage_total"], "12331200.00");
+    assert!(!changes.iter().any(|c| {
+        c["source"]
+            .as_str()
+            .is_some_and(|s| s.ends_with("01-pass-competitive.toml"))
+    }));
+
+    let table = wagecheck()
+        .args([
+            "compare",
+            "--rules",
+            "benxi-2019",
+            "--rules",
+            "rules/examples/sanming-2019.toml",
+            "rules/examples/filings",
+            "--lang",
+            "en",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(table.status.code(), Some(0));
+    let s = String::from_utf8_lossy(&table.stdout);
+    assert!(
+        s.contains("high-wage.toml") && s.contains("1 changed (verdict 1"),
+        "{s}"
+    );
+}
+
+#[test]
+fn compare_needs_two_packs_and_valid_inputs() {
+    let one = wagecheck()
+        .args([
+            "compare",
+            "--rules",
+            "benxi-2019",
+            "samples/01-pass-competitive.toml",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(one.status.code(), Some(2));
+    let csv = wagecheck()
+        .args([
+            "compare",
+            "--rules",
+            "benxi-2019",
+            "--rules",
+            "rules/examples/sanming-2019.toml",
+            "samples/batch-2024.csv",
+        ])
+        .output()
+        .expect("run");
+    // The batch sample has invalid rows on purpose: the comparison is printed, the exit is 2.
+    assert_eq!(csv.status.code(), Some(2));
+    assert!(!csv.stdout.is_empty());
+}
+
+#[test]
+fn the_init_template_passes_check_as_it_stands() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for category in [
+        "competitive",
+        "functional",
+        "public_welfare",
+        "financial_policy",
+        "financial_commercial",
+        "cultural",
+    ] {
+        for kind in ["budget", "annual_return"] {
+            for lang in ["zh", "en"] {
+                let out = wagecheck()
+                    .args([
+                        "init",
+                        "--category",
+                        category,
+                        "--kind",
+                        kind,
+                        "--lang",
+                        lang,
+                    ])
+                    .output()
+                    .expect("run");
+                assert_eq!(out.status.code(), Some(0));
+                let p = dir.path().join(format!("{category}-{kind}-{lang}.toml"));
+                std::fs::write(&p, &out.stdout).expect("write");
+                let check = wagecheck()
+                    .args(["check", p.to_str().expect("utf-8"), "--format", "json"])
+                    .output()
+                    .expect("run");
+                let v: Value = serde_json::from_slice(&check.stdout).expect("json");
+                let verdict = v["verdict"].as_str().unwrap_or("");
+                assert!(
+                    verdict == "pass" || verdict == "review",
+                    "{category} {kind} {lang}: {verdict}\n{v}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn rules_show_lists_parameters_with_their_layers() {
+    let out = wagecheck()
+        .args([
+            "rules",
+            "show",
+            "rules/examples/sanming-2019.toml",
+            "--lang",
+            "en",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        s.contains("benxi-2019 (rules/benxi-2019.toml) → sanming-2019"),
+        "{s}"
+    );
+    let line = s
+        .lines()
+        .find(|l| l.contains("restricted_cap_ratio"))
+        .expect("parameter row");
+    assert!(line.contains("0.60") || line.contains("0.6"), "{line}");
+    assert!(line.contains("sanming-2019"), "{line}");
+    assert!(s.contains("linkage.restricted_growth"), "{s}");
+    assert!(s.contains("Filing or approval"), "{s}");
+    let zh = wagecheck()
+        .args(["rules", "show", "benxi-2019"])
+        .output()
+        .expect("run");
+    assert!(String::from_utf8_lossy(&zh.stdout).contains("== 参数 =="));
+}
