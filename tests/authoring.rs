@@ -442,3 +442,68 @@ fn rules_show_lists_parameters_with_their_layers() {
         .expect("run");
     assert!(String::from_utf8_lossy(&zh.stdout).contains("== 参数 =="));
 }
+
+#[test]
+fn the_receipt_has_the_evaluation_date_and_the_trace_names_layers() {
+    let out = wagecheck()
+        .env("WAGECHECK_TODAY", "2025-03-01")
+        .args([
+            "check",
+            "samples/03-restricted-70.toml",
+            "--rules",
+            "rules/examples/sanming-2019.toml",
+            "--format",
+            "json",
+            "--trace",
+        ])
+        .output()
+        .expect("run");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let receipt = &v["pack"]["receipt"];
+    assert_eq!(receipt["evaluated_on"], "2025-03-01");
+    assert_eq!(
+        receipt["engine"],
+        concat!("wagecheck ", env!("CARGO_PKG_VERSION"))
+    );
+    let ids: Vec<&str> = receipt["packs"]
+        .as_array()
+        .expect("packs")
+        .iter()
+        .filter_map(|p| p["id"].as_str())
+        .collect();
+    assert_eq!(ids, ["national-2018", "benxi-2019", "sanming-2019"]);
+    assert_eq!(
+        v["pack"]["chain"],
+        serde_json::json!(["national-2018", "benxi-2019", "sanming-2019"])
+    );
+    let trace = v["trace"].as_array().expect("trace");
+    assert!(trace.iter().all(|t| t["layer"] == "national-2018"));
+    let rule = v["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .find(|r| r["id"] == "linkage.restricted_growth")
+        .expect("rule");
+    let params = rule["params"].as_array().expect("params");
+    assert!(params.iter().any(|p| p["name"] == "restricted_cap_ratio"
+        && p["value"] == "0.6"
+        && p["layer"] == "sanming-2019"));
+    let explain = wagecheck()
+        .args([
+            "explain",
+            "samples/03-restricted-70.toml",
+            "--rules",
+            "rules/examples/sanming-2019.toml",
+            "--rule",
+            "linkage.restricted_growth",
+            "--lang",
+            "en",
+        ])
+        .output()
+        .expect("run");
+    let s = String::from_utf8_lossy(&explain.stdout);
+    assert!(
+        s.contains("restricted_cap_ratio = 0.6 [sanming-2019]"),
+        "{s}"
+    );
+}

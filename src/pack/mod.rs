@@ -10,7 +10,7 @@ pub mod registry;
 use chrono::NaiveDate;
 
 use crate::diag::Text;
-use crate::expr::{Compiled, Type, Value};
+use crate::expr::{self, Compiled, Type, Value};
 use names::Names;
 
 pub use registry::Registry;
@@ -260,5 +260,39 @@ impl Pack {
     }
     pub fn rule(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.id == id)
+    }
+
+    /// The parameters a rule reads, directly or through quantities, in first-use order: for
+    /// `explain` and the JSON trace, with the layer each value came from.
+    pub fn params_used(&self, rule: &Rule) -> Vec<&Param> {
+        let mut exprs: Vec<&Compiled> = Vec::new();
+        exprs.extend(rule.when.iter());
+        exprs.extend(rule.triggers.iter().map(|t| &t.when));
+        if let Some(Check::Bound { expr, .. } | Check::Require(expr)) = &rule.check {
+            exprs.push(expr);
+        }
+        exprs.extend(rule.review_when.iter());
+        let mut seen: Vec<u32> = Vec::new();
+        let mut out: Vec<&Param> = Vec::new();
+        while let Some(e) = exprs.pop() {
+            for (_, r) in e.refs() {
+                let expr::NameRef::Slot(slot) = r else {
+                    continue;
+                };
+                if seen.contains(&slot) {
+                    continue;
+                }
+                seen.push(slot);
+                match self.names.slots.get(slot as usize).map(|s| s.kind) {
+                    Some(names::SlotKind::Param(i)) => out.extend(self.params.get(i)),
+                    Some(names::SlotKind::Quantity(i)) => {
+                        exprs.extend(self.quantities.get(i).map(|q| &q.expr))
+                    }
+                    _ => {}
+                }
+            }
+        }
+        out.sort_by_key(|p| self.params.iter().position(|x| x.name == p.name));
+        out
     }
 }

@@ -93,6 +93,7 @@ pub fn report(r: &Report, lang: Lang, with_trace: bool) -> J {
                 "title": p.title.get(lang),
                 "receipt": {
                     "engine": concat!("wagecheck ", env!("CARGO_PKG_VERSION")),
+                    "evaluated_on": super::evaluated_on(),
                     "packs": p.chain.iter().map(|(id, h)| json!({"id": id, "sha256": h})).collect::<Vec<_>>(),
                 },
             }),
@@ -161,13 +162,29 @@ pub fn report(r: &Report, lang: Lang, with_trace: bool) -> J {
             if with_trace {
                 m.insert("trace".into(), trace(&rr.trace));
                 m.insert("layers".into(), json!(rr.layers));
+                if let Some(p) = &r.pack {
+                    let params: Vec<J> = p
+                        .params_of(&rr.id)
+                        .iter()
+                        .map(|(n, v, l)| json!({"name": n, "value": v, "layer": l}))
+                        .collect();
+                    m.insert("params".into(), J::Array(params));
+                }
             }
             J::Object(m)
         })
         .collect();
     o.insert("rules".into(), J::Array(rules));
     if with_trace {
-        o.insert("trace".into(), trace(&ev.quantity_trace));
+        let mut t = trace(&ev.quantity_trace);
+        if let (J::Array(lines), Some(p)) = (&mut t, &r.pack) {
+            for (line, tl) in lines.iter_mut().zip(&ev.quantity_trace) {
+                if let (J::Object(m), Some(l)) = (line, p.quantity_layer(&tl.label)) {
+                    m.insert("layer".into(), json!(l));
+                }
+            }
+        }
+        o.insert("trace".into(), t);
     }
     if let Some(c) = &ev.clearing {
         o.insert(

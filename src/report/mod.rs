@@ -9,7 +9,10 @@ pub mod table;
 use crate::diag::{Diagnostic, Lang, Text};
 use crate::engine::{Evaluation, Verdict};
 use crate::filing::{Filing, FilingKind};
-use crate::pack::Pack;
+use crate::pack::{Format, Pack};
+
+/// A parameter a rule reads: (name, value as shown, layer it came from).
+pub type ParamUse = (String, String, String);
 
 /// The pack a report was evaluated under.
 #[derive(Clone, Debug)]
@@ -18,6 +21,26 @@ pub struct PackRef {
     pub title: Text,
     pub document: String,
     pub chain: Vec<(String, String)>,
+    /// Each quantity's name and the layer (pack id) that defined it.
+    pub quantity_layers: Vec<(String, String)>,
+    /// For each rule id, the parameters it reads.
+    pub rule_params: Vec<(String, Vec<ParamUse>)>,
+}
+
+impl PackRef {
+    pub fn quantity_layer(&self, name: &str) -> Option<&str> {
+        self.quantity_layers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, l)| l.as_str())
+    }
+    pub fn params_of(&self, rule: &str) -> &[ParamUse] {
+        self.rule_params
+            .iter()
+            .find(|(id, _)| id == rule)
+            .map(|(_, p)| p.as_slice())
+            .unwrap_or(&[])
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -59,6 +82,26 @@ impl Report {
                     .chain
                     .iter()
                     .map(|l| (l.id.clone(), l.hash.clone()))
+                    .collect(),
+                quantity_layers: pack
+                    .quantities
+                    .iter()
+                    .map(|q| (q.name.clone(), q.layer.clone()))
+                    .collect(),
+                rule_params: pack
+                    .rules
+                    .iter()
+                    .map(|r| {
+                        let used = pack.params_used(r).into_iter().map(|p| {
+                            let v = if p.value.is_known() {
+                                crate::engine::format_value(&p.value, Format::Plain, Lang::En)
+                            } else {
+                                "unset".to_string()
+                            };
+                            (p.name.clone(), v, p.layer.clone())
+                        });
+                        (r.id.clone(), used.collect())
+                    })
                     .collect(),
             }),
             verdict: eval.verdict,
@@ -108,4 +151,14 @@ pub enum OutputFormat {
     Jsonl,
     Markdown,
     Junit,
+}
+
+/// The evaluation date for the report's receipt: today (local time), or `WAGECHECK_TODAY`
+/// (`YYYY-MM-DD`) when set, for reproducible output.
+pub fn evaluated_on() -> String {
+    std::env::var("WAGECHECK_TODAY")
+        .ok()
+        .and_then(|s| chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok())
+        .unwrap_or_else(|| chrono::Local::now().date_naive())
+        .to_string()
 }

@@ -170,8 +170,14 @@ pub fn explain(r: &Report, lang: Lang, only: Option<&str>) -> String {
             t(lang, "== 数量 ==", "== Quantities ==")
         ));
         for (line, (_, _, text)) in ev.quantity_trace.iter().zip(&ev.quantities) {
+            let layer = r
+                .pack
+                .as_ref()
+                .and_then(|p| p.quantity_layer(&line.label))
+                .map(|l| format!(" [{l}]"))
+                .unwrap_or_default();
             out.push_str(&format!(
-                "{} ({})\n  = {}\n  = {}\n  = {}\n",
+                "{} ({}){layer}\n  = {}\n  = {}\n  = {}\n",
                 line.label,
                 text.get(lang),
                 line.expr,
@@ -195,6 +201,20 @@ pub fn explain(r: &Report, lang: Lang, only: Option<&str>) -> String {
                 "  {}: {}\n",
                 t(lang, "来自", "from"),
                 rr.layers.join(" → ")
+            ));
+        }
+        if let Some(p) = &r.pack
+            && !p.params_of(&rr.id).is_empty()
+        {
+            let list: Vec<String> = p
+                .params_of(&rr.id)
+                .iter()
+                .map(|(n, v, l)| format!("{n} = {v} [{l}]"))
+                .collect();
+            out.push_str(&format!(
+                "  {}: {}\n",
+                t(lang, "参数", "parameters"),
+                list.join(", ")
             ));
         }
         for line in &rr.trace {
