@@ -1,0 +1,293 @@
+//! A batch loses nothing: a directory holding a CSV of good, bad and out-of-scope rows and a few
+//! single filings goes through `wagecheck batch` in every format, and every input appears exactly
+//! once, in input order, with the verdict it gets on its own.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value as J;
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+struct Input {
+    dir: tempfile::TempDir,
+    csv: PathBuf,
+    /// Every expected entry in input order: (source as printed, verdict).
+    expected: Vec<(String, &'static str)>,
+}
+
+fn csv_rows() -> (String, Vec<String>) {
+    let text =
+        std::fs::read_to_string(Path::new(ROOT).join("samples/batch-2024.csv")).expect("sample");
+    let mut lines = text.lines();
+    let header = lines.next().expect("header").to_string();
+    (header, lines.map(str::to_string).collect())
+}
+
+fn input() -> Input {
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let (header, rows) = csv_rows();
+    let good = &rows[..12];
+    let cols = header.split(',').count();
+    let mut bytes: Vec<u8> = Vec::new();
+    let mut verdicts: Vec<Option<&'static str>> = Vec::new();
+    bytes.extend_from_slice(header.as_bytes());
+    bytes.push(b'\n');
+    let mut push = |line: &[u8], verdict: Option<&'static str>| {
+        bytes.extend_from_slice(line);
+        bytes.push(b'\n');
+        verdicts.push(verdict);
+    };
+    for (i, r) in good.iter().enumerate() {
+        push(r.as_bytes(), None); // verdict from `check`-equivalent evaluation below
+        match i {
+            2 => push(format!("{r},extra").as_bytes(), Some("invalid")), // ragged
+            4 => push(
+                r.replacen("wholly_owned", "other", 1)
+                    .replacen("controlled", "other", 1)
+                    .as_bytes(),
+                Some("out_of_scope"),
+            ),
+            6 => {
+                // GBK bytes in a cell
+                let mut gbk = r.replacen("本溪", "\u{0}", 1).into_bytes();
+                let at = gbk.iter().position(|b| *b == 0).expect("marker");
+                gbk.splice(at..at + 1, [0xB1, 0xBE, 0xCF, 0xAA]);
+                push(&gbk, Some("invalid"));
+            }
+            8 => push(",".repeat(cols - 1).as_bytes(), Some("invalid")), // every cell empty
+            9 => {
+                // A bad amount, and a name with a line break inside quotes (one row, two lines).
+                let mut cells: Vec<String> = r.split(',').map(str::to_string).collect();
+                cells[2] = "\"本溪\n换行有限公司\"".into();
+                let w = header
+                    .split(',')
+                    .position(|h| h == "budget.wage_total")
+                    .expect("budget.wage_total column");
+                cells[w] = "-12600000".into();
+                push(cells.join(",").as_bytes(), Some("invalid"));
+            }
+            _ => {}
+        }
+    }
+    let csv = dir.path().join("b-rows.csv");
+    std::fs::write(&csv, &bytes).expect("write csv");
+    // Two single filings around the CSV (directories are read in sorted order).
+    std::fs::copy(
+        Path::new(ROOT).join("samples/01-pass-competitive.toml"),
+        dir.path().join("a-pass.toml"),
+    )
+    .expect("copy");
+    std::fs::write(dir.path().join("c-broken.toml"), "schema = \n").expect("write");
+    std::fs::write(dir.path().join("d-ignored.txt"), "not a filing").expect("write");
+
+    // The verdict each row gets when it is checked alone, for the rows not fixed above.
+    let mut expected = vec![(dir.path().join("a-pass.toml").display().to_string(), "pass")];
+    let csv_s = csv.display().to_string();
+    let mut registry = wagecheck::pack::Registry::new();
+    let mut alone = Vec::new();
+    wagecheck::batch::for_each(std::slice::from_ref(&csv), |item| {
+        let v = match item {
+            wagecheck::batch::Item::Filing { filing, .. } => wagecheck::cli::check_filing(
+                &filing,
+                &mut registry,
+                None,
+                wagecheck::engine::Options::default(),
+            )
+            .expect("built-in packs load")
+            .verdict
+            .as_str(),
+            wagecheck::batch::Item::Invalid { .. } => "invalid",
+        };
+        alone.push(v);
+    });
+    assert_eq!(alone.len(), verdicts.len(), "rows read");
+    for (i, (fixed, got)) in verdicts.iter().zip(&alone).enumerate() {
+        if let Some(f) = fixed {
+            assert_eq!(f, got, "row {}", i + 1);
+        }
+        expected.push((format!("{csv_s}#{}", i + 1), got));
+    }
+    expected.push((
+        dir.path().join("c-broken.toml").display().to_string(),
+        "invalid",
+    ));
+    Input { dir, csv, expected }
+}
+
+fn batch(input: &Input, format: &str) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_wagecheck"))
+        .args([
+            "batch",
+            &input.dir.path().display().to_string(),
+            "--format",
+            format,
+            "--lang",
+            "en",
+        ])
+        .output()
+        .expect("run wagecheck batch");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).expect("UTF-8 stdout"),
+        String::from_utf8(out.stderr).expect("UTF-8 stderr"),
+    )
+}
+
+fn source_of(report: &J) -> String {
+    let src = report["source"].as_str().expect("source").to_string();
+    match report["row"].as_u64() {
+        Some(r) => format!("{src}#{r}"),
+        None => src,
+    }
+}
+
+fn count_line(summary: &str, label: &str) -> usize {
+    summary
+        .lines()
+        .find(|l| l.split(['│', '┆']).nth(1).map(str::trim) == Some(label))
+        .and_then(|l| l.split('┆').nth(1))
+        .and_then(|c| c.trim().trim_end_matches('│').trim().parse().ok())
+        .unwrap_or(0)
+}
+
+fn check_summary(summary: &str, expected: &[(String, &str)]) {
+    assert_eq!(count_line(summary, "filings"), expected.len(), "{summary}");
+    for v in ["pass", "out_of_scope", "review", "fail", "invalid"] {
+        let n = expected.iter().filter(|(_, x)| *x == v).count();
+        assert_eq!(
+            count_line(summary, &format!("verdict {v}")),
+            n,
+            "{v}\n{summary}"
+        );
+    }
+}
+
+#[test]
+fn every_input_appears_once_in_order_in_every_format() {
+    let input = input();
+    let exp = &input.expected;
+    assert!(exp.len() >= 18, "{} inputs", exp.len());
+    for v in ["pass", "fail", "invalid", "out_of_scope"] {
+        assert!(exp.iter().any(|(_, x)| *x == v), "no {v} input");
+    }
+
+    // JSON Lines: one report per input.
+    let (code, out, err) = batch(&input, "jsonl");
+    assert_eq!(code, 2, "{err}");
+    let got: Vec<(String, String)> = out
+        .lines()
+        .map(|l| {
+            let j: J = serde_json::from_str(l).expect("a JSON line");
+            (
+                source_of(&j),
+                j["verdict"].as_str().expect("verdict").to_string(),
+            )
+        })
+        .collect();
+    let want: Vec<(String, String)> = exp
+        .iter()
+        .map(|(s, v)| (s.clone(), v.to_string()))
+        .collect();
+    assert_eq!(got, want, "jsonl");
+    check_summary(&err, exp);
+
+    // JSON: one array.
+    let (code, out, _) = batch(&input, "json");
+    assert_eq!(code, 2);
+    let arr: J = serde_json::from_str(&out).expect("a JSON array");
+    let got: Vec<(String, String)> = arr
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|j| {
+            (
+                source_of(j),
+                j["verdict"].as_str().expect("verdict").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(got, want, "json");
+
+    // JUnit: one test case per input, failures = neither pass nor out of scope.
+    let (code, out, _) = batch(&input, "junit");
+    assert_eq!(code, 2);
+    let doc = roxmltree::Document::parse(&out).expect("JUnit XML parses");
+    let suite = doc
+        .descendants()
+        .find(|n| n.has_tag_name("testsuite"))
+        .expect("testsuite");
+    assert_eq!(
+        suite.attribute("tests"),
+        Some(exp.len().to_string().as_str())
+    );
+    let failing = exp
+        .iter()
+        .filter(|(_, v)| !matches!(*v, "pass" | "out_of_scope"))
+        .count();
+    assert_eq!(
+        suite.attribute("failures"),
+        Some(failing.to_string().as_str())
+    );
+    let cases: Vec<_> = suite
+        .children()
+        .filter(|n| n.has_tag_name("testcase"))
+        .collect();
+    assert_eq!(cases.len(), exp.len());
+    for (case, (src, verdict)) in cases.iter().zip(exp) {
+        let name = case.attribute("name").expect("name");
+        // "name (source)", or the source alone when the filing could not be read.
+        assert!(
+            name == src || name.ends_with(&format!(" ({src})")),
+            "{name} vs {src}"
+        );
+        let failed = case
+            .children()
+            .any(|n| n.has_tag_name("failure") || n.has_tag_name("error"));
+        assert_eq!(
+            failed,
+            !matches!(*verdict, "pass" | "out_of_scope"),
+            "{name}"
+        );
+    }
+
+    // Table and Markdown: the summary counts every input, then each non-pass one, in order.
+    let non_pass: Vec<(String, String)> =
+        want.iter().filter(|(_, v)| v != "pass").cloned().collect();
+    let (code, out, _) = batch(&input, "table");
+    assert_eq!(code, 2);
+    check_summary(&out, exp);
+    let listed: Vec<(String, String)> = out
+        .lines()
+        .filter(|l| !l.starts_with(['┌', '│', '╞', '└', '├']))
+        .filter_map(|l| {
+            let mut parts = l.splitn(3, "  ");
+            Some((parts.next()?.to_string(), parts.next()?.to_string()))
+        })
+        .collect();
+    assert_eq!(listed, non_pass, "table\n{out}");
+
+    let (code, out, _) = batch(&input, "markdown");
+    assert_eq!(code, 2);
+    check_summary(&out, exp);
+    let listed: Vec<(String, String)> = out
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| source"))
+        .map(|l| {
+            let cells: Vec<&str> = l.split(" | ").collect();
+            (
+                cells[0].trim_start_matches("| ").to_string(),
+                cells[1].to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(listed, non_pass, "markdown\n{out}");
+
+    // The CSV alone: the counts add up to its rows.
+    let out = Command::new(env!("CARGO_BIN_EXE_wagecheck"))
+        .args(["batch", &input.csv.display().to_string(), "--lang", "en"])
+        .output()
+        .expect("run");
+    let table = String::from_utf8(out.stdout).expect("UTF-8");
+    assert_eq!(count_line(&table, "filings"), exp.len() - 2, "{table}");
+}
