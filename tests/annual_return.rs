@@ -41,7 +41,11 @@ fn the_sample_is_cleared_on_actual_results() {
     assert_eq!(status(&e, "execution.within_budget"), Status::Pass);
     assert_eq!(e.verdict, Verdict::Fail);
     // Budget-only rules are not run on an annual return.
-    assert!(e.rules.iter().all(|r| r.id != "regime.required" && r.id != "period.length"));
+    assert!(
+        e.rules
+            .iter()
+            .all(|r| r.id != "regime.required" && r.id != "period.length")
+    );
 }
 
 #[test]
@@ -59,7 +63,10 @@ fn paying_more_than_approved_fails_and_recovers_the_excess_over_the_smaller_tota
     // Approved 12,500,000 < cleared 12,552,000: to recover 12,550,000 − 12,500,000 = 50,000.00.
     let e = eval(&[
         ("actual = 398_000", "actual = 410_000"),
-        ("approved_wage_total = 12_600_000", "approved_wage_total = 12_500_000"),
+        (
+            "approved_wage_total = 12_600_000",
+            "approved_wage_total = 12_500_000",
+        ),
     ]);
     assert_eq!(status(&e, "execution.within_budget"), Status::Fail);
     assert_eq!(status(&e, "execution.clearing"), Status::Pass);
@@ -72,9 +79,18 @@ fn cents_are_rounded_down_when_clearing() {
     // = 12,913,580.13986 → cleared 12,913,580.13; paid 12,913,580.14 → 0.01 to recover.
     let e = eval(&[
         ("actual = 398_000", "actual = 410_000"),
-        ("[prior]\nwage_total = 12_000_000", "[prior]\nwage_total = 12_345_678.91"),
-        ("actual_wage_total = 12_550_000", "actual_wage_total = 12_913_580.14"),
-        ("approved_wage_total = 12_600_000", "approved_wage_total = 13_000_000"),
+        (
+            "[prior]\nwage_total = 12_000_000",
+            "[prior]\nwage_total = 12_345_678.91",
+        ),
+        (
+            "actual_wage_total = 12_550_000",
+            "actual_wage_total = 12_913_580.14",
+        ),
+        (
+            "approved_wage_total = 12_600_000",
+            "approved_wage_total = 13_000_000",
+        ),
     ]);
     assert_eq!(clearing(&e), (dec!(12913580.13), dec!(0.01)));
     assert_eq!(status(&e, "execution.clearing"), Status::Fail);
@@ -86,22 +102,38 @@ fn report_contents_name_what_is_missing() {
         "report_contents = [\"approved_total\", \"cleared_total\", \"actual_total_and_average\", \"indicator_results\", \"analysis\", \"audited_financials\"]",
         "report_contents = [\"approved_total\", \"cleared_total\", \"analysis\"]",
     )]);
-    let r = e.rules.iter().find(|r| r.id == "execution.report_contents").unwrap();
+    let r = e
+        .rules
+        .iter()
+        .find(|r| r.id == "execution.report_contents")
+        .unwrap();
     assert_eq!(r.status, Status::Fail);
-    assert!(r.message.en.contains("missing: the actual wage total and average wage"));
-    assert!(r.message.en.contains("missing: the linkage indicator results"));
-    assert!(r.message.en.contains("missing: the audited financial statements"));
+    assert!(
+        r.message
+            .en
+            .contains("missing: the actual wage total and average wage")
+    );
+    assert!(
+        r.message
+            .en
+            .contains("missing: the linkage indicator results")
+    );
+    assert!(
+        r.message
+            .en
+            .contains("missing: the audited financial statements")
+    );
     assert!(!r.message.en.contains("missing: the approved wage total"));
     assert!(r.message.zh.contains("缺少：经审计的财务决算表"));
 }
 
 #[test]
 fn disclosure_deadline_31_october_and_1_november() {
-    for (date, expected) in [
-        ("2025-10-31", Status::Pass),
-        ("2025-11-01", Status::Fail),
-    ] {
-        let e = eval(&[("disclosed_on = 2025-10-15", &format!("disclosed_on = {date}"))]);
+    for (date, expected) in [("2025-10-31", Status::Pass), ("2025-11-01", Status::Fail)] {
+        let e = eval(&[(
+            "disclosed_on = 2025-10-15",
+            &format!("disclosed_on = {date}"),
+        )]);
         assert_eq!(status(&e, "disclosure.deadline"), expected, "{date}");
     }
     let e = eval(&[("disclosed_on = 2025-10-15\n", "")]);
@@ -110,11 +142,11 @@ fn disclosure_deadline_31_october_and_1_november() {
 
 #[test]
 fn report_deadline_31_july_and_1_august() {
-    for (date, expected) in [
-        ("2025-07-31", Status::Pass),
-        ("2025-08-01", Status::Fail),
-    ] {
-        let e = eval(&[("report_filed_on = 2025-07-20", &format!("report_filed_on = {date}"))]);
+    for (date, expected) in [("2025-07-31", Status::Pass), ("2025-08-01", Status::Fail)] {
+        let e = eval(&[(
+            "report_filed_on = 2025-07-20",
+            &format!("report_filed_on = {date}"),
+        )]);
         assert_eq!(status(&e, "execution.report_deadline"), expected, "{date}");
     }
 }
@@ -137,11 +169,23 @@ fn junit_parses_as_xml_with_one_testcase_per_filing() {
         .unwrap();
     let xml = String::from_utf8(out.stdout).unwrap();
     let doc = roxmltree::Document::parse(&xml).unwrap();
-    let cases: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("testcase")).collect();
+    let cases: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testcase"))
+        .collect();
     // 8 sample filings + 60 CSV rows.
     assert_eq!(cases.len(), 68);
-    let suite = doc.descendants().find(|n| n.has_tag_name("testsuite")).unwrap();
+    let suite = doc
+        .descendants()
+        .find(|n| n.has_tag_name("testsuite"))
+        .unwrap();
     assert_eq!(suite.attribute("tests"), Some("68"));
-    let failures = cases.iter().filter(|c| c.children().any(|x| x.has_tag_name("failure"))).count();
-    assert_eq!(suite.attribute("failures"), Some(failures.to_string().as_str()));
+    let failures = cases
+        .iter()
+        .filter(|c| c.children().any(|x| x.has_tag_name("failure")))
+        .count();
+    assert_eq!(
+        suite.attribute("failures"),
+        Some(failures.to_string().as_str())
+    );
 }
