@@ -163,7 +163,10 @@ pub fn parse_toml(file: &str, text: &str) -> Result<Node, Diagnostic> {
             pos,
             None,
             Text::owned(
-                format!("TOML 语法错误：{msg}"),
+                match toml_error_zh(&msg) {
+                    Some(zh) => format!("TOML 语法错误：{zh}（{msg}）"),
+                    None => format!("TOML 语法错误：{msg}"),
+                },
                 format!("TOML syntax error: {msg}"),
             ),
         )
@@ -235,7 +238,7 @@ pub fn parse_json(file: &str, text: &str) -> Result<Node, Diagnostic> {
             Some(index.pos(e.range().start)),
             None,
             Text::owned(
-                format!("JSON 语法错误：{msg}"),
+                format!("JSON 语法错误：{}", json_error_zh(e.kind()).unwrap_or(&msg)),
                 format!("JSON syntax error: {msg}"),
             ),
         )
@@ -249,6 +252,67 @@ pub fn parse_json(file: &str, text: &str) -> Result<Node, Diagnostic> {
             Text::new("JSON 文件为空", "the JSON file is empty"),
         )),
     }
+}
+
+/// The JSON parser's messages in Chinese (its own are English only).
+fn json_error_zh(kind: &jsonc_parser::errors::ParseErrorKind) -> Option<&'static str> {
+    use jsonc_parser::errors::ParseErrorKind as K;
+    Some(match kind {
+        K::BareDecimalPointNumbersNotAllowed => "数字不能以小数点开头或结尾",
+        K::CommentsNotAllowed => "不允许注释",
+        K::ExpectedColonAfterObjectKey => "对象的键后应为冒号",
+        K::ExpectedObjectValue => "应为对象的值",
+        K::ExpectedDigit => "应为数字",
+        K::ExpectedDigitFollowingNegativeSign => "负号后应为数字",
+        K::ExpectedPlusMinusOrDigitInNumberLiteral => "数字的指数部分应为 +、- 或数字",
+        K::ExpectedStringObjectProperty => "对象的键应为字符串",
+        K::HexadecimalNumbersNotAllowed => "不允许十六进制数字",
+        K::ExpectedComma => "应为逗号",
+        K::MultipleRootJsonValues => "文件中有多个顶层值",
+        K::NonFiniteNumbersNotAllowed => "不允许 NaN 或无穷大",
+        K::SingleQuotedStringsNotAllowed => "不允许单引号字符串",
+        K::String(_) => "字符串有误（未结束或转义不正确）",
+        K::TrailingCommasNotAllowed => "不允许末尾多余的逗号",
+        K::UnaryPlusNumbersNotAllowed => "数字前不允许加号",
+        K::UnexpectedCloseBrace => "多余的右花括号 }",
+        K::UnexpectedCloseBracket => "多余的右方括号 ]",
+        K::UnexpectedColon => "多余的冒号",
+        K::UnexpectedComma => "多余的逗号",
+        K::UnexpectedToken | K::UnexpectedTokenInObject | K::UnexpectedWord => "无法识别的内容",
+        K::UnterminatedArray => "数组未结束（缺少 ]）",
+        K::UnterminatedCommentBlock => "注释未结束",
+        K::UnterminatedObject => "对象未结束（缺少 }）",
+        K::NestingDepthExceeded => "嵌套层数超过上限（512 层）",
+        #[allow(unreachable_patterns)]
+        _ => return None,
+    })
+}
+
+/// The TOML parser's most common messages in Chinese; others are shown as the parser wrote them.
+fn toml_error_zh(msg: &str) -> Option<&'static str> {
+    const KNOWN: &[(&str, &str)] = &[
+        ("duplicate key", "键重复"),
+        ("cannot recurse further", "嵌套层数超过上限"),
+        ("string values must be quoted", "字符串值必须加引号"),
+        ("invalid basic string", "字符串未正确结束（缺少 \")"),
+        ("invalid literal string", "字符串未正确结束（缺少 '）"),
+        ("invalid date", "日期无效"),
+        ("invalid time", "时间无效"),
+        ("expected newline", "值后应换行"),
+        ("invalid table header", "表头无效"),
+        ("unclosed array", "数组未结束（缺少 ]）"),
+        ("unclosed inline table", "内联表未结束（缺少 }）"),
+        ("invalid unquoted key", "键无效"),
+        ("key with no value", "键缺少值"),
+        ("missing value", "缺少值"),
+        ("invalid number", "数字无效"),
+        ("invalid integer", "整数无效"),
+        ("invalid float", "浮点数无效"),
+    ];
+    KNOWN
+        .iter()
+        .find(|(en, _)| msg.starts_with(en))
+        .map(|(_, zh)| *zh)
 }
 
 fn json_value(v: &jsonc_parser::ast::Value<'_>, index: &LineIndex<'_>) -> Node {
