@@ -5,6 +5,7 @@
 //! skipped silently, so a batch's counts always add up to the number of filings read.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::diag::{Diagnostic, Text};
 use crate::filing::{self, Filing};
@@ -64,23 +65,88 @@ fn is_csv(p: &Path) -> bool {
         .is_some_and(|x| x.eq_ignore_ascii_case("csv"))
 }
 
+/// The column names of one CSV file, each split once at its dots.
+struct Headers {
+    parts: Vec<Vec<String>>,
+}
+
+/// One CSV row as read, not yet decoded: [`Row::decode`] builds its tree and checks it against
+/// the schema, which is most of the cost of reading a row, so a batch can do it in parallel.
+pub struct Row {
+    file: Arc<str>,
+    headers: Arc<Headers>,
+    record: csv::StringRecord,
+    row: usize,
+    line: usize,
+}
+
+impl Row {
+    /// The filing this row holds, or why it is not one.
+    pub fn decode(&self) -> Item {
+        let file = &*self.file;
+        let tree = row_tree(&self.headers, &self.record, self.line);
+        let name = format!("{file}#{}", self.row);
+        match filing::decode(&name, &tree) {
+            Ok(mut f) => {
+                f.source = file.to_string();
+                Item::Filing {
+                    filing: f,
+                    row: Some(self.row),
+                }
+            }
+            Err(mut errors) => {
+                for e in &mut errors {
+                    e.file = file.to_string();
+                }
+                Item::Invalid {
+                    source: file.to_string(),
+                    row: Some(self.row),
+                    errors,
+                }
+            }
+        }
+    }
+}
+
+/// What the reader produces: an item already read (a whole file, or a row that could not be
+/// read), or a CSV row still to decode.
+pub enum Raw {
+    Item(Item),
+    Row(Row),
+}
+
+impl Raw {
+    /// The item, decoding a CSV row here.
+    pub fn into_item(self) -> Item {
+        match self {
+            Raw::Item(i) => i,
+            Raw::Row(r) => r.decode(),
+        }
+    }
+}
+
 /// Reads every filing of every path, calling `each` once per item, in input order.
 pub fn for_each(paths: &[PathBuf], mut each: impl FnMut(Item)) {
+    for_each_raw(paths, |r| each(r.into_item()));
+}
+
+/// Like [`for_each`], but leaves CSV rows undecoded: the caller decodes each [`Row`].
+pub fn for_each_raw(paths: &[PathBuf], mut each: impl FnMut(Raw)) {
     for path in expand(paths) {
         if is_csv(&path) {
             read_csv(&path, &mut each);
         } else {
             let source = path.display().to_string();
             match filing::read_file(&path) {
-                Ok(f) => each(Item::Filing {
+                Ok(f) => each(Raw::Item(Item::Filing {
                     filing: f,
                     row: None,
-                }),
-                Err(errors) => each(Item::Invalid {
+                })),
+                Err(errors) => each(Raw::Item(Item::Invalid {
                     source,
                     row: None,
                     errors,
-                }),
+                })),
             }
         }
     }
@@ -90,13 +156,13 @@ fn csv_error(file: &str, pos: Option<Pos>, msg: Text) -> Vec<Diagnostic> {
     vec![Diagnostic::new(file, pos, None, msg)]
 }
 
-fn insert(table: &mut Vec<Entry>, parts: &[&str], pos: Pos, cell: &str) {
+fn insert(table: &mut Vec<Entry>, parts: &[String], pos: Pos, cell: &str) {
     let Some((first, rest)) = parts.split_first() else {
         return;
     };
     if rest.is_empty() {
         table.push(Entry {
-            key: first.to_string(),
+            key: first.clone(),
             pos,
             value: Node {
                 pos,
@@ -109,7 +175,7 @@ fn insert(table: &mut Vec<Entry>, parts: &[&str], pos: Pos, cell: &str) {
         Some(i) => i,
         None => {
             table.push(Entry {
-                key: first.to_string(),
+                key: first.clone(),
                 pos,
                 value: Node {
                     pos,
@@ -129,9 +195,9 @@ fn insert(table: &mut Vec<Entry>, parts: &[&str], pos: Pos, cell: &str) {
 const MAX_COLUMN_PARTS: usize = 4;
 
 /// Builds the nested tree of one CSV row from its dotted column names.
-fn row_tree(headers: &[String], record: &csv::StringRecord, line: usize) -> Node {
+fn row_tree(headers: &Headers, record: &csv::StringRecord, line: usize) -> Node {
     let mut root: Vec<Entry> = Vec::new();
-    for (i, (name, cell)) in headers.iter().zip(record.iter()).enumerate() {
+    for (i, (parts, cell)) in headers.parts.iter().zip(record.iter()).enumerate() {
         if cell.trim().is_empty() {
             continue; // an empty cell is an absent field
         }
@@ -139,10 +205,7 @@ fn row_tree(headers: &[String], record: &csv::StringRecord, line: usize) -> Node
             line,
             column: i + 1,
         };
-        // At most MAX_COLUMN_PARTS levels: a longer dotted name is no field anyway, and is then
-        // reported as unknown instead of nesting (and recursing) once per dot.
-        let parts: Vec<&str> = name.splitn(MAX_COLUMN_PARTS, '.').collect();
-        insert(&mut root, &parts, pos, cell.trim());
+        insert(&mut root, parts, pos, cell.trim());
     }
     Node {
         pos: Pos { line, column: 1 },
@@ -150,12 +213,14 @@ fn row_tree(headers: &[String], record: &csv::StringRecord, line: usize) -> Node
     }
 }
 
-fn read_csv(path: &Path, each: &mut impl FnMut(Item)) {
+fn read_csv(path: &Path, each: &mut impl FnMut(Raw)) {
     let file = path.display().to_string();
-    let invalid = |errors| Item::Invalid {
-        source: file.clone(),
-        row: None,
-        errors,
+    let invalid = |errors| {
+        Raw::Item(Item::Invalid {
+            source: file.clone(),
+            row: None,
+            errors,
+        })
     };
     let mut rdr = match csv::ReaderBuilder::new().flexible(false).from_path(path) {
         Ok(r) => r,
@@ -171,11 +236,20 @@ fn read_csv(path: &Path, each: &mut impl FnMut(Item)) {
             return;
         }
     };
-    let headers: Vec<String> = match rdr.headers() {
-        Ok(h) if !(h.is_empty() || h.len() == 1 && h[0].trim().is_empty()) => h
-            .iter()
-            .map(|s| s.trim().trim_start_matches('\u{feff}').to_string())
-            .collect(),
+    let headers = match rdr.headers() {
+        Ok(h) if !(h.is_empty() || h.len() == 1 && h[0].trim().is_empty()) => Arc::new(Headers {
+            parts: h
+                .iter()
+                .map(|s| {
+                    let name = s.trim().trim_start_matches('\u{feff}');
+                    // At most MAX_COLUMN_PARTS levels: a longer dotted name is no field anyway,
+                    // and is then reported as unknown instead of nesting once per dot.
+                    name.splitn(MAX_COLUMN_PARTS, '.')
+                        .map(str::to_string)
+                        .collect()
+                })
+                .collect(),
+        }),
         Ok(_) => {
             each(invalid(csv_error(
                 &file,
@@ -196,6 +270,7 @@ fn read_csv(path: &Path, each: &mut impl FnMut(Item)) {
             return;
         }
     };
+    let shared: Arc<str> = Arc::from(file.as_str());
     let mut row = 0;
     let mut record = csv::StringRecord::new();
     let mut next_line = 2; // the header is line 1
@@ -211,36 +286,22 @@ fn read_csv(path: &Path, each: &mut impl FnMut(Item)) {
                     .iter()
                     .map(|c| c.matches('\n').count())
                     .sum::<usize>();
-                let tree = row_tree(&headers, &record, line);
-                let name = format!("{file}#{row}");
-                match filing::decode(&name, &tree) {
-                    Ok(mut f) => {
-                        f.source = file.clone();
-                        each(Item::Filing {
-                            filing: f,
-                            row: Some(row),
-                        })
-                    }
-                    Err(mut errors) => {
-                        for e in &mut errors {
-                            e.file = file.clone();
-                        }
-                        each(Item::Invalid {
-                            source: file.clone(),
-                            row: Some(row),
-                            errors,
-                        })
-                    }
-                }
+                each(Raw::Row(Row {
+                    file: shared.clone(),
+                    headers: headers.clone(),
+                    record: std::mem::take(&mut record),
+                    row,
+                    line,
+                }));
             }
             Err(e) => {
                 next_line += 1;
                 let pos = Some(Pos { line, column: 1 });
-                each(Item::Invalid {
+                each(Raw::Item(Item::Invalid {
                     source: file.clone(),
                     row: Some(row),
                     errors: csv_error(&file, pos, csv_message(&e)),
-                });
+                }));
                 if !matches!(
                     e.kind(),
                     csv::ErrorKind::Utf8 { .. } | csv::ErrorKind::UnequalLengths { .. }

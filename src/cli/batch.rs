@@ -6,13 +6,13 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::check::{evaluate_with, resolve_pack};
+use super::check::{evaluate_shared, resolve_pack};
 use super::{Common, print_pack_errors};
-use crate::batch::Item;
+use crate::batch::{Item, Raw};
 use crate::diag::{Diagnostic, Lang};
 use crate::engine::{Options, Verdict};
 use crate::pack::{Pack, Registry};
-use crate::report::{self, OutputFormat, Report};
+use crate::report::{self, OutputFormat, PackRef, Report};
 
 /// Filings read ahead and evaluated together: enough to keep every core busy, few enough that
 /// memory stays flat whatever the number of filings.
@@ -31,21 +31,34 @@ pub struct Summary {
 impl Summary {
     /// Counts one report.
     pub fn add(&mut self, r: &Report) {
+        self.count(r.verdict, &r.category, to_recover(r));
+    }
+
+    fn count(
+        &mut self,
+        verdict: Verdict,
+        category: &str,
+        to_recover: Option<rust_decimal::Decimal>,
+    ) {
         self.total += 1;
-        bump(&mut self.by_verdict, r.verdict);
-        let cat = if r.category.is_empty() {
-            "-".to_string()
-        } else {
-            r.category.clone()
-        };
-        bump(&mut self.by_category, cat);
-        if let Some(c) = r.eval.as_ref().and_then(|e| e.clearing.as_ref())
-            && let Some(x) = c.to_recover
-        {
+        bump(&mut self.by_verdict, verdict);
+        let cat = if category.is_empty() { "-" } else { category };
+        match self.by_category.iter_mut().find(|(x, _)| x == cat) {
+            Some((_, n)) => *n += 1,
+            None => self.by_category.push((cat.to_string(), 1)),
+        }
+        if let Some(x) = to_recover {
             self.to_recover += x;
         }
-        self.worst = self.worst.max(Some(r.verdict));
+        self.worst = self.worst.max(Some(verdict));
     }
+}
+
+fn to_recover(r: &Report) -> Option<rust_decimal::Decimal> {
+    r.eval
+        .as_ref()
+        .and_then(|e| e.clearing.as_ref())
+        .and_then(|c| c.to_recover)
 }
 
 fn bump<K: PartialEq>(v: &mut Vec<(K, usize)>, k: K) {
@@ -109,21 +122,26 @@ enum Work {
         filing: Box<crate::filing::Filing>,
         row: Option<usize>,
         pack: Arc<Pack>,
+        pack_ref: Arc<PackRef>,
     },
     Done(Box<Report>),
 }
 
-/// What one filing contributes to the output: its rendering in the chosen format and the
-/// report it came from (for the summary).
+/// What one filing contributes to the output: its rendering in the chosen format and what the
+/// summary counts. The report itself is dropped on the worker that built it.
 struct Done {
-    report: Report,
-    text: String,
+    verdict: Verdict,
+    category: String,
+    to_recover: Option<rust_decimal::Decimal>,
+    text: Vec<u8>,
 }
 
-fn render(r: &Report, format: OutputFormat, lang: Lang, trace: bool) -> String {
-    match format {
+fn render(r: &Report, format: OutputFormat, lang: Lang, trace: bool) -> Vec<u8> {
+    let text = match format {
         OutputFormat::Json | OutputFormat::Jsonl => {
-            report::json::report(r, lang, trace).to_string()
+            let mut out = Vec::with_capacity(4096);
+            report::json::write(&mut out, r, lang, trace);
+            return out;
         }
         OutputFormat::Junit => report::junit::testcase(r, lang),
         OutputFormat::Table => {
@@ -151,7 +169,8 @@ fn render(r: &Report, format: OutputFormat, lang: Lang, trace: bool) -> String {
                 format!("| {} |\n", cells.join(" | "))
             }
         }
-    }
+    };
+    text.into_bytes()
 }
 
 /// Where finished filings go: straight to stdout (JSON, JSON Lines), or to a spill file that is
@@ -185,17 +204,23 @@ impl Sink {
 
     fn put(&mut self, d: &Done) -> std::io::Result<()> {
         if self.format == OutputFormat::Junit
-            && !matches!(d.report.verdict, Verdict::Pass | Verdict::OutOfScope)
+            && !matches!(d.verdict, Verdict::Pass | Verdict::OutOfScope)
         {
             self.junit_failures += 1;
         }
         match (&mut self.spill, self.format) {
-            (Some(f), _) => f.write_all(d.text.as_bytes())?,
+            (Some(f), _) => f.write_all(&d.text)?,
             (None, OutputFormat::Json) => {
-                let sep = if self.first { "" } else { "," };
-                writeln!(self.out, "{sep}{}", d.text)?;
+                if !self.first {
+                    self.out.write_all(b",")?;
+                }
+                self.out.write_all(&d.text)?;
+                self.out.write_all(b"\n")?;
             }
-            (None, _) => writeln!(self.out, "{}", d.text)?,
+            (None, _) => {
+                self.out.write_all(&d.text)?;
+                self.out.write_all(b"\n")?;
+            }
         }
         self.first = false;
         Ok(())
@@ -243,8 +268,30 @@ impl Sink {
     }
 }
 
-/// `wagecheck batch`: reads filings one at a time, evaluates them in parallel chunks of
-/// [`CHUNK`], and writes them in input order. Memory holds one chunk and the summary.
+/// Chunks the reader may have ready while the previous ones are evaluated.
+const READ_AHEAD: usize = 2;
+
+/// The packs a batch has met, each with the description its reports share.
+#[derive(Default)]
+struct PackCache {
+    refs: Vec<(Arc<Pack>, Arc<PackRef>)>,
+}
+
+impl PackCache {
+    fn pack_ref(&mut self, pack: &Arc<Pack>) -> Arc<PackRef> {
+        if let Some((_, r)) = self.refs.iter().find(|(p, _)| Arc::ptr_eq(p, pack)) {
+            return r.clone();
+        }
+        let r = Arc::new(PackRef::new(pack));
+        self.refs.push((pack.clone(), r.clone()));
+        r
+    }
+}
+
+/// `wagecheck batch`: a reader thread reads the inputs in chunks of [`CHUNK`] (CSV rows left
+/// undecoded); each chunk is decoded in parallel, its packs chosen in order (cached), then
+/// evaluated and rendered in parallel, and written in input order. Memory holds a few chunks
+/// and the summary, whatever the number of filings.
 pub fn batch(
     paths: &[PathBuf],
     common: &Common,
@@ -274,23 +321,21 @@ pub fn batch(
         }
     };
     let mut summary = Summary::default();
-    let mut pending: Vec<Item> = Vec::with_capacity(CHUNK);
-    let mut failure: Option<Vec<Diagnostic>> = None;
+    let mut packs = PackCache::default();
     let mut io_error: Option<std::io::Error> = None;
 
-    let mut flush = |pending: &mut Vec<Item>,
-                     summary: &mut Summary,
-                     sink: &mut Sink|
-     -> Result<(), Vec<Diagnostic>> {
+    let mut process = |chunk: Vec<Raw>| -> Result<(), Vec<Diagnostic>> {
+        let items: Vec<Item> = pool.install(|| chunk.into_par_iter().map(Raw::into_item).collect());
         // Pack selection is sequential and cached; evaluation and rendering run in parallel.
-        let mut work = Vec::with_capacity(pending.len());
-        for item in pending.drain(..) {
+        let mut work = Vec::with_capacity(items.len());
+        for item in items {
             work.push(match item {
                 Item::Filing { filing, row } => {
                     match resolve_pack(&filing, registry, common.rules.as_deref())? {
                         Ok(pack) => Work::Evaluate {
                             filing: Box::new(filing),
                             row,
+                            pack_ref: packs.pack_ref(&pack),
                             pack,
                         },
                         Err(mut r) => {
@@ -314,20 +359,30 @@ pub fn batch(
             work.into_par_iter()
                 .map(|w| {
                     let report = match w {
-                        Work::Evaluate { filing, row, pack } => {
-                            let mut r = evaluate_with(&filing, &pack, opts);
+                        Work::Evaluate {
+                            filing,
+                            row,
+                            pack,
+                            pack_ref,
+                        } => {
+                            let mut r = evaluate_shared(&filing, &pack, pack_ref, opts);
                             r.row = row;
                             r
                         }
                         Work::Done(r) => *r,
                     };
                     let text = render(&report, format, lang, trace);
-                    Done { report, text }
+                    Done {
+                        verdict: report.verdict,
+                        to_recover: to_recover(&report),
+                        category: report.category,
+                        text,
+                    }
                 })
                 .collect()
         });
         for d in &done {
-            summary.add(&d.report);
+            summary.count(d.verdict, &d.category, d.to_recover);
             if let Err(e) = sink.put(d) {
                 io_error.get_or_insert(e);
             }
@@ -335,22 +390,29 @@ pub fn batch(
         Ok(())
     };
 
-    crate::batch::for_each(paths, |item| {
-        if failure.is_some() {
-            return;
-        }
-        pending.push(item);
-        if pending.len() >= CHUNK
-            && let Err(e) = flush(&mut pending, &mut summary, &mut sink)
-        {
-            failure = Some(e);
-        }
+    let failure = std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Raw>>(READ_AHEAD);
+        scope.spawn(move || {
+            let mut pending = Vec::with_capacity(CHUNK);
+            let mut open = true;
+            crate::batch::for_each_raw(paths, |raw| {
+                if !open {
+                    return;
+                }
+                pending.push(raw);
+                if pending.len() >= CHUNK {
+                    let full = std::mem::replace(&mut pending, Vec::with_capacity(CHUNK));
+                    // The receiver is gone only after a failure: stop reading.
+                    open = tx.send(full).is_ok();
+                }
+            });
+            if open && !pending.is_empty() {
+                let _ = tx.send(pending);
+            }
+        });
+        // The first failure ends the batch; dropping the receiver stops the reader.
+        rx.into_iter().try_for_each(&mut process).err()
     });
-    if failure.is_none()
-        && let Err(e) = flush(&mut pending, &mut summary, &mut sink)
-    {
-        failure = Some(e);
-    }
     if let Some(errors) = failure {
         let _ = sink.out.flush();
         print_pack_errors(&errors, lang);

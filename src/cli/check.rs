@@ -8,7 +8,7 @@ use crate::diag::{Diagnostic, Lang, Text};
 use crate::engine::{self, Options};
 use crate::filing;
 use crate::pack::{Pack, Registry};
-use crate::report::{self, OutputFormat, Report};
+use crate::report::{self, OutputFormat, PackRef, Report};
 
 pub fn check_file(
     path: &Path,
@@ -88,6 +88,21 @@ pub fn evaluate_with(filing: &filing::Filing, pack: &Pack, opts: Options) -> Rep
     Report::new(filing, pack, eval)
 }
 
+/// [`evaluate_with`] for a batch: the pack's description is built once and shared.
+pub fn evaluate_shared(
+    filing: &filing::Filing,
+    pack: &Pack,
+    pack_ref: Arc<PackRef>,
+    opts: Options,
+) -> Report {
+    let problems = engine::validate(filing, pack);
+    if !problems.is_empty() {
+        return Report::invalid(&filing.source, problems);
+    }
+    let eval = engine::evaluate(filing, pack, opts);
+    Report::with_pack(filing, pack_ref, eval)
+}
+
 fn print_reports(reports: &[Report], format: OutputFormat, lang: Lang, trace: bool) {
     match format {
         OutputFormat::Json => {
@@ -129,9 +144,8 @@ pub fn run_check(
     trace: bool,
     registry: &mut Registry,
 ) -> i32 {
-    let opts = Options {
-        trace: trace || format != OutputFormat::Table,
-    };
+    // The trace is recorded only when it is printed (`--trace`; `explain` always).
+    let opts = Options { trace };
     let mut reports = Vec::new();
     for f in filings {
         match check_file(f, registry, common.rules.as_deref(), opts) {

@@ -6,6 +6,8 @@ pub mod junit;
 pub mod markdown;
 pub mod table;
 
+use std::sync::{Arc, OnceLock};
+
 use crate::diag::{Diagnostic, Lang, Text};
 use crate::engine::{Evaluation, Verdict};
 use crate::filing::{Filing, FilingKind};
@@ -52,14 +54,56 @@ pub struct Report {
     pub credit_code: Option<String>,
     pub category: String,
     pub kind: Option<FilingKind>,
-    pub pack: Option<PackRef>,
+    pub pack: Option<Arc<PackRef>>,
     pub verdict: Verdict,
     pub eval: Option<Evaluation>,
     pub errors: Vec<Diagnostic>,
 }
 
+impl PackRef {
+    /// What a report says about its pack, built once per pack and shared by every report
+    /// evaluated under it (see [`Report::with_pack`]).
+    pub fn new(pack: &Pack) -> PackRef {
+        PackRef {
+            id: pack.id.clone(),
+            title: pack.title.clone(),
+            document: pack.document.clone(),
+            chain: pack
+                .chain
+                .iter()
+                .map(|l| (l.id.clone(), l.hash.clone()))
+                .collect(),
+            quantity_layers: pack
+                .quantities
+                .iter()
+                .map(|q| (q.name.clone(), q.layer.clone()))
+                .collect(),
+            rule_params: pack
+                .rules
+                .iter()
+                .map(|r| {
+                    let used = pack.params_used(r).into_iter().map(|p| {
+                        let v = if p.value.is_known() {
+                            crate::engine::format_value(&p.value, Format::Plain, Lang::En)
+                        } else {
+                            "unset".to_string()
+                        };
+                        (p.name.clone(), v, p.layer.clone())
+                    });
+                    (r.id.clone(), used.collect())
+                })
+                .collect(),
+        }
+    }
+}
+
 impl Report {
     pub fn new(filing: &Filing, pack: &Pack, eval: Evaluation) -> Report {
+        Report::with_pack(filing, Arc::new(PackRef::new(pack)), eval)
+    }
+
+    /// A report whose pack description is shared: a batch builds the [`PackRef`] once per pack.
+    pub fn with_pack(filing: &Filing, pack: Arc<PackRef>, eval: Evaluation) -> Report {
         Report {
             source: filing.source.clone(),
             row: None,
@@ -74,36 +118,7 @@ impl Report {
                 .unwrap_or("")
                 .to_string(),
             kind: Some(filing.kind()),
-            pack: Some(PackRef {
-                id: pack.id.clone(),
-                title: pack.title.clone(),
-                document: pack.document.clone(),
-                chain: pack
-                    .chain
-                    .iter()
-                    .map(|l| (l.id.clone(), l.hash.clone()))
-                    .collect(),
-                quantity_layers: pack
-                    .quantities
-                    .iter()
-                    .map(|q| (q.name.clone(), q.layer.clone()))
-                    .collect(),
-                rule_params: pack
-                    .rules
-                    .iter()
-                    .map(|r| {
-                        let used = pack.params_used(r).into_iter().map(|p| {
-                            let v = if p.value.is_known() {
-                                crate::engine::format_value(&p.value, Format::Plain, Lang::En)
-                            } else {
-                                "unset".to_string()
-                            };
-                            (p.name.clone(), v, p.layer.clone())
-                        });
-                        (r.id.clone(), used.collect())
-                    })
-                    .collect(),
-            }),
+            pack: Some(pack),
             verdict: eval.verdict,
             eval: Some(eval),
             errors: Vec::new(),
@@ -155,10 +170,14 @@ pub enum OutputFormat {
 
 /// The evaluation date for the report's receipt: today (local time), or `WAGECHECK_TODAY`
 /// (`YYYY-MM-DD`) when set, for reproducible output.
-pub fn evaluated_on() -> String {
-    std::env::var("WAGECHECK_TODAY")
-        .ok()
-        .and_then(|s| chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok())
-        .unwrap_or_else(|| chrono::Local::now().date_naive())
-        .to_string()
+/// Read once per run, so a batch's receipts agree and the clock is not read per filing.
+pub fn evaluated_on() -> &'static str {
+    static TODAY: OnceLock<String> = OnceLock::new();
+    TODAY.get_or_init(|| {
+        std::env::var("WAGECHECK_TODAY")
+            .ok()
+            .and_then(|s| chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok())
+            .unwrap_or_else(|| chrono::Local::now().date_naive())
+            .to_string()
+    })
 }
