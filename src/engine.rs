@@ -131,6 +131,24 @@ pub struct Options {
 struct Slots<'a> {
     values: Vec<Value>,
     pack: &'a Pack,
+    /// The one language messages are written in, or `None` for both.
+    only: Option<Lang>,
+}
+
+/// A message in both languages, or only in `env.only` (the other left empty).
+fn text_in(env: &Slots<'_>, zh: impl FnOnce() -> String, en: impl FnOnce() -> String) -> Text {
+    Text::owned(
+        if env.only == Some(Lang::En) {
+            String::new()
+        } else {
+            zh()
+        },
+        if env.only == Some(Lang::Zh) {
+            String::new()
+        } else {
+            en()
+        },
+    )
 }
 
 impl Env for Slots<'_> {
@@ -476,9 +494,10 @@ fn render(pieces: &[Piece], env: &Slots<'_>, own: &Own<'_>, lang: Lang) -> Strin
 }
 
 fn message(t: &Template, env: &Slots<'_>, own: &Own<'_>) -> Text {
-    Text::owned(
-        render(&t.zh, env, own, Lang::Zh),
-        render(&t.en, env, own, Lang::En),
+    text_in(
+        env,
+        || render(&t.zh, env, own, Lang::Zh),
+        || render(&t.en, env, own, Lang::En),
     )
 }
 
@@ -493,10 +512,17 @@ fn max_total(allowed: Decimal, strict: bool) -> Decimal {
 
 /// Evaluates one filing against a pack. The filing must have passed [`validate`].
 pub fn evaluate(filing: &Filing, pack: &Pack, opts: Options) -> Evaluation {
+    evaluate_in(filing, pack, opts, None)
+}
+
+/// [`evaluate`], writing the rules' messages only in `only` (the other language left empty)
+/// when that is the one language printed, as in `batch`.
+pub fn evaluate_in(filing: &Filing, pack: &Pack, opts: Options, only: Option<Lang>) -> Evaluation {
     let kind = filing.kind();
     let mut env = Slots {
         values: vec![Value::unknown("?"); pack.names.slots.len()],
         pack,
+        only,
     };
     // Fields and parameters.
     for (i, s) in pack.names.slots.iter().enumerate() {
@@ -806,17 +832,21 @@ fn eval_rule(
         triggers: &fired,
     };
     let mut msg = if applies.is_none() {
-        Text::owned(
-            format!("无法判定是否适用：{}", rule.title.zh),
-            format!("cannot tell whether '{}' applies", rule.title.en),
+        text_in(
+            env,
+            || format!("无法判定是否适用：{}", rule.title.zh),
+            || format!("cannot tell whether '{}' applies", rule.title.en),
         )
     } else if status == Status::NotApplicable {
-        Text::owned(
-            format!("不适用：{}的适用条件不成立", rule.title.zh),
-            format!(
-                "not applicable: the condition of '{}' does not hold",
-                rule.title.en
-            ),
+        text_in(
+            env,
+            || format!("不适用：{}的适用条件不成立", rule.title.zh),
+            || {
+                format!(
+                    "not applicable: the condition of '{}' does not hold",
+                    rule.title.en
+                )
+            },
         )
     } else {
         message(&rule.message, env, &own)
@@ -827,9 +857,10 @@ fn eval_rule(
         .filter(|_| status != Status::NotApplicable)
     {
         if truth(&n.when.eval(env)) == Some(true) {
-            let note = Text::owned(
-                render(&[Piece::Lit(n.text.zh.clone())], env, &own, Lang::Zh),
-                render(&[Piece::Lit(n.text.en.clone())], env, &own, Lang::En),
+            let note = text_in(
+                env,
+                || render(&[Piece::Lit(n.text.zh.clone())], env, &own, Lang::Zh),
+                || render(&[Piece::Lit(n.text.en.clone())], env, &own, Lang::En),
             );
             msg = msg.join(&note, "；", "; ");
         }
@@ -837,14 +868,16 @@ fn eval_rule(
     if !unknown.reasons.is_empty() && matches!(status, Status::Review | Status::Advisory) {
         let list = unknown.reasons.join(", ");
         let note = if status == Status::Advisory {
-            Text::owned(
-                format!("未检查，缺少：{list}"),
-                format!("not checked, missing: {list}"),
+            text_in(
+                env,
+                || format!("未检查，缺少：{list}"),
+                || format!("not checked, missing: {list}"),
             )
         } else {
-            Text::owned(
-                format!("无法判定，需要：{list}"),
-                format!("cannot decide without: {list}"),
+            text_in(
+                env,
+                || format!("无法判定，需要：{list}"),
+                || format!("cannot decide without: {list}"),
             )
         };
         msg = msg.join(&note, "；", "; ");

@@ -365,7 +365,7 @@ pub fn batch(
                             pack,
                             pack_ref,
                         } => {
-                            let mut r = evaluate_shared(&filing, &pack, pack_ref, opts);
+                            let mut r = evaluate_shared(&filing, &pack, pack_ref, opts, lang);
                             r.row = row;
                             r
                         }

@@ -88,18 +88,20 @@ pub fn evaluate_with(filing: &filing::Filing, pack: &Pack, opts: Options) -> Rep
     Report::new(filing, pack, eval)
 }
 
-/// [`evaluate_with`] for a batch: the pack's description is built once and shared.
+/// [`evaluate_with`] for a batch: the pack's description is built once and shared, and the
+/// messages are written only in the language printed.
 pub fn evaluate_shared(
     filing: &filing::Filing,
     pack: &Pack,
     pack_ref: Arc<PackRef>,
     opts: Options,
+    lang: Lang,
 ) -> Report {
     let problems = engine::validate(filing, pack);
     if !problems.is_empty() {
         return Report::invalid(&filing.source, problems);
     }
-    let eval = engine::evaluate(filing, pack, opts);
+    let eval = engine::evaluate_in(filing, pack, opts, Some(lang));
     Report::with_pack(filing, pack_ref, eval)
 }
 
