@@ -88,6 +88,45 @@ fn read(src: &Source, errors: &mut Vec<Diagnostic>) -> Option<Layer> {
     }
 }
 
+/// The layer of a built-in pack's text up to the table after `[pack]`: enough for its identity
+/// at a fraction of the cost of reading the whole pack (start-up reads every built-in's
+/// identity). Falls back to the whole text when the cut does not read as that pack.
+fn read_pack_table(file: &str, text: &str) -> Option<Layer> {
+    let mut errors = Vec::new();
+    let mut offset = 0;
+    let mut in_pack = false;
+    let mut cut = None;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        if in_pack && t.starts_with('[') {
+            cut = Some(offset);
+            break;
+        }
+        in_pack |= t.starts_with("[pack]");
+        offset += line.len();
+    }
+    let whole = |errors: &mut Vec<Diagnostic>| {
+        let src = Source {
+            file: file.to_string(),
+            text: Arc::from(text),
+            dir: None,
+        };
+        read(&src, errors)
+    };
+    let Some(cut) = cut else {
+        return whole(&mut errors);
+    };
+    let src = Source {
+        file: file.to_string(),
+        text: Arc::from(&text[..cut]),
+        dir: None,
+    };
+    match read(&src, &mut errors) {
+        Some(l) if !l.id.is_empty() && l.meta.get("jurisdiction").is_some() => Some(l),
+        _ => whole(&mut Vec::new()),
+    }
+}
+
 impl Registry {
     pub fn new() -> Registry {
         Registry::default()
@@ -98,13 +137,7 @@ impl Registry {
         BUILTIN
             .iter()
             .filter_map(|(file, text)| {
-                let mut errors = Vec::new();
-                let src = Source {
-                    file: file.to_string(),
-                    text: Arc::from(*text),
-                    dir: None,
-                };
-                let l = read(&src, &mut errors)?;
+                let l = read_pack_table(file, text)?;
                 let title = match l.meta.get("title").map(|s| &s.node.kind) {
                     Some(Kind::Table(t)) => {
                         let get = |k: &str| {
