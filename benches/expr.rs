@@ -7,6 +7,10 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use rust_decimal::Decimal;
 use wagecheck::expr::{Compiled, Env, Scope, Type, Value, compile};
 
+// The allocator the `wagecheck` binary uses, so the figures are the binary's.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 struct BenchScope;
 
 const NAMES: &[(&str, Type)] = &[
