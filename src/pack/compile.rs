@@ -266,7 +266,32 @@ fn type_named(s: &str) -> Option<Type> {
     })
 }
 
-fn compile_params(ctx: &mut Ctx<'_>, items: &Items, names: &mut Names) -> Vec<Param> {
+/// The type a parameter's TOML declares, without reporting anything.
+fn declared_type(node: &Node) -> Option<Type> {
+    match &node.kind {
+        Kind::Table(entries) => {
+            let sub = |k: &str| entries.iter().find(|e| e.key == k).map(|e| &e.value);
+            match (sub("value"), sub("unset")) {
+                (Some(v), None) => param_value(v).map(|(_, t)| t),
+                (
+                    None,
+                    Some(Node {
+                        kind: Kind::Str(t), ..
+                    }),
+                ) => type_named(t),
+                _ => None,
+            }
+        }
+        _ => param_value(node).map(|(_, t)| t),
+    }
+}
+
+fn compile_params(
+    ctx: &mut Ctx<'_>,
+    items: &Items,
+    shadowed: &[(String, Src)],
+    names: &mut Names,
+) -> Vec<Param> {
     let mut out = Vec::new();
     for (name, src, _) in &items.entries {
         let field = format!("params.{name}");
@@ -359,6 +384,39 @@ fn compile_params(ctx: &mut Ctx<'_>, items: &Items, names: &mut Names) -> Vec<Pa
                     continue;
                 }
             },
+        };
+        // A child may change a parameter's value, not its type: say so at the child's line,
+        // not at some parent expression that no longer type-checks.
+        let parent = shadowed
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, p)| p);
+        let (value, ty) = match parent.and_then(|p| declared_type(&p.node).map(|t| (p, t))) {
+            Some((p, parent_ty)) if parent_ty != ty => {
+                ctx.err(
+                    src,
+                    &field,
+                    Text::owned(
+                        format!(
+                            "参数类型与上级包不同：{} 中为{}，此处为{}（{}）",
+                            p.file,
+                            parent_ty.name_zh(),
+                            ty.name_zh(),
+                            src.node.found()
+                        ),
+                        format!(
+                            "the parameter's type differs from the parent's: {} in {}, {} here ({})",
+                            parent_ty.name(),
+                            p.file,
+                            ty.name(),
+                            src.node.found()
+                        ),
+                    ),
+                );
+                (Value::unknown(name.clone()), parent_ty)
+            }
+            _ => (value, ty),
         };
         if names.slot(name).is_some() {
             ctx.err(
@@ -1247,7 +1305,12 @@ pub fn compile(
         .and_then(|s| ctx.date(s, "pack.effective_until"));
 
     let mut names = Names::with_filing();
-    let params = compile_params(&mut ctx, &merged.params, &mut names);
+    let params = compile_params(
+        &mut ctx,
+        &merged.params,
+        &merged.shadowed_params,
+        &mut names,
+    );
     let tables = compile_tables(&mut ctx, merged, &mut names);
     let quantities = compile_quantities(&mut ctx, &merged.quantities, &mut names);
 

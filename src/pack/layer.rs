@@ -81,6 +81,8 @@ pub struct Layer {
     pub catalog: Vec<(String, Vec<Keyed>)>,
     pub cap: Items,
     pub clearing: Items,
+    /// Parent parameters a child overrode (name, the parent's value), parent first.
+    pub shadowed_params: Vec<(String, Src)>,
 }
 
 const SECTIONS: &[&str] = &[
@@ -369,6 +371,11 @@ pub fn merge(chain: Vec<Layer>, errors: &mut Vec<Diagnostic>) -> Layer {
                     ),
                 ));
                 orphans.push(rule.id.clone());
+            }
+        }
+        for (k, _, _) in &child.params.entries {
+            if let Some(parent) = acc.params.get(k) {
+                acc.shadowed_params.push((k.clone(), parent.clone()));
             }
         }
         acc.params.merge(child.params);
