@@ -148,7 +148,22 @@ impl<'a> Ctx<'a> {
             NodeKind::Bin(op, a, b) => self.binary(n, *op, a, b),
             NodeKind::If(c, a, b) => match self.eval(c) {
                 Value::Bool(true) => self.eval(a),
-                Value::Bool(false) => self.eval(b),
+                Value::Bool(false) => {
+                    // `if exists(x) then x else y` with both unknown: `x` settles it as well
+                    // as `y` does, so name it too (it is usually the field people fill in).
+                    let v = self.eval(b);
+                    match (v, &c.kind) {
+                        (Value::Unknown(mut u), NodeKind::Call(Func::Exists, args)) => {
+                            for arg in args {
+                                if let NodeKind::Slot { name, .. } = &arg.kind {
+                                    u.add(name.clone());
+                                }
+                            }
+                            Value::Unknown(u)
+                        }
+                        (v, _) => v,
+                    }
+                }
                 cond @ Value::Unknown(_) => {
                     let x = self.eval(a);
                     let y = self.eval(b);
