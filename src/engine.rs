@@ -87,8 +87,9 @@ pub struct CapResult {
     pub strict: bool,
     pub binding_rule: String,
     pub max_wage_total: Decimal,
-    /// `subject − max_wage_total`: positive is over the cap, negative is room left.
-    pub excess: Decimal,
+    /// `subject − max_wage_total`: positive is over the cap, negative is room left; `None`
+    /// when the subject is unknown.
+    pub excess: Option<Decimal>,
     /// `wage_growth − cap`, as a ratio (0.01 = one percentage point).
     pub excess_points: Option<Decimal>,
 }
@@ -501,6 +502,23 @@ fn message(t: &Template, env: &Slots<'_>, own: &Own<'_>) -> Text {
     )
 }
 
+/// How far from a whole cent an allowed total may lie and still be that cent: quotients are
+/// rounded at the 28th significant digit, so `base × (1 + X / base − 1)` can come out as
+/// 33,599,999.999…9 for an exact 33,600,000. A true difference this small (10⁻¹² yuan) does
+/// not occur with amounts in cents and ratios of a few digits.
+const DIVISION_NOISE: Decimal = Decimal::from_parts(1, 0, 0, false, 12);
+
+/// `base × (1 + bound)`, the total a bound allows (unrounded, division noise removed).
+fn allowed_total(base: Decimal, bound: Decimal) -> Option<Decimal> {
+    let a = base.checked_mul(Decimal::ONE.checked_add(bound)?)?;
+    let cent = a.round_dp(2);
+    Some(if (a - cent).abs() <= DIVISION_NOISE {
+        cent
+    } else {
+        a
+    })
+}
+
 /// The largest whole-cent total a bound allows.
 fn max_total(allowed: Decimal, strict: bool) -> Decimal {
     if strict {
@@ -653,6 +671,13 @@ pub fn evaluate_in(filing: &Filing, pack: &Pack, opts: Options, only: Option<Lan
             }
         }
     }
+    let mut clearing = clearing;
+    if out_of_scope && let Some(c) = clearing.as_mut() {
+        // Nothing is cleared or recovered outside the scope of the measures.
+        c.cleared_wage_total = None;
+        c.to_recover = None;
+        c.unknown = vec!["out_of_scope".to_string()];
+    }
     let verdict = if out_of_scope {
         Verdict::OutOfScope
     } else if results.iter().any(|r| r.status == Status::Fail) {
@@ -770,16 +795,25 @@ fn eval_rule(
                 Some(Check::Bound { expr, strict: s }) => {
                     strict = *s;
                     let b = traced(expr, env, "bound", trace_on, &mut trace);
-                    match (&b, subject, base) {
-                        (Value::Num(b), Value::Num(subj), Value::Num(base)) => {
+                    match (&b, base) {
+                        (Value::Num(b), Value::Num(base)) => {
                             bound = Some(*b);
-                            match Decimal::ONE
-                                .checked_add(*b)
-                                .and_then(|f| base.checked_mul(f))
-                            {
+                            match allowed_total(*base, *b) {
                                 Some(a) => {
                                     allowed = Some(a);
-                                    Some(if *s { subj < &a } else { subj <= &a })
+                                    // The allowed total is known even when the subject is not
+                                    // (an annual return without the amount paid).
+                                    match subject {
+                                        Value::Num(subj) => {
+                                            Some(if *s { subj < &a } else { subj <= &a })
+                                        }
+                                        other => {
+                                            unknown.merge(
+                                                other.as_unknown().unwrap_or(&Unknown::default()),
+                                            );
+                                            None
+                                        }
+                                    }
                                 }
                                 None => {
                                     unknown.add("arithmetic overflow in the allowed total");
@@ -991,9 +1025,8 @@ fn combine_cap(
             Text::new("没有适用的增幅上限", "no bound on growth applies"),
         );
     };
-    let (Value::Num(subject), Value::Num(base)) = (subject, base) else {
-        let mut u = reasons(subject);
-        u.extend(reasons(base));
+    let Value::Num(base) = base else {
+        let u = reasons(base);
         return (
             None,
             Text::owned(
@@ -1002,16 +1035,12 @@ fn combine_cap(
             ),
         );
     };
-    let Some(allowed) = Decimal::ONE
-        .checked_add(cap)
-        .and_then(|f| base.checked_mul(f))
-    else {
+    let Some(allowed) = allowed_total(*base, cap) else {
         return (None, Text::new("上限计算溢出", "the cap overflowed"));
     };
     let max_wage_total = max_total(allowed, strict);
-    let Some(excess) = subject.checked_sub(max_wage_total) else {
-        return (None, Text::new("上限计算溢出", "the cap overflowed"));
-    };
+    // Unknown when the proposal itself is (an annual return without the amount paid).
+    let excess = subject.as_num().and_then(|s| s.checked_sub(max_wage_total));
     (
         Some(CapResult {
             wage_growth: cap,

@@ -733,7 +733,7 @@ fn actual_amount(key: &str, ev: &Evaluation) -> Amount {
         "clearing.approved_wage_total" => num(clearing.and_then(|c| c.approved_wage_total)),
         "clearing.actual_wage_total" => num(clearing.and_then(|c| c.actual_wage_total)),
         "cap.max_wage_total" => num(cap.map(|c| c.max_wage_total)),
-        "cap.excess" => num(cap.map(|c| c.excess)),
+        "cap.excess" => num(cap.and_then(|c| c.excess)),
         "cap.wage_growth" => num(cap.map(|c| c.wage_growth)),
         q => num(ev
             .quantities

@@ -108,7 +108,7 @@ fn cap_ratio_70_vs_80_percent() {
     assert_eq!(cap.binding_rule, "linkage.restricted_growth");
     assert_eq!(cap.wage_growth, dec!(0.056));
     assert_eq!(cap.max_wage_total, dec!(13037036.92));
-    assert_eq!(cap.excess, dec!(62963.08));
+    assert_eq!(cap.excess, Some(dec!(62963.08)));
     assert_eq!(ev.verdict, Verdict::Fail);
 
     // 80%: bound 0.8 × 0.08 = 0.064; 12,345,678.91 × 1.064 = 13,135,802.36024 → 13,135,802.36
@@ -122,7 +122,7 @@ fn cap_ratio_70_vs_80_percent() {
     assert_eq!(cap.binding_rule, "linkage.restricted_growth");
     assert_eq!(cap.wage_growth, dec!(0.064));
     assert_eq!(cap.max_wage_total, dec!(13135802.36));
-    assert_eq!(cap.excess, dec!(-35802.36));
+    assert_eq!(cap.excess, Some(dec!(-35802.36)));
     assert_eq!(ev.verdict, Verdict::Pass);
 
     // the messages quote the pack's own number

@@ -213,7 +213,7 @@ fn assert_cap(ev: &Evaluation, binding: &str, max: Decimal, excess: Decimal) {
         .unwrap_or_else(|| panic!("no cap: {}", ev.cap_unknown.en));
     assert_eq!(cap.binding_rule, binding, "binding rule");
     assert_eq!(cap.max_wage_total, max, "max_wage_total");
-    assert_eq!(cap.excess, excess, "excess");
+    assert_eq!(cap.excess, Some(excess), "excess");
 }
 
 const BUDGET_RULES: &[&str] = &[

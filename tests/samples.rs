@@ -95,7 +95,7 @@ fn s01_pass_competitive() {
     assert_eq!(cap.binding_rule, "linkage.growth_cap");
     assert_eq!(cap.wage_growth, dec!(0.08));
     assert_eq!(cap.max_wage_total, dec!(12960000.00));
-    assert_eq!(cap.excess, dec!(-360000.00));
+    assert_eq!(cap.excess, Some(dec!(-360000.00)));
 }
 
 #[test]
@@ -126,7 +126,7 @@ fn s02_over_cap() {
     assert_eq!(cap.binding_rule, "linkage.growth_cap");
     assert_eq!(cap.wage_growth, dec!(0.06));
     assert_eq!(cap.max_wage_total, dec!(16748000.00));
-    assert_eq!(cap.excess, dec!(158000.00));
+    assert_eq!(cap.excess, Some(dec!(158000.00)));
 }
 
 #[test]
@@ -171,7 +171,7 @@ fn s03_restricted_70() {
         "restricted cap",
     );
     assert_eq!(cap.max_wage_total, dec!(12845762.51));
-    assert_eq!(cap.excess, dec!(117199.49));
+    assert_eq!(cap.excess, Some(dec!(117199.49)));
     // The non-binding bound: 12,345,678 × (1 + 2,957/51,100) = 333,685,157,823/25,550
     //                     = 13,060,084.454911…, rounded down: 13,060,084.45.
     let growth_cap = eval
@@ -216,7 +216,7 @@ fn s04_declining_year() {
     assert_eq!(cap.binding_rule, "linkage.decline");
     assert_eq!(cap.wage_growth, dec!(-0.068));
     assert_eq!(cap.max_wage_total, dec!(24232000.00));
-    assert_eq!(cap.excess, dec!(1768000.00));
+    assert_eq!(cap.excess, Some(dec!(1768000.00)));
 }
 
 #[test]
@@ -251,7 +251,7 @@ fn s05_noncompetitive_control() {
     assert_eq!(cap.binding_rule, "linkage.noncompetitive_control");
     assert_eq!(cap.wage_growth, dec!(0.036));
     assert_eq!(cap.max_wage_total, dec!(37296000.00));
-    assert_eq!(cap.excess, dec!(-216000.00));
+    assert_eq!(cap.excess, Some(dec!(-216000.00)));
     // growth_cap alone: 36,000,000 × 1.06 = 38,160,000.00
     let growth_cap = eval
         .rules

@@ -206,7 +206,7 @@ impl Serialize for Cap<'_> {
         m.serialize_entry("strict", &c.strict)?;
         m.serialize_entry("binding_rule", &c.binding_rule)?;
         m.serialize_entry("max_wage_total", &num::money(c.max_wage_total))?;
-        m.serialize_entry("excess", &num::money(c.excess))?;
+        m.serialize_entry("excess", &c.excess.map(num::money))?;
         m.serialize_entry("excess_points", &c.excess_points.map(num::plain))?;
         m.end()
     }

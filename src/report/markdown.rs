@@ -57,7 +57,9 @@ pub fn report(r: &Report, lang: Lang) -> String {
             num::percent(c.wage_growth, 4),
             c.binding_rule,
             if zh { "超出" } else { "excess" },
-            num::money_grouped(c.excess)
+            c.excess
+                .map(num::money_grouped)
+                .unwrap_or_else(|| "?".into())
         )),
         None => out.push_str(&format!("- {}\n", ev.cap_unknown.get(lang))),
     }

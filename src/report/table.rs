@@ -86,15 +86,22 @@ pub fn report(r: &Report, lang: Lang) -> String {
                     c.binding_rule
                 ),
             ]);
-            let over = c.excess.is_sign_positive() && !c.excess.is_zero();
-            let amount = num::money_grouped(c.excess.abs());
+            let excess = c.excess.unwrap_or_default();
+            let over = excess.is_sign_positive() && !excess.is_zero();
+            let amount = num::money_grouped(excess.abs());
             let points = c
                 .excess_points
                 .map(|p| num::percent(p.abs(), 4))
                 .unwrap_or_default();
             head.add_row(vec![
                 t(lang, "与上限相比", "Against the cap"),
-                if over {
+                if c.excess.is_none() {
+                    t(
+                        lang,
+                        "未知（缺少申报的工资总额）",
+                        "unknown (no proposed total)",
+                    )
+                } else if over {
                     t(
                         lang,
                         &format!("超出 {amount} 元（{points}）"),
