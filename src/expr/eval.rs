@@ -290,6 +290,13 @@ impl<'a> Ctx<'a> {
             (Func::Dot, [w, v]) => {
                 let wv = self.eval(w);
                 let vv = self.eval(v);
+                // A weighted sum of nothing is no weighted growth at all (no indicators), not 0.
+                if let (Value::List(a), Value::List(b)) = (&wv, &vv)
+                    && a.is_empty()
+                    && b.is_empty()
+                {
+                    return Value::unknown(format!("{} is empty", self.text(w.span)));
+                }
                 self.dot(n, &wv, &vv)
             }
             (Func::Growth, [p, c]) => {

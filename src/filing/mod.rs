@@ -241,6 +241,7 @@ pub fn decode(file: &str, root: &Node) -> Result<Filing, Vec<Diagnostic>> {
     }
 
     apply_defaults(&mut d, root.pos, &mut fields, &mut indicators, &seen_tables);
+    check_adjustment_signs(&mut d, &adjustments);
     if let Some(code) = fields[schema::field_index("enterprise.credit_code").unwrap_or(0)].str()
         && let Err(e) = credit_code::verify(code)
     {
@@ -267,6 +268,43 @@ pub fn decode(file: &str, root: &Node) -> Result<Filing, Vec<Diagnostic>> {
     } else {
         d.errors.sort_by_key(|e| (e.line, e.column));
         Err(d.errors)
+    }
+}
+
+/// filing.md: amounts are never negative except a divestiture's adjustment, which is.
+fn check_adjustment_signs(d: &mut Decoder<'_>, adjustments: &[Vec<FieldValue>]) {
+    for (i, adj) in adjustments.iter().enumerate() {
+        let (Some(kind), Some(amount)) = (adj[0].str(), adj[1].num()) else {
+            continue;
+        };
+        let wrong = match kind {
+            "divestiture" => amount > Decimal::ZERO,
+            "merger" | "new_entity" => amount < Decimal::ZERO,
+            _ => false,
+        };
+        if wrong {
+            let path = format!("adjustment.{}.amount", i + 1);
+            let pos = d.positions.get(&path).copied().unwrap_or_default();
+            let (zh, en) = if kind == "divestiture" {
+                (
+                    "分立或划出（divestiture）的调整金额应为负数",
+                    "a divestiture's amount must be negative",
+                )
+            } else {
+                (
+                    "兼并重组或新设（merger、new_entity）的调整金额不能为负数",
+                    "a merger's or new entity's amount may not be negative",
+                )
+            };
+            d.err(
+                pos,
+                &path,
+                Text::owned(
+                    format!("{zh}，实为 {amount}"),
+                    format!("{en}, found {amount}"),
+                ),
+            );
+        }
     }
 }
 
@@ -514,6 +552,15 @@ fn decode_into(
     out: &mut FieldValue,
 ) {
     d.positions.insert(path.to_string(), node.pos);
+    // An empty string for an optional choice means "none" (filing.md writes
+    // `period_reason = ""` for a one-year budget).
+    if let (FieldType::Enum(_), false, Kind::Str(v) | Kind::Cell(v)) =
+        (spec.ty, spec.required, &node.kind)
+        && v.trim().is_empty()
+    {
+        *out = FieldValue::Absent;
+        return;
+    }
     match decode_value(spec.ty, node) {
         Ok(v) => *out = v,
         Err(extra) => {
