@@ -177,3 +177,37 @@ fn a_declared_non_operating_factor_keeps_the_decline_bound_in_the_cap() {
     assert_eq!(cap.binding_rule, "linkage.decline");
     assert_eq!(cap.max_wage_total, dec!(24232000.00));
 }
+
+#[test]
+fn a_parameter_outside_its_declared_range_is_a_pack_error() {
+    // national-2018 declares decline_relief_factor in (0, 1]; benxi-2019 restricted_cap_ratio too.
+    let child = |relief: &str, ratio: &str| {
+        format!(
+            "[pack]\nid = \"t\"\ntitle = {{ zh = \"测试\", en = \"test\" }}\ndocument = \"t\"\n\
+             jurisdiction = \"t\"\nextends = \"benxi-2019\"\neffective_from = 2024-01-01\n\n\
+             [params]\ndecline_relief_factor = {{ value = \"{relief}\", override = true }}\n\
+             restricted_cap_ratio = \"{ratio}\"\n"
+        )
+    };
+    assert!(Registry::compile_text("t.toml", &child("0.5", "60%"), None).is_ok());
+    assert!(Registry::compile_text("t.toml", &child("1", "100%"), None).is_ok());
+    let errors = Registry::compile_text("t.toml", &child("1.5", "0"), None).unwrap_err();
+    assert_eq!(errors.len(), 2);
+    assert_eq!(errors[0].file, "t.toml");
+    assert_eq!(
+        errors[0].field.as_deref(),
+        Some("params.decline_relief_factor")
+    );
+    assert_eq!(errors[0].line, Some(10));
+    assert!(
+        errors[0]
+            .message
+            .en
+            .contains("outside the allowed range (0, 1]")
+    );
+    assert_eq!(
+        errors[1].field.as_deref(),
+        Some("params.restricted_cap_ratio")
+    );
+    assert_eq!(errors[1].line, Some(11));
+}

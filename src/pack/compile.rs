@@ -266,6 +266,64 @@ fn type_named(s: &str) -> Option<Type> {
     })
 }
 
+/// An interval a numeric parameter must lie in: `(0, 1]`, `[0,)`.
+pub struct Range {
+    low: Option<(rust_decimal::Decimal, bool)>,
+    high: Option<(rust_decimal::Decimal, bool)>,
+    text: String,
+}
+
+impl Range {
+    fn contains(&self, v: rust_decimal::Decimal) -> bool {
+        self.low
+            .is_none_or(|(l, incl)| if incl { v >= l } else { v > l })
+            && self
+                .high
+                .is_none_or(|(h, incl)| if incl { v <= h } else { v < h })
+    }
+}
+
+/// The `range` a parameter table declares: `None` when it declares none, `Err(text)` when
+/// the text is not an interval.
+fn param_range(node: &Node) -> Option<Result<Range, String>> {
+    let Kind::Table(entries) = &node.kind else {
+        return None;
+    };
+    let e = entries.iter().find(|e| e.key == "range")?;
+    let Kind::Str(text) = &e.value.kind else {
+        return Some(Err(e.value.found()));
+    };
+    let t = text.trim();
+    let parse = || -> Option<Range> {
+        let low_incl = match t.chars().next()? {
+            '[' => true,
+            '(' => false,
+            _ => return None,
+        };
+        let high_incl = match t.chars().last()? {
+            ']' => true,
+            ')' => false,
+            _ => return None,
+        };
+        let inner = t.get(1..t.len() - 1)?;
+        let (a, b) = inner.split_once(',')?;
+        let bound = |x: &str| -> Option<Option<rust_decimal::Decimal>> {
+            let x = x.trim();
+            if x.is_empty() {
+                Some(None)
+            } else {
+                parse_number_or_percent(x).ok().map(Some)
+            }
+        };
+        Some(Range {
+            low: bound(a)?.map(|l| (l, low_incl)),
+            high: bound(b)?.map(|h| (h, high_incl)),
+            text: t.to_string(),
+        })
+    };
+    Some(parse().ok_or_else(|| format!("\"{text}\"")))
+}
+
 /// The type a parameter's TOML declares, without reporting anything.
 fn declared_type(node: &Node) -> Option<Type> {
     match &node.kind {
@@ -301,14 +359,14 @@ fn compile_params(
             Kind::Table(entries) => {
                 let sub = |k: &str| entries.iter().find(|e| e.key == k);
                 for e in entries {
-                    if !["value", "unset", "zh", "en", "source", "override"]
+                    if !["value", "unset", "zh", "en", "source", "override", "range"]
                         .contains(&e.key.as_str())
                     {
                         ctx.errors.push(unknown_key(
                             &src.file,
                             e,
                             &format!("{field}."),
-                            &["value", "unset", "zh", "en", "source", "override"],
+                            &["value", "unset", "zh", "en", "source", "override", "range"],
                         ));
                     }
                 }
@@ -417,6 +475,42 @@ fn compile_params(
                 (Value::unknown(name.clone()), parent_ty)
             }
             _ => (value, ty),
+        };
+        // A declared range (here, or on the parent's parameter) binds every value set for it.
+        let range = param_range(&src.node).or_else(|| {
+            shadowed
+                .iter()
+                .rev()
+                .filter(|(k, _)| k == name)
+                .find_map(|(_, p)| param_range(&p.node))
+        });
+        let value = match (range, &value) {
+            (Some(Err(bad)), _) => {
+                ctx.err(
+                    src,
+                    &format!("{field}.range"),
+                    expected_found(
+                        &Text::new(
+                            "区间，如 \"(0, 1]\"（圆括号不含端点，方括号含端点，一端可空）",
+                            "an interval such as \"(0, 1]\" (parentheses exclude, brackets include; either end may be empty)",
+                        ),
+                        &bad,
+                    ),
+                );
+                value
+            }
+            (Some(Ok(r)), Value::Num(v)) if !r.contains(*v) => {
+                ctx.err(
+                    src,
+                    &field,
+                    Text::owned(
+                        format!("参数值 {v} 不在允许的区间 {} 内", r.text),
+                        format!("the value {v} is outside the allowed range {}", r.text),
+                    ),
+                );
+                Value::unknown(name.clone())
+            }
+            _ => value,
         };
         if names.slot(name).is_some() {
             ctx.err(
