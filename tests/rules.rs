@@ -11,41 +11,10 @@ use wagecheck::expr::Value;
 use wagecheck::filing::{self, Filing};
 use wagecheck::pack::{Pack, Registry, Status};
 
+mod common;
+use common::BASE;
+
 // ------------------------------------------------------------------------------------- helpers
-
-const HEAD: &str = r#"schema = "wagecheck/filing/v1"
-kind = "budget"
-
-[enterprise]
-name = "本溪钢联机械制造有限公司"
-credit_code = "91210500MA0YB12383"
-category = "competitive"
-ownership = "wholly_owned"
-jurisdiction = "benxi"
-
-[governance]
-standardized_board = true
-governance_sound = true
-internal_control_sound = true
-distribution_management_standard = true
-budget_management_standard = true
-major_violation_years = []
-current_regime = "filing"
-standard_budget_years = 4
-
-[budget]
-year = 2024
-requested_regime = "filing"
-wage_total = 12_600_000
-average_headcount = 250
-hq_average_wage_growth = "3%"
-
-[prior]
-wage_total = 12_000_000
-average_headcount = 248
-asset_preservation_ratio = "103.5%"
-
-"#;
 
 /// The two linkage indicators of the base filing: profit +10% (weight 60%), ROE +5% (weight 40%),
 /// so efficiency growth is 0.6 × 0.10 + 0.4 × 0.05 = 0.08.
@@ -63,22 +32,11 @@ budget = "8.4%"
 
 "#;
 
-/// Productivity +4% (400,000 → 416,000); labour-cost ratio 150% vs industry 120% (better).
-const TAIL: &str = r#"[productivity]
-kind = "value_added_per_capita"
-prior = 400_000
-budget = 416_000
-
-[labor_cost]
-kind = "labor_cost_profit_ratio"
-prior = "150%"
-industry_average = "120%"
-"#;
-
 /// The base filing: a clean competitive Benxi 2024 budget that passes (as samples/01).
 /// base 12,000,000, proposed 12,600,000 (+5%), efficiency +8%, productivity +4%.
 fn base_text() -> String {
-    format!("{HEAD}{INDICATORS}{TAIL}")
+    assert!(BASE.contains(INDICATORS));
+    BASE.to_string()
 }
 
 /// Applies replacements (each `from` must occur exactly once) and appends `extra`.
