@@ -211,3 +211,26 @@ fn a_parameter_outside_its_declared_range_is_a_pack_error() {
     );
     assert_eq!(errors[1].line, Some(11));
 }
+
+#[test]
+fn rules_outside_their_dates_are_used_as_asked_but_not_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("y2018.toml");
+    std::fs::write(&p, BASE.replace("year = 2024", "year = 2018")).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_wagecheck"))
+        .args(["check", p.to_str().unwrap(), "--rules", "benxi-2019"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("benxi-2019 is not in force on 2018-01-01"),
+        "{err}"
+    );
+    // Without --rules the year has no pack: an input error.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_wagecheck"))
+        .args(["check", p.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

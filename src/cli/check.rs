@@ -46,7 +46,23 @@ pub fn resolve_pack(
     rules: Option<&str>,
 ) -> Result<Result<Arc<Pack>, Report>, Vec<Diagnostic>> {
     if let Some(spec) = rules {
-        return registry.load(spec).map(Ok);
+        let pack = registry.load(spec)?;
+        // As asked, but not silently: the pack's own dates do not cover this budget year.
+        if registry.first_out_of_force(&pack, filing.year()) {
+            let until = pack
+                .effective_until
+                .map(|d| d.to_string())
+                .unwrap_or_default();
+            eprintln!(
+                "warning / 注意: {} is not in force on {}-01-01 (in force {}–{}); evaluated with it as asked by --rules / 该规则包在 {} 年 1 月 1 日未生效，按 --rules 的要求仍用其评估",
+                pack.id,
+                filing.year(),
+                pack.effective_from,
+                until,
+                filing.year()
+            );
+        }
+        return Ok(Ok(pack));
     }
     let Some(j) = filing.get("enterprise.jurisdiction").str() else {
         return Ok(Err(Report::invalid(

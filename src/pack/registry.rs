@@ -53,6 +53,8 @@ pub struct Registry {
     /// Pack chosen for (jurisdiction, year), so a batch selects once per pair.
     selected: HashMap<(String, i32), Arc<Pack>>,
     infos: Option<Vec<PackInfo>>,
+    /// (pack id, year) pairs already reported as used outside the pack's dates.
+    warned: std::collections::HashSet<(String, i32)>,
 }
 
 fn diag(file: &str, msg: Text) -> Vec<Diagnostic> {
@@ -362,6 +364,13 @@ impl Registry {
             .collect();
         let merged = layer::merge(chain.into_iter().map(|(l, _, _)| l).collect(), errors);
         Some((merged, layers))
+    }
+
+    /// True the first time a pack named with `--rules` is used for a budget year it is not in
+    /// force in, so the caller can say so once rather than once per filing.
+    pub fn first_out_of_force(&mut self, pack: &Pack, year: i32) -> bool {
+        let in_force = NaiveDate::from_ymd_opt(year, 1, 1).is_some_and(|d| pack.in_force_on(d));
+        !in_force && self.warned.insert((pack.id.clone(), year))
     }
 
     /// The built-in pack in force for a jurisdiction on 1 January of the budget year.
