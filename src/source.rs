@@ -158,10 +158,11 @@ pub fn parse_toml(file: &str, text: &str) -> Result<Node, Diagnostic> {
     let root = toml::de::DeTable::parse(text).map_err(|e| {
         let pos = e.span().map(|s| index.pos(s.start));
         let msg = e.message().trim().to_string();
+        let field = e.span().and_then(|s| field_at(text, s.start));
         Diagnostic::new(
             file,
             pos,
-            None,
+            field.as_deref(),
             Text::owned(
                 match toml_error_zh(&msg) {
                     Some(zh) => format!("TOML 语法错误：{zh}（{msg}）"),
@@ -175,6 +176,34 @@ pub fn parse_toml(file: &str, text: &str) -> Result<Node, Diagnostic> {
     Ok(Node {
         pos,
         kind: Kind::Table(toml_table(root.get_ref(), &index)),
+    })
+}
+
+/// The dotted field a TOML syntax error sits in, when the line reads `key = value` (an
+/// impossible date such as `2025-02-30` is a syntax error to the TOML parser): the key, under
+/// the nearest `[table]` header above it. A best effort for the message; `None` otherwise.
+fn field_at(text: &str, offset: usize) -> Option<String> {
+    let before = text.get(..offset)?;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let (key, _) = before.get(line_start..)?.split_once('=')?;
+    let key = key.trim().trim_matches('"');
+    let is_key = |k: &str| {
+        !k.is_empty()
+            && k.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
+    };
+    if !is_key(key) {
+        return None;
+    }
+    let table = before[..line_start].lines().rev().find_map(|l| {
+        let l = l.trim();
+        let inner = l.strip_prefix("[[").and_then(|r| r.strip_suffix("]]"));
+        let inner = inner.or_else(|| l.strip_prefix('[').and_then(|r| r.strip_suffix(']')));
+        inner.map(str::trim).filter(|t| is_key(t))
+    });
+    Some(match table {
+        Some(t) => format!("{t}.{key}"),
+        None => key.to_string(),
     })
 }
 

@@ -384,8 +384,6 @@ fn impossible_date_as_toml_date_names_the_line() {
 }
 
 #[test]
-#[ignore = "suspected bug: a TOML date literal 2025-02-30 is a syntax error without a field; \
-            filing.md asks every error to name the field (execution.report_filed_on)"]
 fn impossible_date_as_toml_date_names_the_field() {
     let text = annual_return("2025-02-30");
     let e = errors("date.toml", &text);
