@@ -1107,17 +1107,6 @@ fn compile_rule(ctx: &mut Ctx<'_>, k: &Keyed, names: &Names) -> Option<Rule> {
         }
     }
     let check = check?;
-    let mut reachable = vec![pass_status];
-    if when.is_some() || !triggers.is_empty() {
-        reachable.push(Status::NotApplicable);
-    }
-    reachable.push(on_violation);
-    if review_when.is_some() {
-        reachable.push(Status::Review);
-    }
-    reachable.push(on_unknown);
-    reachable.sort();
-    reachable.dedup();
     Some(Rule {
         id: k.id.clone(),
         clause,
@@ -1136,7 +1125,8 @@ fn compile_rule(ctx: &mut Ctx<'_>, k: &Keyed, names: &Names) -> Option<Rule> {
         gate_scope,
         message,
         notes,
-        reachable,
+        // Filled by `compile` once the whole pack is known (pack::analysis::reachable).
+        reachable: Vec::new(),
     })
 }
 
