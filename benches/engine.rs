@@ -90,7 +90,7 @@ fn bench(c: &mut Criterion) {
     g.bench_function("decode", |b| {
         b.iter(|| {
             let mut n = 0usize;
-            wagecheck::batch::for_each(std::slice::from_ref(&csv), |_| n += 1);
+            wagecheck::filing::read::for_each(std::slice::from_ref(&csv), |_| n += 1);
             n
         })
     });
@@ -100,8 +100,8 @@ fn bench(c: &mut Criterion) {
     g.bench_function("decode_evaluate_json", |b| {
         b.iter(|| {
             let mut out = Vec::new();
-            wagecheck::batch::for_each(std::slice::from_ref(&csv), |item| {
-                if let wagecheck::batch::Item::Filing { filing, .. } = item {
+            wagecheck::filing::read::for_each(std::slice::from_ref(&csv), |item| {
+                if let wagecheck::filing::read::Item::Filing { filing, .. } = item {
                     let eval = engine::evaluate_in(
                         &filing,
                         &pack,

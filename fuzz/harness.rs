@@ -111,7 +111,7 @@ pub fn filing(data: &[u8]) {
         return;
     };
     let name = if first & 1 == 1 { "f.json" } else { "f.toml" };
-    let text = match wagecheck::source::decode_utf8(name, rest.to_vec()) {
+    let text = match wagecheck::input::decode_utf8(name, rest.to_vec()) {
         Ok(t) => t,
         Err(d) => return check_diagnostics(&[d]),
     };
@@ -131,7 +131,7 @@ pub fn filing(data: &[u8]) {
 /// A rule pack text, compiled (with `extends` resolved among the built-in packs); a pack that
 /// compiles is then run on the sample filings.
 pub fn pack(data: &[u8]) {
-    let text = match wagecheck::source::decode_utf8("p.toml", data.to_vec()) {
+    let text = match wagecheck::input::decode_utf8("p.toml", data.to_vec()) {
         Ok(t) => t,
         Err(d) => return check_diagnostics(&[d]),
     };
@@ -162,13 +162,13 @@ fn csv_at(path: &Path, data: &[u8]) {
     if std::fs::write(path, data).is_err() {
         return;
     }
-    wagecheck::batch::for_each(&[path.to_path_buf()], |item| match item {
-        wagecheck::batch::Item::Filing { filing, .. } => {
+    wagecheck::filing::read::for_each(&[path.to_path_buf()], |item| match item {
+        wagecheck::filing::read::Item::Filing { filing, .. } => {
             for pack in builtin_packs() {
                 evaluate(&filing, pack);
             }
         }
-        wagecheck::batch::Item::Invalid { errors, .. } => check_diagnostics(&errors),
+        wagecheck::filing::read::Item::Invalid { errors, .. } => check_diagnostics(&errors),
     });
 }
 

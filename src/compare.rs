@@ -5,9 +5,9 @@ use std::path::PathBuf;
 
 use rust_decimal::Decimal;
 
-use crate::batch::{self, Item};
 use crate::engine::{self, Options, Verdict};
 use crate::filing::Filing;
+use crate::filing::read::{self, Item};
 use crate::pack::Pack;
 
 /// One filing's result under one pack.
@@ -80,7 +80,7 @@ fn side(filing: &Filing, pack: &Pack) -> Side {
 /// Evaluates every filing of `paths` under both packs, one filing at a time.
 pub fn compare(paths: &[PathBuf], a: &Pack, b: &Pack) -> Comparison {
     let mut out = Comparison::default();
-    batch::for_each(paths, |item| {
+    read::for_each(paths, |item| {
         out.filings += 1;
         match item {
             Item::Filing { filing, row } => {

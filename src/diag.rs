@@ -2,7 +2,45 @@
 
 use serde::Serialize;
 
-use crate::source::Pos;
+/// A 1-based line and column (columns count characters, not bytes).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Pos {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Maps byte offsets of a text to line and column.
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { text, starts }
+    }
+
+    pub fn pos(&self, offset: usize) -> Pos {
+        let offset = offset.min(self.text.len());
+        let line = match self.starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1, // starts[0] == 0 <= offset, so i >= 1
+        };
+        let start = self.starts[line];
+        let column = self
+            .text
+            .get(start..offset)
+            .map(|s| s.chars().count())
+            .unwrap_or(offset - start)
+            + 1;
+        Pos {
+            line: line + 1,
+            column,
+        }
+    }
+}
 
 /// The language of everything a person reads.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -134,6 +172,15 @@ mod tests {
             "a.toml:3:7: budget.wage_totl: unknown field"
         );
         assert_eq!(d.render(Lang::Zh), "a.toml:3:7: budget.wage_totl: 未知字段");
+    }
+
+    #[test]
+    fn line_index_counts_characters() {
+        let idx = LineIndex::new("ab\n中文x\n");
+        assert_eq!(idx.pos(0), Pos { line: 1, column: 1 });
+        assert_eq!(idx.pos(3), Pos { line: 2, column: 1 });
+        // '中' and '文' are 3 bytes each: byte 9 is 'x', the third character.
+        assert_eq!(idx.pos(9), Pos { line: 2, column: 3 });
     }
 
     #[test]

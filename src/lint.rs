@@ -4,9 +4,9 @@
 //! tables with missing years.
 
 use crate::diag::{Diagnostic, Text};
+use crate::input::{Kind, Pos};
 use crate::pack::analysis::constant_condition;
 use crate::pack::layer::{Layer, Src};
-use crate::source::{Kind, Pos};
 
 fn warn(file: &str, pos: Pos, field: &str, msg: Text) -> Diagnostic {
     Diagnostic::new(file, Some(pos), Some(field), msg)

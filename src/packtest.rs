@@ -30,8 +30,8 @@ use crate::diag::{Diagnostic, Text, did_you_mean, expected_found};
 use crate::engine::{self, Evaluation, Options};
 use crate::expr::{Type, Value};
 use crate::filing;
+use crate::input::{Entry, Kind, Node, Pos};
 use crate::pack::{Pack, Status};
-use crate::source::{Entry, Kind, Node, Pos};
 
 const TEST_KEYS: &[&str] = &["name", "filing", "set", "unset", "params", "expect"];
 const EXPECT_KEYS: &[&str] = &["verdict", "required_regime", "cap", "rules", "amounts"];
@@ -461,8 +461,8 @@ pub fn read_tests(path: &Path, pack: &Pack) -> Result<Vec<TestCase>, Vec<Diagnos
             ),
         )]
     })?;
-    let text = crate::source::decode_utf8(&file, bytes).map_err(|d| vec![d])?;
-    let root = crate::source::parse_toml(&file, &text).map_err(|d| vec![d])?;
+    let text = crate::input::decode_utf8(&file, bytes).map_err(|d| vec![d])?;
+    let root = crate::input::parse_toml(&file, &text).map_err(|d| vec![d])?;
     let mut errors = Vec::new();
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
     let mut out = Vec::new();
@@ -674,11 +674,11 @@ fn load_filing(case: &TestCase) -> Result<filing::Filing, Vec<Diagnostic>> {
                     ),
                 )]
             })?;
-            let text = crate::source::decode_utf8(&name, bytes).map_err(|d| vec![d])?;
+            let text = crate::input::decode_utf8(&name, bytes).map_err(|d| vec![d])?;
             let node = if name.to_ascii_lowercase().ends_with(".json") {
-                crate::source::parse_json(&name, &text)
+                crate::input::parse_json(&name, &text)
             } else {
-                crate::source::parse_toml(&name, &text)
+                crate::input::parse_toml(&name, &text)
             }
             .map_err(|d| vec![d])?;
             (name, node)

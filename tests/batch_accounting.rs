@@ -86,9 +86,9 @@ fn input() -> Input {
     let csv_s = csv.display().to_string();
     let mut registry = wagecheck::pack::Registry::new();
     let mut alone = Vec::new();
-    wagecheck::batch::for_each(std::slice::from_ref(&csv), |item| {
+    wagecheck::filing::read::for_each(std::slice::from_ref(&csv), |item| {
         let v = match item {
-            wagecheck::batch::Item::Filing { filing, .. } => wagecheck::cli::check_filing(
+            wagecheck::filing::read::Item::Filing { filing, .. } => wagecheck::cli::check_filing(
                 &filing,
                 &mut registry,
                 None,
@@ -97,7 +97,7 @@ fn input() -> Input {
             .expect("built-in packs load")
             .verdict
             .as_str(),
-            wagecheck::batch::Item::Invalid { .. } => "invalid",
+            wagecheck::filing::read::Item::Invalid { .. } => "invalid",
         };
         alone.push(v);
     });

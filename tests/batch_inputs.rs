@@ -135,3 +135,46 @@ fn jobs_do_not_change_the_output() {
     assert_eq!(one.1, two.1);
     assert_eq!(one.0, two.0);
 }
+
+/// `batch -` reads standard input in the format `--input-format` names.
+fn batch_stdin(args: &[&str], stdin: &[u8]) -> (Option<i32>, String) {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wagecheck"))
+        .arg("batch")
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn batch_reads_csv_from_stdin() {
+    let csv = format!("{HEADER}{ROW}{ROW}");
+    let (code, out) = batch_stdin(
+        &["-", "--input-format", "csv", "--format", "jsonl"],
+        csv.as_bytes(),
+    );
+    let reports = jsonl(&out);
+    assert_eq!(reports.len(), 2);
+    for (i, r) in reports.iter().enumerate() {
+        assert_eq!(r["source"], "<stdin>");
+        assert_eq!(r["row"], i + 1);
+        // One indicator (two to three expected) and no governance facts: review.
+        assert_eq!(r["verdict"], "review", "{r}");
+    }
+    assert_eq!(code, Some(0));
+    // Read as TOML (the default), the same text is one invalid filing, located in <stdin>.
+    let (code, out) = batch_stdin(&["-", "--format", "jsonl"], csv.as_bytes());
+    let reports = jsonl(&out);
+    assert_eq!(reports.len(), 1);
+    assert_eq!(reports[0]["verdict"], "invalid");
+    assert_eq!(code, Some(2));
+}

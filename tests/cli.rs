@@ -667,3 +667,36 @@ fn rules_list_names_the_builtin_packs() {
         .stdout(predicate::str::contains("benxi-2019"))
         .stdout(predicate::str::contains("national-2018"));
 }
+
+#[test]
+fn check_reads_standard_input() {
+    let toml = std::fs::read(sample("02-over-cap.toml")).unwrap();
+    let out = wagecheck()
+        .args(["check", "-", "--format", "json"])
+        .write_stdin(toml)
+        .output()
+        .unwrap();
+    let v = stdout_json(&out);
+    assert_eq!(v["source"], "<stdin>");
+    assert_eq!(v["verdict"], "fail");
+    assert_eq!(out.status.code(), Some(1));
+
+    // JSON on standard input needs `--input-format json`; its errors are located in <stdin>.
+    let out = wagecheck()
+        .args(["check", "-", "--input-format", "json", "--format", "json"])
+        .args(["--lang", "en"])
+        .write_stdin("{\"schema\": 1,}")
+        .output()
+        .unwrap();
+    let v = stdout_json(&out);
+    assert_eq!(v["verdict"], "invalid");
+    assert_eq!(v["errors"][0]["file"], "<stdin>");
+    assert!(
+        v["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("JSON syntax error"),
+        "{v}"
+    );
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -6,9 +6,9 @@ use std::time::{Duration, Instant};
 
 use wagecheck::expr::{self, MAX_DEPTH, MAX_EXPR_LEN, MAX_NODES, Scope, Type};
 use wagecheck::filing::{self, schema::MAX_ARRAY_ITEMS};
+use wagecheck::input::{self, MAX_DOCUMENT_BYTES};
 use wagecheck::pack::Registry;
 use wagecheck::pack::registry::MAX_CHAIN;
-use wagecheck::source::{self, MAX_DOCUMENT_BYTES};
 
 fn is_too_large(e: &wagecheck::diag::Diagnostic) -> bool {
     e.message.en.contains("file too large")
@@ -34,29 +34,29 @@ fn max_document_bytes() {
     assert_eq!(at.len(), MAX_DOCUMENT_BYTES);
     let past = format!("{at}x");
     quick("parse at the limit", || {
-        assert!(source::parse_toml("a.toml", &at).is_ok());
+        assert!(input::parse_toml("a.toml", &at).is_ok());
         assert!(
-            source::parse_json(
+            input::parse_json(
                 "a.json",
                 &format!("{{}}{}", " ".repeat(MAX_DOCUMENT_BYTES - 2))
             )
             .is_ok()
         );
-        assert!(source::decode_utf8("a.toml", at.clone().into_bytes()).is_ok());
+        assert!(input::decode_utf8("a.toml", at.clone().into_bytes()).is_ok());
     });
     quick("parse past the limit", || {
         assert!(is_too_large(
-            &source::parse_toml("a.toml", &past).unwrap_err()
+            &input::parse_toml("a.toml", &past).unwrap_err()
         ));
         assert!(is_too_large(
-            &source::parse_json(
+            &input::parse_json(
                 "a.json",
                 &format!("{{}}{}", " ".repeat(MAX_DOCUMENT_BYTES - 1))
             )
             .unwrap_err()
         ));
         assert!(is_too_large(
-            &source::decode_utf8("a.toml", past.clone().into_bytes()).unwrap_err()
+            &input::decode_utf8("a.toml", past.clone().into_bytes()).unwrap_err()
         ));
         // filing::parse_str goes through the same check.
         let errs = filing::parse_str("a.toml", &past).unwrap_err();
@@ -163,18 +163,18 @@ fn json_nesting_limit_is_512() {
     // jsonc-parser refuses arrays or objects nested more than 512 deep below the top value.
     let nested = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
     let deepest = (500..600)
-        .take_while(|n| source::parse_json("a.json", &nested(*n)).is_ok())
+        .take_while(|n| input::parse_json("a.json", &nested(*n)).is_ok())
         .last()
         .expect("some nesting is accepted");
     assert_eq!(deepest, 513, "JSON nesting limit moved");
-    let Err(e) = source::parse_json("a.json", &nested(deepest + 1)) else {
+    let Err(e) = input::parse_json("a.json", &nested(deepest + 1)) else {
         panic!("nesting past the limit is accepted")
     };
     assert!(e.message.en.contains("nesting"), "{e:?}");
     assert_eq!((e.line, e.column), (Some(1), Some(513)));
     // Far past the bound: the same error, no stack overflow.
     let deep = nested(200_000);
-    assert!(quick("deep JSON", || source::parse_json("a.json", &deep).is_err()));
+    assert!(quick("deep JSON", || input::parse_json("a.json", &deep).is_err()));
 }
 
 #[test]
@@ -182,24 +182,24 @@ fn toml_recursion_limit() {
     // The toml crate refuses values nested past its recursion limit (80 at toml 1.2).
     let nested = |n: usize| format!("a = {}{}\n", "[".repeat(n), "]".repeat(n));
     let deepest = (1..200)
-        .take_while(|n| source::parse_toml("a.toml", &nested(*n)).is_ok())
+        .take_while(|n| input::parse_toml("a.toml", &nested(*n)).is_ok())
         .last()
         .expect("some nesting is accepted");
     assert!(
         (64..=80).contains(&deepest),
         "TOML nesting limit moved: {deepest}"
     );
-    let Err(e) = source::parse_toml("a.toml", &nested(deepest + 1)) else {
+    let Err(e) = input::parse_toml("a.toml", &nested(deepest + 1)) else {
         panic!("nesting past the limit is accepted")
     };
     assert!(e.message.en.contains("recurs"), "{e:?}");
     assert!(e.line.is_some());
     let deep = nested(200_000);
-    assert!(quick("deep TOML", || source::parse_toml("a.toml", &deep).is_err()));
+    assert!(quick("deep TOML", || input::parse_toml("a.toml", &deep).is_err()));
     // Inline tables count the same way.
     let tables = |n: usize| format!("a = {}1{}\n", "{ b = ".repeat(n), " }".repeat(n));
-    assert!(source::parse_toml("a.toml", &tables(deepest)).is_ok());
-    assert!(source::parse_toml("a.toml", &tables(200_000)).is_err());
+    assert!(input::parse_toml("a.toml", &tables(deepest)).is_ok());
+    assert!(input::parse_toml("a.toml", &tables(200_000)).is_err());
 }
 
 #[test]

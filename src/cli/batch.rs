@@ -8,9 +8,9 @@ use rayon::prelude::*;
 
 use super::check::{evaluate_shared, resolve_pack};
 use super::{Common, print_pack_errors};
-use crate::batch::{Item, Raw};
 use crate::diag::{Diagnostic, Lang};
 use crate::engine::{Options, Verdict};
+use crate::filing::read::{Item, Raw};
 use crate::pack::{Pack, Registry};
 use crate::report::{self, OutputFormat, PackRef, Report};
 
@@ -395,7 +395,7 @@ pub fn batch(
         scope.spawn(move || {
             let mut pending = Vec::with_capacity(CHUNK);
             let mut open = true;
-            crate::batch::for_each_raw(paths, |raw| {
+            crate::filing::read::for_each_raw(paths, common.stdin_format(), |raw| {
                 if !open {
                     return;
                 }

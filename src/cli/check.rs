@@ -7,17 +7,27 @@ use super::{Common, print_pack_errors};
 use crate::diag::{Diagnostic, Lang, Text};
 use crate::engine::{self, Options};
 use crate::filing;
+use crate::input::{self, Format};
 use crate::pack::{Pack, Registry};
 use crate::report::{self, OutputFormat, PackRef, Report};
 
+/// Checks one filing file; `-` reads standard input in `stdin_format`.
 pub fn check_file(
     path: &Path,
+    stdin_format: Format,
     registry: &mut Registry,
     rules: Option<&str>,
     opts: Options,
 ) -> Result<Report, Vec<Diagnostic>> {
-    let source = path.display().to_string();
-    let filing = match filing::read_file(path) {
+    let (source, read) = if path.as_os_str() == input::STDIN {
+        (
+            filing::read::STDIN_NAME.to_string(),
+            filing::read::read_stdin(stdin_format),
+        )
+    } else {
+        (path.display().to_string(), filing::read_file(path))
+    };
+    let filing = match read {
         Ok(f) => f,
         Err(errors) => return Ok(Report::invalid(&source, errors)),
     };
@@ -166,7 +176,13 @@ pub fn run_check(
     let opts = Options { trace };
     let mut reports = Vec::new();
     for f in filings {
-        match check_file(f, registry, common.rules.as_deref(), opts) {
+        match check_file(
+            f,
+            common.stdin_format(),
+            registry,
+            common.rules.as_deref(),
+            opts,
+        ) {
             Ok(r) => reports.push(r),
             Err(errors) => {
                 print_pack_errors(&errors, common.lang);
@@ -191,7 +207,13 @@ pub fn run_explain(
     registry: &mut Registry,
 ) -> i32 {
     let opts = Options { trace: true };
-    match check_file(filing, registry, common.rules.as_deref(), opts) {
+    match check_file(
+        filing,
+        common.stdin_format(),
+        registry,
+        common.rules.as_deref(),
+        opts,
+    ) {
         Ok(r) => {
             if format == OutputFormat::Json {
                 outln!(

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::diag::{Diagnostic, Lang};
+use crate::input::Format;
 use crate::pack::Registry;
 use crate::report::OutputFormat;
 
@@ -37,11 +38,22 @@ pub struct Common {
     /// Language of every message.
     #[arg(long, value_enum, default_value = "zh")]
     pub lang: Lang,
+    /// Format of standard input (`-`); files are read by their extension.
+    #[arg(long, default_value = "toml", value_parser = ["toml", "json", "csv"])]
+    pub input_format: String,
+}
+
+impl Common {
+    /// The format of standard input (`-`), which has no extension to tell it.
+    pub fn stdin_format(&self) -> Format {
+        // clap only lets the names of `Format`s through; TOML is the default anyway.
+        Format::from_name(&self.input_format).unwrap_or(Format::Toml)
+    }
 }
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Evaluate filings (TOML, JSON) and print one report each.
+    /// Evaluate filings (TOML, JSON) and print one report each. `-` reads standard input.
     Check {
         #[arg(required = true)]
         filings: Vec<PathBuf>,
@@ -57,7 +69,7 @@ pub enum Command {
         trace: bool,
     },
     /// Evaluate directories, CSV files (one filing a row) and files: a summary, then every
-    /// filing that is not `pass` with its main reason.
+    /// filing that is not `pass` with its main reason. `-` reads standard input.
     Batch {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
@@ -77,6 +89,7 @@ pub enum Command {
     },
     /// The full trace of one filing: every quantity and rule, formula, values substituted, clause.
     Explain {
+        /// A filing file, or `-` for standard input.
         filing: PathBuf,
         #[command(flatten)]
         common: Common,

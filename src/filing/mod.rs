@@ -1,19 +1,22 @@
 //! Filings: what an enterprise submits (spec/filing.md), read from TOML, JSON or a CSV row.
 //!
-//! Reading has two steps: the document becomes a positioned [`Node`] tree (`crate::source`), then
+//! Reading has two steps: the document becomes a positioned [`Node`] tree (`crate::input`), then
 //! [`decode`] checks it against the schema (`schema.rs`) and produces a [`Filing`]: every field
 //! exact, every default applied, every absent field without a default left unknown.
 
 pub mod credit_code;
+pub mod read;
 pub mod schema;
 
 use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 
+use crate::diag::Pos;
 use crate::diag::{Diagnostic, Text, did_you_mean, expected_found};
+use crate::input::{Entry, Kind, Node};
 use crate::num::{NumError, parse_decimal, parse_number_or_percent};
-use crate::source::{Entry, Kind, Node, Pos};
+pub use read::{parse_str, read_file};
 use schema::{FieldSpec, FieldType};
 
 /// One field's value. `Absent` is unknown (no default applies).
@@ -89,43 +92,6 @@ impl Filing {
     pub fn pos(&self, path: &str) -> Option<Pos> {
         self.positions.get(path).copied()
     }
-}
-
-/// Reads a filing file (`.toml` or `.json`) from disk.
-pub fn read_file(path: &std::path::Path) -> Result<Filing, Vec<Diagnostic>> {
-    let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| {
-        vec![Diagnostic::new(
-            &name,
-            None,
-            None,
-            Text::owned(
-                format!("无法读取文件：{e}"),
-                format!("cannot read the file: {e}"),
-            ),
-        )]
-    })?;
-    let text = crate::source::decode_utf8(&name, bytes).map_err(|d| vec![d])?;
-    parse_str(&name, &text)
-}
-
-/// Parses a filing from text; JSON when the name ends in `.json`, TOML otherwise.
-pub fn parse_str(name: &str, text: &str) -> Result<Filing, Vec<Diagnostic>> {
-    if text.trim().is_empty() {
-        return Err(vec![Diagnostic::new(
-            name,
-            Some(Pos { line: 1, column: 1 }),
-            None,
-            Text::new("文件为空", "the file is empty"),
-        )]);
-    }
-    let node = if name.to_ascii_lowercase().ends_with(".json") {
-        crate::source::parse_json(name, text)
-    } else {
-        crate::source::parse_toml(name, text)
-    }
-    .map_err(|d| vec![d])?;
-    decode(name, &node)
 }
 
 struct Decoder<'a> {

@@ -8,8 +8,8 @@ use super::names::{Names, SlotKind, Stage};
 use super::*;
 use crate::diag::{Diagnostic, Text, expected_found};
 use crate::expr::{self, Compiled, Type, Value};
+use crate::input::{Kind, Node, Pos};
 use crate::num::parse_number_or_percent;
-use crate::source::{Kind, Node, Pos};
 
 pub struct Ctx<'a> {
     pub errors: &'a mut Vec<Diagnostic>,
@@ -201,7 +201,7 @@ pub fn expr_pos(pos: Pos, text: &str, offset: usize) -> Pos {
 fn check_keys(ctx: &mut Ctx<'_>, items: &Items, file: &str, prefix: &str, known: &[&str]) {
     for (k, _, pos) in &items.entries {
         if !known.contains(&k.as_str()) {
-            let e = crate::source::Entry {
+            let e = crate::input::Entry {
                 key: k.clone(),
                 pos: *pos,
                 value: Node {
@@ -1140,7 +1140,7 @@ fn compile_regime(ctx: &mut Ctx<'_>, src: &Src, names: &Names) -> Regime {
         );
         return regime;
     };
-    let sub = |e: &crate::source::Entry| Src {
+    let sub = |e: &crate::input::Entry| Src {
         node: e.value.clone(),
         file: src.file.clone(),
         layer: src.layer.clone(),

@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use crate::diag::{Diagnostic, Text, did_you_mean, expected_found};
-use crate::source::{Entry, Kind, Node, Pos};
+use crate::input::{Entry, Kind, Node, Pos};
 
 /// A value and where it came from.
 #[derive(Clone, Debug)]

@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use super::Pack;
 use super::layer::{self, Layer};
 use crate::diag::{Diagnostic, Text};
-use crate::source::Kind;
+use crate::input::Kind;
 
 /// The packs shipped in the binary: (file name, text).
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -81,7 +81,7 @@ fn meta_date(layer: &Layer, key: &str) -> Option<NaiveDate> {
 }
 
 fn read(src: &Source, errors: &mut Vec<Diagnostic>) -> Option<Layer> {
-    match crate::source::parse_toml(&src.file, &src.text) {
+    match crate::input::parse_toml(&src.file, &src.text) {
         Ok(node) => Some(layer::read_layer(&src.file, &node, errors)),
         Err(d) => {
             errors.push(d);
@@ -216,7 +216,7 @@ impl Registry {
                     ),
                 )
             })?;
-            let text = crate::source::decode_utf8(spec, bytes).map_err(|d| vec![d])?;
+            let text = crate::input::decode_utf8(spec, bytes).map_err(|d| vec![d])?;
             Ok(Source {
                 file: spec.to_string(),
                 text: Arc::from(text.as_str()),

@@ -1,159 +1,48 @@
-//! Batch inputs: directories (recursively, `*.toml` and `*.json`), CSV files (one filing a row,
-//! columns named by dotted field paths), and several paths at once, read one filing at a time.
-//!
-//! Every input becomes exactly one [`Item`]: a filing to evaluate or a located error. Nothing is
-//! skipped silently, so a batch's counts always add up to the number of filings read.
+//! CSV files: one document a row, columns named by dotted field paths (`budget.year`,
+//! `indicator.1.weight`). Each row becomes a positioned tree of [`Kind::Cell`]s, built on
+//! demand ([`Record::tree`]) so that a caller can build rows' trees in parallel.
 
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::diag::{Diagnostic, Text};
-use crate::filing::{self, Filing};
-use crate::source::{Entry, Kind, Node, Pos};
-
-/// One filing read from a batch input, or why it could not be read.
-pub enum Item {
-    Filing {
-        filing: Filing,
-        row: Option<usize>,
-    },
-    Invalid {
-        source: String,
-        row: Option<usize>,
-        errors: Vec<Diagnostic>,
-    },
-}
-
-/// Expands the command line's paths into files, in a stable order (directories sorted).
-pub fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            walk(p, &mut out);
-        } else {
-            out.push(p.clone());
-        }
-    }
-    out
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        out.push(dir.to_path_buf());
-        return;
-    };
-    let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    entries.sort();
-    for e in entries {
-        if e.is_dir() {
-            walk(&e, out);
-        } else if matches!(
-            e.extension()
-                .and_then(|x| x.to_str())
-                .map(str::to_ascii_lowercase)
-                .as_deref(),
-            Some("toml" | "json" | "csv")
-        ) {
-            out.push(e);
-        }
-    }
-}
-
-fn is_csv(p: &Path) -> bool {
-    p.extension()
-        .and_then(|x| x.to_str())
-        .is_some_and(|x| x.eq_ignore_ascii_case("csv"))
-}
+use super::{Entry, Kind, Node};
+use crate::diag::{Diagnostic, Pos, Text};
 
 /// The column names of one CSV file, each split once at its dots.
-struct Headers {
+pub struct Headers {
     parts: Vec<Vec<String>>,
 }
 
-/// One CSV row as read, not yet decoded: [`Row::decode`] builds its tree and checks it against
-/// the schema, which is most of the cost of reading a row, so a batch can do it in parallel.
-pub struct Row {
-    file: Arc<str>,
+/// One CSV row as read, its tree not yet built.
+pub struct Record {
+    /// The display name of the CSV file.
+    pub file: Arc<str>,
     headers: Arc<Headers>,
     record: csv::StringRecord,
-    row: usize,
-    line: usize,
+    /// 1-based data row (the header row is not counted).
+    pub row: usize,
+    /// The line the row starts on.
+    pub line: usize,
 }
 
-impl Row {
-    /// The filing this row holds, or why it is not one.
-    pub fn decode(&self) -> Item {
-        let file = &*self.file;
-        let tree = row_tree(&self.headers, &self.record, self.line);
-        let name = format!("{file}#{}", self.row);
-        match filing::decode(&name, &tree) {
-            Ok(mut f) => {
-                f.source = file.to_string();
-                Item::Filing {
-                    filing: f,
-                    row: Some(self.row),
-                }
-            }
-            Err(mut errors) => {
-                for e in &mut errors {
-                    e.file = file.to_string();
-                }
-                Item::Invalid {
-                    source: file.to_string(),
-                    row: Some(self.row),
-                    errors,
-                }
-            }
-        }
+impl Record {
+    /// The nested tree of the row, from its dotted column names.
+    pub fn tree(&self) -> Node {
+        row_tree(&self.headers, &self.record, self.line)
     }
 }
 
-/// What the reader produces: an item already read (a whole file, or a row that could not be
-/// read), or a CSV row still to decode.
-pub enum Raw {
-    Item(Item),
-    Row(Row),
+/// What reading a CSV produces: a row, or a located error (for the whole file when `row` is
+/// `None`).
+pub enum Read {
+    Record(Record),
+    Error {
+        row: Option<usize>,
+        error: Diagnostic,
+    },
 }
 
-impl Raw {
-    /// The item, decoding a CSV row here.
-    pub fn into_item(self) -> Item {
-        match self {
-            Raw::Item(i) => i,
-            Raw::Row(r) => r.decode(),
-        }
-    }
-}
-
-/// Reads every filing of every path, calling `each` once per item, in input order.
-pub fn for_each(paths: &[PathBuf], mut each: impl FnMut(Item)) {
-    for_each_raw(paths, |r| each(r.into_item()));
-}
-
-/// Like [`for_each`], but leaves CSV rows undecoded: the caller decodes each [`Row`].
-pub fn for_each_raw(paths: &[PathBuf], mut each: impl FnMut(Raw)) {
-    for path in expand(paths) {
-        if is_csv(&path) {
-            read_csv(&path, &mut each);
-        } else {
-            let source = path.display().to_string();
-            match filing::read_file(&path) {
-                Ok(f) => each(Raw::Item(Item::Filing {
-                    filing: f,
-                    row: None,
-                })),
-                Err(errors) => each(Raw::Item(Item::Invalid {
-                    source,
-                    row: None,
-                    errors,
-                })),
-            }
-        }
-    }
-}
-
-fn csv_error(file: &str, pos: Option<Pos>, msg: Text) -> Vec<Diagnostic> {
-    vec![Diagnostic::new(file, pos, None, msg)]
+fn csv_error(file: &str, pos: Option<Pos>, msg: Text) -> Diagnostic {
+    Diagnostic::new(file, pos, None, msg)
 }
 
 fn insert(table: &mut Vec<Entry>, parts: &[String], pos: Pos, cell: &str) {
@@ -213,29 +102,32 @@ fn row_tree(headers: &Headers, record: &csv::StringRecord, line: usize) -> Node 
     }
 }
 
-fn read_csv(path: &Path, each: &mut impl FnMut(Raw)) {
+/// Reads the CSV file at `path`, calling `each` once per row or error, in order.
+pub fn read_path(path: &std::path::Path, each: &mut impl FnMut(Read)) {
     let file = path.display().to_string();
-    let invalid = |errors| {
-        Raw::Item(Item::Invalid {
-            source: file.clone(),
+    match std::fs::File::open(path) {
+        Ok(f) => read(&file, f, each),
+        Err(e) => each(Read::Error {
             row: None,
-            errors,
-        })
-    };
-    let mut rdr = match csv::ReaderBuilder::new().flexible(false).from_path(path) {
-        Ok(r) => r,
-        Err(e) => {
-            each(invalid(csv_error(
+            error: csv_error(
                 &file,
                 None,
                 Text::owned(
                     format!("无法读取 CSV：{e}"),
                     format!("cannot read the CSV: {e}"),
                 ),
-            )));
-            return;
-        }
-    };
+            ),
+        }),
+    }
+}
+
+/// Reads CSV text from `reader` (named `file` in messages), calling `each` once per row or
+/// error, in order.
+pub fn read(file: &str, reader: impl std::io::Read, each: &mut impl FnMut(Read)) {
+    let invalid = |error| Read::Error { row: None, error };
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(reader);
     let headers = match rdr.headers() {
         Ok(h) if !(h.is_empty() || h.len() == 1 && h[0].trim().is_empty()) => Arc::new(Headers {
             parts: h
@@ -252,7 +144,7 @@ fn read_csv(path: &Path, each: &mut impl FnMut(Raw)) {
         }),
         Ok(_) => {
             each(invalid(csv_error(
-                &file,
+                file,
                 Some(Pos { line: 1, column: 1 }),
                 Text::new(
                     "CSV 文件为空（没有表头）",
@@ -263,14 +155,14 @@ fn read_csv(path: &Path, each: &mut impl FnMut(Raw)) {
         }
         Err(e) => {
             each(invalid(csv_error(
-                &file,
+                file,
                 Some(Pos { line: 1, column: 1 }),
                 csv_message(&e),
             )));
             return;
         }
     };
-    let shared: Arc<str> = Arc::from(file.as_str());
+    let shared: Arc<str> = Arc::from(file);
     let mut row = 0;
     let mut record = csv::StringRecord::new();
     let mut next_line = 2; // the header is line 1
@@ -286,7 +178,7 @@ fn read_csv(path: &Path, each: &mut impl FnMut(Raw)) {
                     .iter()
                     .map(|c| c.matches('\n').count())
                     .sum::<usize>();
-                each(Raw::Row(Row {
+                each(Read::Record(Record {
                     file: shared.clone(),
                     headers: headers.clone(),
                     record: std::mem::take(&mut record),
@@ -297,11 +189,10 @@ fn read_csv(path: &Path, each: &mut impl FnMut(Raw)) {
             Err(e) => {
                 next_line += 1;
                 let pos = Some(Pos { line, column: 1 });
-                each(Raw::Item(Item::Invalid {
-                    source: file.clone(),
+                each(Read::Error {
                     row: Some(row),
-                    errors: csv_error(&file, pos, csv_message(&e)),
-                }));
+                    error: csv_error(file, pos, csv_message(&e)),
+                });
                 if !matches!(
                     e.kind(),
                     csv::ErrorKind::Utf8 { .. } | csv::ErrorKind::UnequalLengths { .. }
