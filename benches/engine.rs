@@ -17,13 +17,16 @@ use wagecheck::report::{PackRef, Report};
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// The receipts' evaluation date.
+const DAY: chrono::NaiveDate = chrono::NaiveDate::from_ymd_opt(2026, 1, 15).expect("a date");
+
 /// What `check` does with a decoded filing: validate against the pack, then evaluate.
 fn evaluate_with(f: &filing::Filing, pack: &Pack, opts: Options) -> Report {
     let problems = engine::validate(f, pack);
     if !problems.is_empty() {
         return Report::invalid(&f.source, problems);
     }
-    Report::new(f, pack, engine::evaluate(f, pack, opts))
+    Report::new(f, pack, engine::evaluate(f, pack, opts), DAY)
 }
 
 fn root() -> PathBuf {
@@ -31,7 +34,7 @@ fn root() -> PathBuf {
 }
 
 fn bench(c: &mut Criterion) {
-    let mut registry = Registry::new();
+    let registry = Registry::new();
     let pack = match registry.load("benxi-2019") {
         Ok(p) => p,
         Err(e) => panic!("the built-in pack does not load: {e:?}"),
@@ -108,7 +111,7 @@ fn bench(c: &mut Criterion) {
                         Options { trace: false },
                         Some(Lang::Zh),
                     );
-                    let r = Report::with_pack(&filing, pack_ref.clone(), eval);
+                    let r = Report::with_pack(&filing, pack_ref.clone(), eval, DAY);
                     wagecheck::report::json::write(&mut out, &r, Lang::Zh, false);
                 }
             });

@@ -42,7 +42,7 @@ const SAMPLES: &[(&str, &str)] = &[
 fn builtin_packs() -> &'static [Arc<Pack>] {
     static PACKS: OnceLock<Vec<Arc<Pack>>> = OnceLock::new();
     PACKS.get_or_init(|| {
-        let mut reg = Registry::new();
+        let reg = Registry::new();
         ["benxi-2019", "national-2018"]
             .iter()
             // The built-in packs are part of the binary and tested to load.
@@ -96,7 +96,7 @@ fn evaluate(f: &Filing, pack: &Pack) {
     let r = if problems.is_empty() {
         let eval = engine::evaluate(f, pack, Options { trace: true });
         assert_ne!(eval.verdict, Verdict::Invalid, "evaluate gave invalid");
-        Report::new(f, pack, eval)
+        Report::new(f, pack, eval, chrono::NaiveDate::MIN)
     } else {
         check_diagnostics(&problems);
         Report::invalid(&f.source, problems)

@@ -91,9 +91,21 @@ impl Text {
     }
 }
 
+/// How serious a [`Diagnostic`] is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// The input cannot be used as it is.
+    #[default]
+    Error,
+    /// Worth a reader's attention; the work was done (a pack used outside its dates, a lint).
+    Warning,
+}
+
 /// One located problem in an input: a filing, a CSV row or a rule pack.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
+    pub severity: Severity,
     pub file: String,
     pub line: Option<usize>,
     pub column: Option<usize>,
@@ -105,12 +117,19 @@ pub struct Diagnostic {
 impl Diagnostic {
     pub fn new(file: &str, pos: Option<Pos>, field: Option<&str>, message: Text) -> Diagnostic {
         Diagnostic {
+            severity: Severity::Error,
             file: file.to_string(),
             line: pos.map(|p| p.line),
             column: pos.map(|p| p.column),
             field: field.map(str::to_string),
             message,
         }
+    }
+
+    /// The same diagnostic as a warning.
+    pub fn warning(mut self) -> Diagnostic {
+        self.severity = Severity::Warning;
+        self
     }
 
     /// `file:line:column: field: message`, as compilers print it.

@@ -11,8 +11,8 @@
 // Diagnostics are the error path, built once per bad input; boxing them buys nothing.
 #![allow(clippy::result_large_err)]
 
+pub mod check;
 pub mod cli;
-pub mod compare;
 pub mod diag;
 pub mod engine;
 pub mod expr;

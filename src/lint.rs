@@ -9,7 +9,7 @@ use crate::pack::analysis::constant_condition;
 use crate::pack::layer::{Layer, Src};
 
 fn warn(file: &str, pos: Pos, field: &str, msg: Text) -> Diagnostic {
-    Diagnostic::new(file, Some(pos), Some(field), msg)
+    Diagnostic::new(file, Some(pos), Some(field), msg).warning()
 }
 
 fn constant_warning(file: &str, pos: Pos, field: &str, text: &str) -> Option<Diagnostic> {

@@ -84,19 +84,18 @@ fn input() -> Input {
     // The verdict each row gets when it is checked alone, for the rows not fixed above.
     let mut expected = vec![(dir.path().join("a-pass.toml").display().to_string(), "pass")];
     let csv_s = csv.display().to_string();
-    let mut registry = wagecheck::pack::Registry::new();
+    let checker = wagecheck::check::Checker::builtin();
+    let opts = wagecheck::check::CheckOptions::on(
+        chrono::NaiveDate::from_ymd_opt(2026, 1, 15).expect("a date"),
+    );
     let mut alone = Vec::new();
     wagecheck::filing::read::for_each(std::slice::from_ref(&csv), |item| {
         let v = match item {
-            wagecheck::filing::read::Item::Filing { filing, .. } => wagecheck::cli::check_filing(
-                &filing,
-                &mut registry,
-                None,
-                wagecheck::engine::Options::default(),
-            )
-            .expect("built-in packs load")
-            .verdict
-            .as_str(),
+            wagecheck::filing::read::Item::Filing { filing, .. } => checker
+                .check(&filing, &wagecheck::check::PackChoice::InForce, &opts)
+                .report
+                .verdict
+                .as_str(),
             wagecheck::filing::read::Item::Invalid { .. } => "invalid",
         };
         alone.push(v);

@@ -14,6 +14,9 @@ use proptest::prelude::*;
 use rust_decimal::Decimal;
 use serde_json::Value as J;
 use wagecheck::diag::Lang;
+
+/// The evaluation date of every report here (the receipt names it; nothing else reads it).
+const DAY: chrono::NaiveDate = chrono::NaiveDate::from_ymd_opt(2026, 1, 15).expect("a date");
 use wagecheck::engine::{Evaluation, Options, Verdict, evaluate, validate};
 use wagecheck::expr::Value;
 use wagecheck::filing::{self, Filing};
@@ -23,7 +26,7 @@ use wagecheck::report::{Report, json};
 fn pack(id: &str) -> Arc<Pack> {
     static PACKS: OnceLock<(Arc<Pack>, Arc<Pack>)> = OnceLock::new();
     let (benxi, national) = PACKS.get_or_init(|| {
-        let mut r = Registry::new();
+        let r = Registry::new();
         (
             r.load("benxi-2019").expect("benxi-2019"),
             r.load("national-2018").expect("national-2018"),
@@ -299,7 +302,7 @@ proptest! {
         let expected_quantities: Vec<(String, Value)> =
             e.quantities.iter().map(|(n, v, _)| (n.clone(), v.clone())).collect();
         let cap = e.cap.clone();
-        let report = Report::new(&f, &p, e);
+        let report = Report::new(&f, &p, e, DAY);
         let text = serde_json::to_string(&json::report(&report, Lang::En, true)).expect("serialize");
         let back: J = serde_json::from_str(&text).expect("the JSON report parses");
         for (name, v) in &expected_quantities {
@@ -329,7 +332,7 @@ proptest! {
         let f = g.filing();
         for id in ["benxi-2019", "national-2018"] {
             let p = pack(id);
-            let report = Report::new(&f, &p, eval(&f, &p));
+            let report = Report::new(&f, &p, eval(&f, &p), DAY);
             let zh = json::report(&report, Lang::Zh, true);
             let en = json::report(&report, Lang::En, true);
             prop_assert_eq!(&zh["verdict"], &en["verdict"]);
@@ -350,8 +353,8 @@ proptest! {
     fn evaluating_twice_gives_the_same_report(g in gen_filing()) {
         let f = g.filing();
         let p = pack("benxi-2019");
-        let a = Report::new(&f, &p, eval(&f, &p));
-        let b = Report::new(&f, &p, eval(&f, &p));
+        let a = Report::new(&f, &p, eval(&f, &p), DAY);
+        let b = Report::new(&f, &p, eval(&f, &p), DAY);
         for lang in [Lang::Zh, Lang::En] {
             prop_assert_eq!(json::report(&a, lang, true), json::report(&b, lang, true));
         }
@@ -394,6 +397,7 @@ fn a_batch_gives_the_same_reports_as_check() {
     let run = |args: &[&str]| -> String {
         let out = std::process::Command::new(bin)
             .args(args)
+            .env("WAGECHECK_TODAY", DAY.to_string())
             .output()
             .expect("run wagecheck");
         String::from_utf8(out.stdout).expect("UTF-8")
@@ -420,7 +424,7 @@ fn a_batch_gives_the_same_reports_as_check() {
     // And the library gives the same as the binary.
     let f = filing::read_file(Path::new(&files[0])).expect("decode");
     let p = pack("benxi-2019");
-    let r = Report::new(&f, &p, eval(&f, &p));
+    let r = Report::new(&f, &p, eval(&f, &p), DAY);
     let lib = json::report(&r, Lang::En, true);
     let fs = files[0].display().to_string();
     let bin_report: J = serde_json::from_str(&run(&[

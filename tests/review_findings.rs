@@ -218,15 +218,31 @@ fn rules_outside_their_dates_are_used_as_asked_but_not_silently() {
     let p = dir.path().join("y2018.toml");
     std::fs::write(&p, BASE.replace("year = 2024", "year = 2018")).unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_wagecheck"))
-        .args(["check", p.to_str().unwrap(), "--rules", "benxi-2019"])
+        .args(["check", p.to_str().unwrap(), p.to_str().unwrap()])
+        .args(["--rules", "benxi-2019"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
+    // In the chosen language (Chinese by default), once although two filings raise it.
     let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.matches("注意").count(), 1, "{err}");
     assert!(
-        err.contains("benxi-2019 is not in force on 2018-01-01"),
+        err.contains("budget.year: 规则包 benxi-2019 在 2018 年 1 月 1 日未生效"),
         "{err}"
     );
+    assert!(!err.contains("not in force"), "{err}");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_wagecheck"))
+        .args(["batch", p.to_str().unwrap(), p.to_str().unwrap()])
+        .args(["--rules", "benxi-2019", "--lang", "en", "--format", "jsonl"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.matches("warning:").count(), 1, "{err}");
+    assert!(
+        err.contains("budget.year: benxi-2019 is not in force on 2018-01-01"),
+        "{err}"
+    );
+    assert!(!err.contains("未生效"), "{err}");
     // Without --rules the year has no pack: an input error.
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_wagecheck"))
         .args(["check", p.to_str().unwrap()])

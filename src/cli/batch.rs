@@ -6,12 +6,13 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::check::{evaluate_shared, resolve_pack};
-use super::{Common, print_pack_errors};
-use crate::diag::{Diagnostic, Lang};
-use crate::engine::{Options, Verdict};
+use super::check::pack_choice;
+use super::{Common, Notices, print_pack_errors};
+use crate::check::Checker;
+use crate::diag::Lang;
+use crate::engine::Verdict;
 use crate::filing::read::{Item, Raw};
-use crate::pack::{Pack, Registry};
+use crate::pack::Pack;
 use crate::report::{self, OutputFormat, PackRef, Report};
 
 /// Filings read ahead and evaluated together: enough to keep every core busy, few enough that
@@ -299,10 +300,18 @@ pub fn batch(
     deny_review: bool,
     trace: bool,
     jobs: Option<usize>,
-    registry: &mut Registry,
+    checker: &Checker,
 ) -> i32 {
     let lang = common.lang;
-    let opts = Options { trace };
+    let choice = match pack_choice(checker, common.rules.as_deref()) {
+        Ok(p) => p,
+        Err(errors) => {
+            print_pack_errors(&errors, lang);
+            return 2;
+        }
+    };
+    let opts = common.options(trace);
+    let mut notices = Notices::default();
     let pool = match rayon::ThreadPoolBuilder::new()
         .num_threads(jobs.unwrap_or(0))
         .build()
@@ -324,14 +333,17 @@ pub fn batch(
     let mut packs = PackCache::default();
     let mut io_error: Option<std::io::Error> = None;
 
-    let mut process = |chunk: Vec<Raw>| -> Result<(), Vec<Diagnostic>> {
+    let mut process = |chunk: Vec<Raw>| {
         let items: Vec<Item> = pool.install(|| chunk.into_par_iter().map(Raw::into_item).collect());
         // Pack selection is sequential and cached; evaluation and rendering run in parallel.
         let mut work = Vec::with_capacity(items.len());
         for item in items {
             work.push(match item {
                 Item::Filing { filing, row } => {
-                    match resolve_pack(&filing, registry, common.rules.as_deref())? {
+                    let mut found = Vec::new();
+                    let pack = checker.resolve(&filing, &choice, &mut found);
+                    notices.print(&found, lang);
+                    match pack {
                         Ok(pack) => Work::Evaluate {
                             filing: Box::new(filing),
                             row,
@@ -365,7 +377,7 @@ pub fn batch(
                             pack,
                             pack_ref,
                         } => {
-                            let mut r = evaluate_shared(&filing, &pack, pack_ref, opts, lang);
+                            let mut r = checker.evaluate(&filing, &pack, pack_ref, &opts);
                             r.row = row;
                             r
                         }
@@ -387,10 +399,9 @@ pub fn batch(
                 io_error.get_or_insert(e);
             }
         }
-        Ok(())
     };
 
-    let failure = std::thread::scope(|scope| {
+    std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Raw>>(READ_AHEAD);
         scope.spawn(move || {
             let mut pending = Vec::with_capacity(CHUNK);
@@ -410,14 +421,8 @@ pub fn batch(
                 let _ = tx.send(pending);
             }
         });
-        // The first failure ends the batch; dropping the receiver stops the reader.
-        rx.into_iter().try_for_each(&mut process).err()
+        rx.into_iter().for_each(&mut process);
     });
-    if let Some(errors) = failure {
-        let _ = sink.out.flush();
-        print_pack_errors(&errors, lang);
-        return 2;
-    }
     if let Some(e) = io_error
         .take()
         .or_else(|| sink.finish(&summary, lang).err())

@@ -1,134 +1,42 @@
 //! `check` and `explain`: one report per filing file.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
-use super::{Common, print_pack_errors};
-use crate::diag::{Diagnostic, Lang, Text};
-use crate::engine::{self, Options};
+use super::{Common, Notices, print_pack_errors};
+use crate::check::{CheckOptions, Checked, Checker, PackChoice};
+use crate::diag::{Diagnostic, Lang};
 use crate::filing;
 use crate::input::{self, Format};
-use crate::pack::{Pack, Registry};
-use crate::report::{self, OutputFormat, PackRef, Report};
+use crate::report::{self, OutputFormat, Report};
+
+/// The pack `--rules` names, resolved once before any filing is read; without `--rules`, the
+/// pack in force for each filing.
+pub fn pack_choice(checker: &Checker, rules: Option<&str>) -> Result<PackChoice, Vec<Diagnostic>> {
+    match rules {
+        Some(spec) => checker.pack(spec),
+        None => Ok(PackChoice::InForce),
+    }
+}
 
 /// Checks one filing file; `-` reads standard input in `stdin_format`.
-pub fn check_file(
+fn check_file(
+    checker: &Checker,
     path: &Path,
     stdin_format: Format,
-    registry: &mut Registry,
-    rules: Option<&str>,
-    opts: Options,
-) -> Result<Report, Vec<Diagnostic>> {
-    let (source, read) = if path.as_os_str() == input::STDIN {
-        (
-            filing::read::STDIN_NAME.to_string(),
-            filing::read::read_stdin(stdin_format),
-        )
-    } else {
-        (path.display().to_string(), filing::read_file(path))
-    };
-    let filing = match read {
-        Ok(f) => f,
-        Err(errors) => return Ok(Report::invalid(&source, errors)),
-    };
-    check_filing(&filing, registry, rules, opts)
-}
-
-/// Evaluates a decoded filing. `Err` only when a pack named with `--rules` fails to load.
-pub fn check_filing(
-    filing: &filing::Filing,
-    registry: &mut Registry,
-    rules: Option<&str>,
-    opts: Options,
-) -> Result<Report, Vec<Diagnostic>> {
-    Ok(match resolve_pack(filing, registry, rules)? {
-        Ok(pack) => evaluate_with(filing, &pack, opts),
-        Err(report) => report,
-    })
-}
-
-/// The pack a filing is checked under: named with `--rules`, or the one in force for its
-/// jurisdiction and year. The inner `Err` is the filing's own `invalid` report (no jurisdiction,
-/// no pack in force); the outer `Err` is a `--rules` pack that failed to load.
-pub fn resolve_pack(
-    filing: &filing::Filing,
-    registry: &mut Registry,
-    rules: Option<&str>,
-) -> Result<Result<Arc<Pack>, Report>, Vec<Diagnostic>> {
-    if let Some(spec) = rules {
-        let pack = registry.load(spec)?;
-        // As asked, but not silently: the pack's own dates do not cover this budget year.
-        if registry.first_out_of_force(&pack, filing.year()) {
-            let until = pack
-                .effective_until
-                .map(|d| d.to_string())
-                .unwrap_or_default();
-            eprintln!(
-                "warning / 注意: {} is not in force on {}-01-01 (in force {}–{}); evaluated with it as asked by --rules / 该规则包在 {} 年 1 月 1 日未生效，按 --rules 的要求仍用其评估",
-                pack.id,
-                filing.year(),
-                pack.effective_from,
-                until,
-                filing.year()
-            );
-        }
-        return Ok(Ok(pack));
+    pack: &PackChoice,
+    opts: &CheckOptions,
+) -> Checked {
+    if path.as_os_str() != input::STDIN {
+        return checker.check_path(path, pack, opts);
     }
-    let Some(j) = filing.get("enterprise.jurisdiction").str() else {
-        return Ok(Err(Report::invalid(
-            &filing.source,
-            vec![Diagnostic::new(
-                &filing.source,
-                filing.pos("enterprise"),
-                Some("enterprise.jurisdiction"),
-                Text::new(
-                    "未填管辖地区，无法选择规则包：请填写 enterprise.jurisdiction 或使用 --rules",
-                    "no jurisdiction, so no rule pack can be chosen: give enterprise.jurisdiction or use --rules",
-                ),
-            )],
-        )));
-    };
-    match registry.select(j, filing.year()) {
-        Ok(p) => Ok(Ok(p)),
-        Err(mut errors) => {
-            for e in &mut errors {
-                e.file = filing.source.clone();
-                e.field = Some("budget.year".into());
-                if let Some(p) = filing.pos("budget.year") {
-                    e.line = Some(p.line);
-                    e.column = Some(p.column);
-                }
-            }
-            Ok(Err(Report::invalid(&filing.source, errors)))
-        }
+    let name = filing::read::STDIN_NAME;
+    match input::read_limited(name, std::io::stdin().lock()) {
+        Ok(bytes) => checker.check_bytes(name, bytes, stdin_format, pack, opts),
+        Err(e) => Checked {
+            report: Report::invalid(name, vec![e]),
+            notices: Vec::new(),
+        },
     }
-}
-
-/// Validates a filing against its pack and evaluates it: the report, `invalid` or not.
-pub fn evaluate_with(filing: &filing::Filing, pack: &Pack, opts: Options) -> Report {
-    let problems = engine::validate(filing, pack);
-    if !problems.is_empty() {
-        return Report::invalid(&filing.source, problems);
-    }
-    let eval = engine::evaluate(filing, pack, opts);
-    Report::new(filing, pack, eval)
-}
-
-/// [`evaluate_with`] for a batch: the pack's description is built once and shared, and the
-/// messages are written only in the language printed.
-pub fn evaluate_shared(
-    filing: &filing::Filing,
-    pack: &Pack,
-    pack_ref: Arc<PackRef>,
-    opts: Options,
-    lang: Lang,
-) -> Report {
-    let problems = engine::validate(filing, pack);
-    if !problems.is_empty() {
-        return Report::invalid(&filing.source, problems);
-    }
-    let eval = engine::evaluate_in(filing, pack, opts, Some(lang));
-    Report::with_pack(filing, pack_ref, eval)
 }
 
 fn print_reports(reports: &[Report], format: OutputFormat, lang: Lang, trace: bool) {
@@ -170,25 +78,23 @@ pub fn run_check(
     format: OutputFormat,
     deny_review: bool,
     trace: bool,
-    registry: &mut Registry,
+    checker: &Checker,
 ) -> i32 {
+    let pack = match pack_choice(checker, common.rules.as_deref()) {
+        Ok(p) => p,
+        Err(errors) => {
+            print_pack_errors(&errors, common.lang);
+            return 2;
+        }
+    };
     // The trace is recorded only when it is printed (`--trace`; `explain` always).
-    let opts = Options { trace };
+    let opts = common.options(trace);
+    let mut notices = Notices::default();
     let mut reports = Vec::new();
     for f in filings {
-        match check_file(
-            f,
-            common.stdin_format(),
-            registry,
-            common.rules.as_deref(),
-            opts,
-        ) {
-            Ok(r) => reports.push(r),
-            Err(errors) => {
-                print_pack_errors(&errors, common.lang);
-                return 2;
-            }
-        }
+        let c = check_file(checker, f, common.stdin_format(), &pack, &opts);
+        notices.print(&c.notices, common.lang);
+        reports.push(c.report);
     }
     print_reports(&reports, format, common.lang, trace);
     reports
@@ -204,17 +110,14 @@ pub fn run_explain(
     common: &Common,
     rule: Option<&str>,
     format: OutputFormat,
-    registry: &mut Registry,
+    checker: &Checker,
 ) -> i32 {
-    let opts = Options { trace: true };
-    match check_file(
-        filing,
-        common.stdin_format(),
-        registry,
-        common.rules.as_deref(),
-        opts,
-    ) {
-        Ok(r) => {
+    let pack = pack_choice(checker, common.rules.as_deref());
+    let opts = common.options(true);
+    let checked = pack.map(|pack| check_file(checker, filing, common.stdin_format(), &pack, &opts));
+    match checked {
+        Ok(Checked { report: r, notices }) => {
+            Notices::default().print(&notices, common.lang);
             if format == OutputFormat::Json {
                 outln!(
                     "{}",

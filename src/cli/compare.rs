@@ -7,10 +7,10 @@ use std::path::PathBuf;
 use serde_json::json;
 
 use super::print_pack_errors;
-use crate::compare::{self, Change, Side};
+use crate::check::Checker;
+use crate::check::compare::{self, Change, Side};
 use crate::diag::Lang;
 use crate::num;
-use crate::pack::Registry;
 use crate::report::OutputFormat;
 
 fn money(d: Option<rust_decimal::Decimal>) -> String {
@@ -38,7 +38,7 @@ pub fn run(
     paths: &[PathBuf],
     format: OutputFormat,
     lang: Lang,
-    registry: &mut Registry,
+    checker: &Checker,
 ) -> i32 {
     let zh = lang.is_zh();
     let [a, b] = rules else {
@@ -52,7 +52,7 @@ pub fn run(
         );
         return 2;
     };
-    let (pa, pb) = match (registry.load(a), registry.load(b)) {
+    let (pa, pb) = match (checker.registry().load(a), checker.registry().load(b)) {
         (Ok(pa), Ok(pb)) => (pa, pb),
         (ra, rb) => {
             for e in [ra.err(), rb.err()].into_iter().flatten() {

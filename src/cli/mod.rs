@@ -5,9 +5,9 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use crate::check::{CheckOptions, Checker};
 use crate::diag::{Diagnostic, Lang};
 use crate::input::Format;
-use crate::pack::Registry;
 use crate::report::OutputFormat;
 
 /// Prints a line to stdout, ignoring a closed pipe (`wagecheck … | head` must not panic).
@@ -44,6 +44,16 @@ pub struct Common {
 }
 
 impl Common {
+    /// The options of a check: today's date (see [`evaluation_date`]), messages only in the
+    /// language printed.
+    pub fn options(&self, trace: bool) -> CheckOptions {
+        CheckOptions {
+            evaluated_on: evaluation_date(),
+            trace,
+            lang: Some(self.lang),
+        }
+    }
+
     /// The format of standard input (`-`), which has no extension to tell it.
     pub fn stdin_format(&self) -> Format {
         // clap only lets the names of `Format`s through; TOML is the default anyway.
@@ -177,11 +187,45 @@ mod rules_show;
 mod rules_test;
 
 pub use batch::{Summary, summary_table};
-pub use check::{check_file, check_filing};
 
 pub(crate) fn print_pack_errors(errors: &[Diagnostic], lang: Lang) {
     for e in errors {
         eprintln!("{}", e.render(lang));
+    }
+}
+
+/// The evaluation date of this run's receipts: `WAGECHECK_TODAY` (`YYYY-MM-DD`) when set, for
+/// reproducible output, else today (local time). Read once per run, so a batch's receipts
+/// agree and the clock is not read per filing.
+pub fn evaluation_date() -> chrono::NaiveDate {
+    static TODAY: std::sync::OnceLock<chrono::NaiveDate> = std::sync::OnceLock::new();
+    *TODAY.get_or_init(|| {
+        std::env::var("WAGECHECK_TODAY")
+            .ok()
+            .and_then(|s| chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok())
+            .unwrap_or_else(|| chrono::Local::now().date_naive())
+    })
+}
+
+/// Warnings about the run (a pack used outside its dates), printed to stderr in the chosen
+/// language, each once however many filings raise it.
+#[derive(Default)]
+pub(crate) struct Notices {
+    seen: std::collections::HashSet<String>,
+}
+
+impl Notices {
+    pub(crate) fn print(&mut self, notices: &[Diagnostic], lang: Lang) {
+        for n in notices {
+            if self.seen.insert(n.message.en.clone()) {
+                let prefix = if lang.is_zh() {
+                    "注意："
+                } else {
+                    "warning: "
+                };
+                eprintln!("{prefix}{}", n.render(lang));
+            }
+        }
     }
 }
 
@@ -199,7 +243,7 @@ pub fn main() -> i32 {
 }
 
 pub fn run(cli: Cli) -> i32 {
-    let mut registry = Registry::new();
+    let checker = Checker::builtin();
     match cli.command {
         Command::Check {
             filings,
@@ -207,14 +251,7 @@ pub fn run(cli: Cli) -> i32 {
             format,
             deny,
             trace,
-        } => check::run_check(
-            &filings,
-            &common,
-            format,
-            deny.is_some(),
-            trace,
-            &mut registry,
-        ),
+        } => check::run_check(&filings, &common, format, deny.is_some(), trace, &checker),
         Command::Batch {
             paths,
             common,
@@ -229,25 +266,25 @@ pub fn run(cli: Cli) -> i32 {
             deny.is_some(),
             trace,
             jobs,
-            &mut registry,
+            &checker,
         ),
         Command::Explain {
             filing,
             common,
             rule,
             format,
-        } => check::run_explain(&filing, &common, rule.as_deref(), format, &mut registry),
+        } => check::run_explain(&filing, &common, rule.as_deref(), format, &checker),
         Command::Compare {
             rules,
             paths,
             format,
             lang,
-        } => compare::run(&rules, &paths, format, lang, &mut registry),
+        } => compare::run(&rules, &paths, format, lang, &checker),
         Command::Init {
             category,
             kind,
             lang,
         } => init::run(&category, &kind, lang),
-        Command::Rules { action } => rules::run(action, &mut registry),
+        Command::Rules { action } => rules::run(action, checker.registry()),
     }
 }

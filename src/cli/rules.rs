@@ -4,7 +4,7 @@ use super::{RulesAction, print_pack_errors};
 use crate::diag::Lang;
 use crate::pack::Registry;
 
-pub fn run(action: RulesAction, registry: &mut Registry) -> i32 {
+pub fn run(action: RulesAction, registry: &Registry) -> i32 {
     match action {
         RulesAction::List { lang } => list(lang),
         RulesAction::Show { pack, lang } => super::rules_show::run(&pack, lang, registry),

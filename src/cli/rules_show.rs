@@ -16,7 +16,7 @@ fn section(zh: bool, z: &str, e: &str) {
     outln!("\n== {} ==", if zh { z } else { e });
 }
 
-pub fn run(spec: &str, lang: Lang, registry: &mut Registry) -> i32 {
+pub fn run(spec: &str, lang: Lang, registry: &Registry) -> i32 {
     match registry.load(spec) {
         Ok(p) => {
             show(&p, lang);

@@ -157,7 +157,7 @@ pub fn run(pack: Option<&str>, min_coverage: Option<Decimal>, lang: Lang) -> i32
         Some(p) => vec![(p.to_string(), PathBuf::new())],
         None => shipped(),
     };
-    let mut registry = Registry::new();
+    let registry = Registry::new();
     let mut code = 0;
     for (spec, dir) in targets {
         let pack = match registry.load(&spec) {

@@ -1,9 +1,8 @@
 //! Finding packs: the built-in ones (embedded in the binary), a pack file named by path, the
 //! chain of `extends`, and the pack in force for a jurisdiction and budget year.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
@@ -47,14 +46,20 @@ struct Source {
     dir: Option<PathBuf>,
 }
 
-#[derive(Default)]
+/// The packs a run can use: the built-in ones, each compiled on first use (once, whatever the
+/// number of threads asking), and pack files named by path. Every lookup takes `&self`, so one
+/// registry is shared by reference or `Arc` across threads.
 pub struct Registry {
-    cache: HashMap<String, Arc<Pack>>,
-    /// Pack chosen for (jurisdiction, year), so a batch selects once per pair.
-    selected: HashMap<(String, i32), Arc<Pack>>,
-    infos: Option<Vec<PackInfo>>,
-    /// (pack id, year) pairs already reported as used outside the pack's dates.
-    warned: std::collections::HashSet<(String, i32)>,
+    /// The built-in packs' identities, read at construction.
+    infos: Vec<PackInfo>,
+    /// Each built-in pack compiled, in the order of `infos`.
+    compiled: Vec<OnceLock<Result<Arc<Pack>, Vec<Diagnostic>>>>,
+}
+
+impl Default for Registry {
+    fn default() -> Registry {
+        Registry::new()
+    }
 }
 
 fn diag(file: &str, msg: Text) -> Vec<Diagnostic> {
@@ -130,8 +135,16 @@ fn read_pack_table(file: &str, text: &str) -> Option<Layer> {
 }
 
 impl Registry {
+    /// The built-in packs (their identities read now, each compiled on first use).
     pub fn new() -> Registry {
-        Registry::default()
+        let infos = Self::builtin_infos();
+        let compiled = infos.iter().map(|_| OnceLock::new()).collect();
+        Registry { infos, compiled }
+    }
+
+    /// The identity of every built-in pack, as read at construction.
+    pub fn infos(&self) -> &[PackInfo] {
+        &self.infos
     }
 
     /// The identity of every built-in pack.
@@ -192,21 +205,32 @@ impl Registry {
         })
     }
 
-    /// A pack by id (built-in) or by path to a `.toml` file, compiled once per run.
-    pub fn load(&mut self, spec: &str) -> Result<Arc<Pack>, Vec<Diagnostic>> {
-        if let Some(p) = self.cache.get(spec) {
-            return Ok(p.clone());
+    /// A pack by id (built-in, compiled once per registry) or by path to a `.toml` file
+    /// (compiled at each call: load it once and keep the `Arc`).
+    pub fn load(&self, spec: &str) -> Result<Arc<Pack>, Vec<Diagnostic>> {
+        if !Self::is_path(spec)
+            && let Some(i) = self.infos.iter().position(|i| i.id == spec)
+        {
+            return self.compiled[i]
+                .get_or_init(|| {
+                    let source = Self::source_of(spec)?;
+                    Ok(Arc::new(Self::compile_source(source)?))
+                })
+                .clone();
         }
         let source = Self::source_of(spec)?;
-        let pack = Arc::new(Self::compile_source(source)?);
-        self.cache.insert(spec.to_string(), pack.clone());
-        Ok(pack)
+        Ok(Arc::new(Self::compile_source(source)?))
+    }
+
+    /// A spec names a file when it ends in `.toml` or a file of that name exists.
+    fn is_path(spec: &str) -> bool {
+        spec.ends_with(".toml") || Path::new(spec).is_file()
     }
 
     /// The file a pack spec names: a path, or a built-in id.
     fn source_of(spec: &str) -> Result<Source, Vec<Diagnostic>> {
         let path = Path::new(spec);
-        if spec.ends_with(".toml") || path.is_file() {
+        if Self::is_path(spec) {
             let bytes = std::fs::read(path).map_err(|e| {
                 diag(
                     spec,
@@ -366,31 +390,10 @@ impl Registry {
         Some((merged, layers))
     }
 
-    /// True the first time a pack named with `--rules` is used for a budget year it is not in
-    /// force in, so the caller can say so once rather than once per filing.
-    pub fn first_out_of_force(&mut self, pack: &Pack, year: i32) -> bool {
-        let in_force = NaiveDate::from_ymd_opt(year, 1, 1).is_some_and(|d| pack.in_force_on(d));
-        !in_force && self.warned.insert((pack.id.clone(), year))
-    }
-
     /// The built-in pack in force for a jurisdiction on 1 January of the budget year.
-    pub fn select(&mut self, jurisdiction: &str, year: i32) -> Result<Arc<Pack>, Vec<Diagnostic>> {
-        if let Some(p) = self.selected.get(&(jurisdiction.to_string(), year)) {
-            return Ok(p.clone());
-        }
-        let p = self.select_uncached(jurisdiction, year)?;
-        self.selected
-            .insert((jurisdiction.to_string(), year), p.clone());
-        Ok(p)
-    }
-
-    fn select_uncached(
-        &mut self,
-        jurisdiction: &str,
-        year: i32,
-    ) -> Result<Arc<Pack>, Vec<Diagnostic>> {
+    pub fn select(&self, jurisdiction: &str, year: i32) -> Result<Arc<Pack>, Vec<Diagnostic>> {
         let day = NaiveDate::from_ymd_opt(year, 1, 1);
-        let infos = self.infos.get_or_insert_with(Self::builtin_infos).clone();
+        let infos = &self.infos;
         let best = infos
             .iter()
             .filter(|i| i.jurisdiction == jurisdiction)

@@ -96,7 +96,7 @@ impl Serialize for Enterprise<'_> {
     }
 }
 
-struct PackJson<'a>(&'a PackRef, Lang);
+struct PackJson<'a>(&'a PackRef, Lang, Option<chrono::NaiveDate>);
 
 impl Serialize for PackJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -106,18 +106,18 @@ impl Serialize for PackJson<'_> {
         m.serialize_entry("chain", &Seq(p.chain.iter().map(|(id, _)| id)))?;
         m.serialize_entry("document", &p.document)?;
         m.serialize_entry("title", p.title.get(self.1))?;
-        m.serialize_entry("receipt", &Receipt(p))?;
+        m.serialize_entry("receipt", &Receipt(p, self.2))?;
         m.end()
     }
 }
 
-struct Receipt<'a>(&'a PackRef);
+struct Receipt<'a>(&'a PackRef, Option<chrono::NaiveDate>);
 
 impl Serialize for Receipt<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("engine", concat!("wagecheck ", env!("CARGO_PKG_VERSION")))?;
-        m.serialize_entry("evaluated_on", super::evaluated_on())?;
+        m.serialize_entry("evaluated_on", &self.1.map(|d| d.to_string()))?;
         m.serialize_entry(
             "packs",
             &Seq(self.0.chain.iter().map(|(id, h)| PackHash(id, h))),
@@ -321,7 +321,7 @@ impl Serialize for ReportJson<'_> {
             },
         )?;
         if let Some(p) = &r.pack {
-            o.serialize_entry("pack", &PackJson(p, lang))?;
+            o.serialize_entry("pack", &PackJson(p, lang, r.evaluated_on))?;
         }
         o.serialize_entry("verdict", r.verdict.as_str())?;
         o.serialize_entry("required_regime", &ev.regime.required)?;

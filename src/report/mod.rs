@@ -6,7 +6,9 @@ pub mod junit;
 pub mod markdown;
 pub mod table;
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
+
+use chrono::NaiveDate;
 
 use crate::diag::{Diagnostic, Lang, Text};
 use crate::engine::{Evaluation, Verdict};
@@ -58,6 +60,8 @@ pub struct Report {
     pub verdict: Verdict,
     pub eval: Option<Evaluation>,
     pub errors: Vec<Diagnostic>,
+    /// The day the filing was evaluated, named in the receipt (`None` when it was not).
+    pub evaluated_on: Option<NaiveDate>,
 }
 
 impl PackRef {
@@ -98,12 +102,18 @@ impl PackRef {
 }
 
 impl Report {
-    pub fn new(filing: &Filing, pack: &Pack, eval: Evaluation) -> Report {
-        Report::with_pack(filing, Arc::new(PackRef::new(pack)), eval)
+    /// The report of `filing` evaluated under `pack` on `evaluated_on`.
+    pub fn new(filing: &Filing, pack: &Pack, eval: Evaluation, evaluated_on: NaiveDate) -> Report {
+        Report::with_pack(filing, Arc::new(PackRef::new(pack)), eval, evaluated_on)
     }
 
     /// A report whose pack description is shared: a batch builds the [`PackRef`] once per pack.
-    pub fn with_pack(filing: &Filing, pack: Arc<PackRef>, eval: Evaluation) -> Report {
+    pub fn with_pack(
+        filing: &Filing,
+        pack: Arc<PackRef>,
+        eval: Evaluation,
+        evaluated_on: NaiveDate,
+    ) -> Report {
         Report {
             source: filing.source.clone(),
             row: None,
@@ -122,6 +132,7 @@ impl Report {
             verdict: eval.verdict,
             eval: Some(eval),
             errors: Vec::new(),
+            evaluated_on: Some(evaluated_on),
         }
     }
 
@@ -137,6 +148,7 @@ impl Report {
             verdict: Verdict::Invalid,
             eval: None,
             errors,
+            evaluated_on: None,
         }
     }
 
@@ -166,18 +178,4 @@ pub enum OutputFormat {
     Jsonl,
     Markdown,
     Junit,
-}
-
-/// The evaluation date for the report's receipt: today (local time), or `WAGECHECK_TODAY`
-/// (`YYYY-MM-DD`) when set, for reproducible output.
-/// Read once per run, so a batch's receipts agree and the clock is not read per filing.
-pub fn evaluated_on() -> &'static str {
-    static TODAY: OnceLock<String> = OnceLock::new();
-    TODAY.get_or_init(|| {
-        std::env::var("WAGECHECK_TODAY")
-            .ok()
-            .and_then(|s| chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok())
-            .unwrap_or_else(|| chrono::Local::now().date_naive())
-            .to_string()
-    })
 }

@@ -1,0 +1,110 @@
+//! The library's use case, as a second front end calls it: one `Checker`, many calls, no
+//! printing; the evaluation date and the pack are inputs of each call.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use wagecheck::check::{CheckOptions, Checker, PackChoice};
+use wagecheck::diag::{Lang, Severity};
+use wagecheck::engine::Verdict;
+use wagecheck::input::Format;
+
+mod common;
+use common::BASE;
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn receipt_date(report: &wagecheck::report::Report) -> String {
+    let v = wagecheck::report::json::report(report, Lang::En, false);
+    v["pack"]["receipt"]["evaluated_on"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn a_long_running_caller_gets_each_calls_date() {
+    let checker = Checker::builtin();
+    let filing = wagecheck::filing::parse_str("a.toml", BASE).unwrap();
+    let before = checker.check(
+        &filing,
+        &PackChoice::InForce,
+        &CheckOptions::on(day(2026, 3, 31)),
+    );
+    let after = checker.check(
+        &filing,
+        &PackChoice::InForce,
+        &CheckOptions::on(day(2026, 4, 1)),
+    );
+    assert_eq!(receipt_date(&before.report), "2026-03-31");
+    assert_eq!(receipt_date(&after.report), "2026-04-01");
+    assert_eq!(before.report.verdict, Verdict::Pass);
+    assert_eq!(after.report.verdict, Verdict::Pass);
+    assert!(before.notices.is_empty());
+}
+
+#[test]
+fn a_pack_outside_its_dates_is_a_warning_returned_as_data() {
+    let checker = Checker::builtin();
+    let pack = checker.pack("benxi-2019").unwrap();
+    let text = BASE.replace("year = 2024", "year = 2018");
+    let c = checker.check_bytes(
+        "y2018.toml",
+        text.into_bytes(),
+        Format::Toml,
+        &pack,
+        &CheckOptions::on(day(2026, 1, 15)),
+    );
+    assert_eq!(c.report.verdict, Verdict::Pass, "evaluated as asked");
+    assert_eq!(c.notices.len(), 1);
+    let n = &c.notices[0];
+    assert_eq!(n.severity, Severity::Warning);
+    assert_eq!(n.field.as_deref(), Some("budget.year"));
+    assert_eq!(n.file, "y2018.toml");
+    assert!(
+        n.message
+            .en
+            .starts_with("benxi-2019 is not in force on 2018-01-01")
+    );
+    assert!(n.message.zh.contains("2018 年 1 月 1 日未生效"));
+    // Without a pack given, the year has no pack in force: the filing's own invalid report.
+    let c = checker.check_bytes(
+        "y2018.toml",
+        BASE.replace("year = 2024", "year = 2018").into_bytes(),
+        Format::Toml,
+        &PackChoice::InForce,
+        &CheckOptions::on(day(2026, 1, 15)),
+    );
+    assert_eq!(c.report.verdict, Verdict::Invalid);
+    assert_eq!(c.report.errors[0].field.as_deref(), Some("budget.year"));
+    assert!(c.notices.is_empty());
+}
+
+#[test]
+fn one_checker_serves_many_threads() {
+    let checker = Arc::new(Checker::builtin());
+    let opts = CheckOptions::on(day(2026, 1, 15));
+    let caps: Vec<String> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..4)
+            .map(|_| {
+                let checker = checker.clone();
+                s.spawn(move || {
+                    let c = checker.check_bytes(
+                        "t.toml",
+                        BASE.as_bytes().to_vec(),
+                        Format::Toml,
+                        &PackChoice::InForce,
+                        &opts,
+                    );
+                    let cap = c.report.eval.as_ref().unwrap().cap.as_ref().unwrap();
+                    cap.max_wage_total.to_string()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(caps.len(), 4);
+    assert!(caps.iter().all(|c| c == &caps[0]), "{caps:?}");
+}
