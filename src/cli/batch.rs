@@ -13,109 +13,12 @@ use crate::diag::Lang;
 use crate::engine::Verdict;
 use crate::filing::read::{Item, Raw};
 use crate::pack::Pack;
-use crate::report::{self, OutputFormat, PackRef, Report};
+use crate::report::summary::{summary_table, to_recover};
+use crate::report::{OutputFormat, PackRef, Printer, Report, Summary};
 
 /// Filings read ahead and evaluated together: enough to keep every core busy, few enough that
 /// memory stays flat whatever the number of filings.
 pub const CHUNK: usize = 512;
-
-/// Counts for the batch summary.
-#[derive(Default)]
-pub struct Summary {
-    pub total: usize,
-    pub by_verdict: Vec<(Verdict, usize)>,
-    pub by_category: Vec<(String, usize)>,
-    pub to_recover: rust_decimal::Decimal,
-    pub worst: Option<Verdict>,
-}
-
-impl Summary {
-    /// Counts one report.
-    pub fn add(&mut self, r: &Report) {
-        self.count(r.verdict, &r.category, to_recover(r));
-    }
-
-    fn count(
-        &mut self,
-        verdict: Verdict,
-        category: &str,
-        to_recover: Option<rust_decimal::Decimal>,
-    ) {
-        self.total += 1;
-        bump(&mut self.by_verdict, verdict);
-        let cat = if category.is_empty() { "-" } else { category };
-        match self.by_category.iter_mut().find(|(x, _)| x == cat) {
-            Some((_, n)) => *n += 1,
-            None => self.by_category.push((cat.to_string(), 1)),
-        }
-        if let Some(x) = to_recover {
-            self.to_recover += x;
-        }
-        self.worst = self.worst.max(Some(verdict));
-    }
-}
-
-fn to_recover(r: &Report) -> Option<rust_decimal::Decimal> {
-    r.eval
-        .as_ref()
-        .and_then(|e| e.clearing.as_ref())
-        .and_then(|c| c.to_recover)
-}
-
-fn bump<K: PartialEq>(v: &mut Vec<(K, usize)>, k: K) {
-    match v.iter_mut().find(|(x, _)| *x == k) {
-        Some((_, n)) => *n += 1,
-        None => v.push((k, 1)),
-    }
-}
-
-pub fn summary_table(s: &Summary, lang: Lang) -> String {
-    let zh = lang.is_zh();
-    let mut t = comfy_table::Table::new();
-    t.load_style(comfy_table::presets::UTF8_FULL_CONDENSED);
-    t.set_header(if zh {
-        vec!["汇总", "数量"]
-    } else {
-        vec!["summary", "count"]
-    });
-    t.add_row(vec![
-        (if zh { "申报总数" } else { "filings" }).to_string(),
-        s.total.to_string(),
-    ]);
-    let mut verdicts = s.by_verdict.clone();
-    verdicts.sort();
-    for (v, n) in verdicts {
-        t.add_row(vec![
-            format!("{} {}", if zh { "结论" } else { "verdict" }, v.as_str()),
-            n.to_string(),
-        ]);
-    }
-    let mut cats = s.by_category.clone();
-    cats.sort();
-    for (c, n) in cats {
-        t.add_row(vec![
-            format!("{} {c}", if zh { "类别" } else { "category" }),
-            n.to_string(),
-        ]);
-    }
-    t.add_row(vec![
-        (if zh {
-            "应扣回合计（元）"
-        } else {
-            "total to recover (yuan)"
-        })
-        .to_string(),
-        crate::num::money_grouped(s.to_recover),
-    ]);
-    t.to_string()
-}
-
-fn source_of(r: &Report) -> String {
-    match r.row {
-        Some(row) => format!("{}#{row}", r.source),
-        None => r.source.clone(),
-    }
-}
 
 /// One filing on its way through the batch.
 enum Work {
@@ -137,134 +40,62 @@ struct Done {
     text: Vec<u8>,
 }
 
-fn render(r: &Report, format: OutputFormat, lang: Lang, trace: bool) -> Vec<u8> {
-    let text = match format {
-        OutputFormat::Json | OutputFormat::Jsonl => {
-            let mut out = Vec::with_capacity(4096);
-            report::json::write(&mut out, r, lang, trace);
-            return out;
-        }
-        OutputFormat::Junit => report::junit::testcase(r, lang),
-        OutputFormat::Table => {
-            if r.verdict == Verdict::Pass {
-                String::new()
-            } else {
-                format!(
-                    "{}  {}  {}\n",
-                    source_of(r),
-                    r.verdict.as_str(),
-                    r.main_reason(lang)
-                )
-            }
-        }
-        OutputFormat::Markdown => {
-            if r.verdict == Verdict::Pass {
-                String::new()
-            } else {
-                let cells = [
-                    source_of(r),
-                    r.verdict.as_str().to_string(),
-                    r.main_reason(lang),
-                ];
-                let cells: Vec<String> = cells.iter().map(|c| c.replace('|', "\\|")).collect();
-                format!("| {} |\n", cells.join(" | "))
-            }
-        }
-    };
-    text.into_bytes()
-}
-
-/// Where finished filings go: straight to stdout (JSON, JSON Lines), or to a spill file that is
-/// copied after the summary (table, Markdown, JUnit), so memory does not grow with the input.
+/// Where finished filings go: straight to stdout (JSON, JSON Lines), or, when the stream's
+/// opening reads the summary (table, Markdown, JUnit), to a spill file copied after it, so
+/// memory does not grow with the input.
 struct Sink {
-    format: OutputFormat,
+    printer: &'static dyn Printer,
     out: BufWriter<std::io::Stdout>,
     spill: Option<BufWriter<std::fs::File>>,
     first: bool,
-    junit_failures: usize,
 }
 
 impl Sink {
-    fn new(format: OutputFormat) -> std::io::Result<Sink> {
-        let spill = match format {
-            OutputFormat::Json | OutputFormat::Jsonl => None,
-            _ => Some(BufWriter::new(tempfile::tempfile()?)),
+    fn new(printer: &'static dyn Printer, lang: Lang) -> std::io::Result<Sink> {
+        let spill = match printer.begin_reads_summary() {
+            true => Some(BufWriter::new(tempfile::tempfile()?)),
+            false => None,
         };
         let mut out = BufWriter::new(std::io::stdout());
-        if format == OutputFormat::Json {
-            writeln!(out, "[")?;
+        if spill.is_none() {
+            write!(out, "{}", printer.begin(&Summary::default(), lang))?;
         }
         Ok(Sink {
-            format,
+            printer,
             out,
             spill,
             first: true,
-            junit_failures: 0,
         })
     }
 
-    fn put(&mut self, d: &Done) -> std::io::Result<()> {
-        if self.format == OutputFormat::Junit
-            && !matches!(d.verdict, Verdict::Pass | Verdict::OutOfScope)
-        {
-            self.junit_failures += 1;
+    fn put(&mut self, text: &[u8]) -> std::io::Result<()> {
+        let w: &mut dyn Write = match &mut self.spill {
+            Some(f) => f,
+            None => &mut self.out,
+        };
+        if !self.first {
+            w.write_all(self.printer.separator())?;
         }
-        match (&mut self.spill, self.format) {
-            (Some(f), _) => f.write_all(&d.text)?,
-            (None, OutputFormat::Json) => {
-                if !self.first {
-                    self.out.write_all(b",")?;
-                }
-                self.out.write_all(&d.text)?;
-                self.out.write_all(b"\n")?;
-            }
-            (None, _) => {
-                self.out.write_all(&d.text)?;
-                self.out.write_all(b"\n")?;
-            }
-        }
+        w.write_all(text)?;
         self.first = false;
         Ok(())
     }
 
     fn finish(mut self, summary: &Summary, lang: Lang) -> std::io::Result<()> {
-        let copy_spill = |out: &mut BufWriter<std::io::Stdout>,
-                          spill: Option<BufWriter<std::fs::File>>|
-         -> std::io::Result<()> {
-            if let Some(spill) = spill {
-                let mut f = spill.into_inner().map_err(|e| e.into_error())?;
-                f.rewind()?;
-                let mut buf = [0u8; 64 * 1024];
-                loop {
-                    let n = f.read(&mut buf)?;
-                    if n == 0 {
-                        break;
-                    }
-                    out.write_all(&buf[..n])?;
+        if let Some(spill) = self.spill.take() {
+            write!(self.out, "{}", self.printer.begin(summary, lang))?;
+            let mut f = spill.into_inner().map_err(|e| e.into_error())?;
+            f.rewind()?;
+            let mut buf = [0u8; 64 * 1024];
+            loop {
+                let n = f.read(&mut buf)?;
+                if n == 0 {
+                    break;
                 }
-            }
-            Ok(())
-        };
-        let spill = self.spill.take();
-        match self.format {
-            OutputFormat::Json => writeln!(self.out, "]")?,
-            OutputFormat::Jsonl => {}
-            OutputFormat::Junit => {
-                let (head, tail) = report::junit::frame(summary.total, self.junit_failures);
-                write!(self.out, "{head}")?;
-                copy_spill(&mut self.out, spill)?;
-                write!(self.out, "{tail}")?;
-            }
-            OutputFormat::Table => {
-                writeln!(self.out, "{}", summary_table(summary, lang))?;
-                copy_spill(&mut self.out, spill)?;
-            }
-            OutputFormat::Markdown => {
-                writeln!(self.out, "{}\n", summary_table(summary, lang))?;
-                writeln!(self.out, "| source | verdict | reason |\n|---|---|---|")?;
-                copy_spill(&mut self.out, spill)?;
+                self.out.write_all(&buf[..n])?;
             }
         }
+        write!(self.out, "{}", self.printer.end(summary, lang))?;
         self.out.flush()
     }
 }
@@ -322,7 +153,8 @@ pub fn batch(
             return 2;
         }
     };
-    let mut sink = match Sink::new(format) {
+    let printer = format.printer();
+    let mut sink = match Sink::new(printer, lang) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("{e}");
@@ -383,7 +215,7 @@ pub fn batch(
                         }
                         Work::Done(r) => *r,
                     };
-                    let text = render(&report, format, lang, trace);
+                    let text = printer.item(&report, lang, trace);
                     Done {
                         verdict: report.verdict,
                         to_recover: to_recover(&report),
@@ -395,7 +227,7 @@ pub fn batch(
         });
         for d in &done {
             summary.count(d.verdict, &d.category, d.to_recover);
-            if let Err(e) = sink.put(d) {
+            if let Err(e) = sink.put(&d.text) {
                 io_error.get_or_insert(e);
             }
         }
@@ -434,5 +266,5 @@ pub fn batch(
     if !matches!(format, OutputFormat::Table | OutputFormat::Markdown) {
         eprintln!("{}", summary_table(&summary, lang));
     }
-    summary.worst.map(|v| v.exit_code(deny_review)).unwrap_or(0)
+    summary.exit_code(deny_review)
 }

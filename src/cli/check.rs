@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Common, Notices, print_pack_errors};
 use crate::check::{CheckOptions, Checked, Checker, PackChoice};
-use crate::diag::{Diagnostic, Lang};
+use crate::diag::Diagnostic;
 use crate::filing;
 use crate::input::{self, Format};
 use crate::report::{self, OutputFormat, Report};
@@ -39,38 +39,6 @@ fn check_file(
     }
 }
 
-fn print_reports(reports: &[Report], format: OutputFormat, lang: Lang, trace: bool) {
-    match format {
-        OutputFormat::Json => {
-            let values: Vec<_> = reports
-                .iter()
-                .map(|r| report::json::report(r, lang, trace))
-                .collect();
-            let out = if values.len() == 1 {
-                serde_json::to_string_pretty(&values[0])
-            } else {
-                serde_json::to_string_pretty(&values)
-            };
-            outln!("{}", out.unwrap_or_default());
-        }
-        OutputFormat::Jsonl => {
-            for r in reports {
-                outln!("{}", report::json::report(r, lang, trace));
-            }
-        }
-        OutputFormat::Markdown => {
-            for r in reports {
-                outln!("{}", report::markdown::report(r, lang));
-            }
-        }
-        OutputFormat::Table | OutputFormat::Junit => {
-            for r in reports {
-                outln!("{}", report::table::report(r, lang));
-            }
-        }
-    }
-}
-
 /// `check`: one report per filing; the exit code is the highest of them.
 pub fn run_check(
     filings: &[PathBuf],
@@ -96,7 +64,8 @@ pub fn run_check(
         notices.print(&c.notices, common.lang);
         reports.push(c.report);
     }
-    print_reports(&reports, format, common.lang, trace);
+    let doc = format.printer().document(&reports, common.lang, trace);
+    let _ = std::io::Write::write_all(&mut std::io::stdout(), doc.as_bytes());
     reports
         .iter()
         .map(|r| r.verdict.exit_code(deny_review))

@@ -65,8 +65,37 @@ pub fn run(
     let n_verdict = cmp.count(Change::verdict_changed);
     let n_cap = cmp.count(Change::cap_changed);
     let n_regime = cmp.count(Change::regime_changed);
+    let change_json = |c: &Change| {
+        json!({
+            "source": c.source,
+            "row": c.row,
+            "name": c.name,
+            "a": side_json(&c.a),
+            "b": side_json(&c.b),
+            "cap_delta": c.cap_delta().map(num::money),
+        })
+    };
+    let summary = if zh {
+        format!(
+            "{} → {}：{} 份申报，{} 份有变化（结论 {n_verdict}，上限 {n_cap}，审批方式 {n_regime}），{} 份无效",
+            pa.id,
+            pb.id,
+            cmp.filings,
+            cmp.changes.len(),
+            cmp.invalid.len()
+        )
+    } else {
+        format!(
+            "{} → {}: {} filings, {} changed (verdict {n_verdict}, cap {n_cap}, regime {n_regime}), {} invalid",
+            pa.id,
+            pb.id,
+            cmp.filings,
+            cmp.changes.len(),
+            cmp.invalid.len()
+        )
+    };
     match format {
-        OutputFormat::Json | OutputFormat::Jsonl => {
+        OutputFormat::Json => {
             let v = json!({
                 "a": pa.id,
                 "b": pb.id,
@@ -76,16 +105,17 @@ pub fn run(
                 "verdict_changed": n_verdict,
                 "cap_changed": n_cap,
                 "regime_changed": n_regime,
-                "changes": cmp.changes.iter().map(|c| json!({
-                    "source": c.source,
-                    "row": c.row,
-                    "name": c.name,
-                    "a": side_json(&c.a),
-                    "b": side_json(&c.b),
-                    "cap_delta": c.cap_delta().map(num::money),
-                })).collect::<Vec<_>>(),
+                "changes": cmp.changes.iter().map(change_json).collect::<Vec<_>>(),
             });
             outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        }
+        // JSON Lines: one changed filing a line (as in the JSON document's `changes`); the
+        // summary goes to stderr, as `batch` does.
+        OutputFormat::Jsonl => {
+            for c in &cmp.changes {
+                outln!("{}", change_json(c));
+            }
+            eprintln!("{summary}");
         }
         _ => {
             let mut t = comfy_table::Table::new();
@@ -130,28 +160,7 @@ pub fn run(
             if !cmp.changes.is_empty() {
                 outln!("{t}");
             }
-            outln!(
-                "{}",
-                if zh {
-                    format!(
-                        "{} → {}：{} 份申报，{} 份有变化（结论 {n_verdict}，上限 {n_cap}，审批方式 {n_regime}），{} 份无效",
-                        pa.id,
-                        pb.id,
-                        cmp.filings,
-                        cmp.changes.len(),
-                        cmp.invalid.len()
-                    )
-                } else {
-                    format!(
-                        "{} → {}: {} filings, {} changed (verdict {n_verdict}, cap {n_cap}, regime {n_regime}), {} invalid",
-                        pa.id,
-                        pb.id,
-                        cmp.filings,
-                        cmp.changes.len(),
-                        cmp.invalid.len()
-                    )
-                }
-            );
+            outln!("{summary}");
         }
     }
     for s in &cmp.invalid {

@@ -29,6 +29,24 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// The output formats each command supports: `--format` offers these and refuses any other
+/// with a usage error (exit 2) naming them.
+pub const CHECK_FORMATS: &[OutputFormat] = &OutputFormat::ALL;
+pub const BATCH_FORMATS: &[OutputFormat] = &OutputFormat::ALL;
+pub const EXPLAIN_FORMATS: &[OutputFormat] = &[OutputFormat::Table, OutputFormat::Json];
+pub const COMPARE_FORMATS: &[OutputFormat] =
+    &[OutputFormat::Table, OutputFormat::Json, OutputFormat::Jsonl];
+
+/// `--format` limited to `supported`.
+fn formats(
+    supported: &'static [OutputFormat],
+) -> impl clap::builder::TypedValueParser<Value = OutputFormat> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(supported.iter().map(|f| f.name()))
+        // Only the names of `supported` get through the parser.
+        .map(|name| OutputFormat::from_name(&name).unwrap_or(OutputFormat::Table))
+}
+
 #[derive(clap::Args, Debug, Clone)]
 pub struct Common {
     /// Rule pack: a built-in id (benxi-2019, national-2018) or a path to a pack file.
@@ -69,7 +87,7 @@ pub enum Command {
         filings: Vec<PathBuf>,
         #[command(flatten)]
         common: Common,
-        #[arg(long, value_enum, default_value = "table")]
+        #[arg(long, default_value = "table", value_parser = formats(CHECK_FORMATS))]
         format: OutputFormat,
         /// Treat `review` as a failure for the exit code (1).
         #[arg(long, value_parser = ["review"])]
@@ -85,7 +103,7 @@ pub enum Command {
         paths: Vec<PathBuf>,
         #[command(flatten)]
         common: Common,
-        #[arg(long, value_enum, default_value = "table")]
+        #[arg(long, default_value = "table", value_parser = formats(BATCH_FORMATS))]
         format: OutputFormat,
         /// Treat `review` as a failure for the exit code (1).
         #[arg(long, value_parser = ["review"])]
@@ -106,7 +124,7 @@ pub enum Command {
         /// Only this rule.
         #[arg(long)]
         rule: Option<String>,
-        #[arg(long, value_enum, default_value = "table")]
+        #[arg(long, default_value = "table", value_parser = formats(EXPLAIN_FORMATS))]
         format: OutputFormat,
     },
     /// Evaluate filings under two packs and list those whose verdict, cap or required
@@ -118,7 +136,7 @@ pub enum Command {
         /// Filings, directories or CSV files.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        #[arg(long, value_enum, default_value = "table")]
+        #[arg(long, default_value = "table", value_parser = formats(COMPARE_FORMATS))]
         format: OutputFormat,
         #[arg(long, value_enum, default_value = "zh")]
         lang: Lang,
@@ -185,8 +203,6 @@ mod init;
 mod rules;
 mod rules_show;
 mod rules_test;
-
-pub use batch::{Summary, summary_table};
 
 pub(crate) fn print_pack_errors(errors: &[Diagnostic], lang: Lang) {
     for e in errors {

@@ -382,3 +382,63 @@ pub fn write(out: &mut Vec<u8>, r: &Report, lang: Lang, with_trace: bool) {
     // Writing into memory cannot fail, and every key is a string.
     let _ = serde_json::to_writer(out, &doc);
 }
+
+/// The JSON format: one report as a pretty object, several as a pretty array; a stream is an
+/// array with one compact report a line.
+pub struct Json;
+
+impl super::Printer for Json {
+    fn document(&self, reports: &[Report], lang: Lang, trace: bool) -> String {
+        let values: Vec<_> = reports.iter().map(|r| report(r, lang, trace)).collect();
+        let out = if values.len() == 1 {
+            serde_json::to_string_pretty(&values[0])
+        } else {
+            serde_json::to_string_pretty(&values)
+        };
+        out.unwrap_or_default() + "\n"
+    }
+    fn item(&self, r: &Report, lang: Lang, trace: bool) -> Vec<u8> {
+        let mut out = Vec::with_capacity(4096);
+        write(&mut out, r, lang, trace);
+        out.push(b'\n');
+        out
+    }
+    fn separator(&self) -> &'static [u8] {
+        b","
+    }
+    fn begin_reads_summary(&self) -> bool {
+        false
+    }
+    fn begin(&self, _summary: &super::Summary, _lang: Lang) -> String {
+        "[\n".into()
+    }
+    fn end(&self, _summary: &super::Summary, _lang: Lang) -> String {
+        "]\n".into()
+    }
+}
+
+/// JSON Lines: one compact report a line, in a document as in a stream.
+pub struct Jsonl;
+
+impl super::Printer for Jsonl {
+    fn document(&self, reports: &[Report], lang: Lang, trace: bool) -> String {
+        let mut out = Vec::new();
+        for r in reports {
+            out.extend(self.item(r, lang, trace));
+        }
+        // `write` writes JSON text, which is UTF-8.
+        String::from_utf8(out).unwrap_or_default()
+    }
+    fn item(&self, r: &Report, lang: Lang, trace: bool) -> Vec<u8> {
+        Json.item(r, lang, trace)
+    }
+    fn begin_reads_summary(&self) -> bool {
+        false
+    }
+    fn begin(&self, _summary: &super::Summary, _lang: Lang) -> String {
+        String::new()
+    }
+    fn end(&self, _summary: &super::Summary, _lang: Lang) -> String {
+        String::new()
+    }
+}

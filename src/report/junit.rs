@@ -64,3 +64,32 @@ pub fn document(cases: &str, tests: usize, failures: usize) -> String {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n<testsuite name=\"wagecheck\" tests=\"{tests}\" failures=\"{failures}\">\n{cases}</testsuite>\n</testsuites>\n"
     )
 }
+
+/// The verdicts JUnit counts as failures.
+const FAILURES: [Verdict; 3] = [Verdict::Review, Verdict::Fail, Verdict::Invalid];
+
+/// JUnit XML: one document with a test case per filing, in a document as in a stream.
+pub struct Junit;
+
+impl super::Printer for Junit {
+    fn document(&self, reports: &[Report], lang: Lang, _trace: bool) -> String {
+        let cases: String = reports.iter().map(|r| testcase(r, lang)).collect();
+        let failures = reports
+            .iter()
+            .filter(|r| FAILURES.contains(&r.verdict))
+            .count();
+        document(&cases, reports.len(), failures)
+    }
+    fn item(&self, r: &Report, lang: Lang, _trace: bool) -> Vec<u8> {
+        testcase(r, lang).into_bytes()
+    }
+    fn begin_reads_summary(&self) -> bool {
+        true
+    }
+    fn begin(&self, summary: &super::Summary, _lang: Lang) -> String {
+        frame(summary.total, summary.with_verdict(&FAILURES)).0
+    }
+    fn end(&self, summary: &super::Summary, _lang: Lang) -> String {
+        frame(summary.total, summary.with_verdict(&FAILURES)).1
+    }
+}

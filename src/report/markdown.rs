@@ -96,3 +96,37 @@ pub fn report(r: &Report, lang: Lang) -> String {
     }
     out
 }
+
+/// The Markdown format: each report as [`report`] in a document; in a stream, the summary
+/// table, then a table of the filings that are not `pass`.
+pub struct Markdown;
+
+impl super::Printer for Markdown {
+    fn document(&self, reports: &[Report], lang: Lang, _trace: bool) -> String {
+        reports.iter().map(|r| report(r, lang) + "\n").collect()
+    }
+    fn item(&self, r: &Report, lang: Lang, _trace: bool) -> Vec<u8> {
+        if r.verdict == crate::engine::Verdict::Pass {
+            return Vec::new();
+        }
+        let cells = [
+            super::summary::source_of(r),
+            r.verdict.as_str().to_string(),
+            r.main_reason(lang),
+        ];
+        let cells: Vec<String> = cells.iter().map(|c| c.replace('|', "\\|")).collect();
+        format!("| {} |\n", cells.join(" | ")).into_bytes()
+    }
+    fn begin_reads_summary(&self) -> bool {
+        true
+    }
+    fn begin(&self, summary: &super::Summary, lang: Lang) -> String {
+        format!(
+            "{}\n\n| source | verdict | reason |\n|---|---|---|\n",
+            super::summary::summary_table(summary, lang)
+        )
+    }
+    fn end(&self, _summary: &super::Summary, _lang: Lang) -> String {
+        String::new()
+    }
+}

@@ -4,6 +4,7 @@
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod summary;
 pub mod table;
 
 use std::sync::Arc;
@@ -170,12 +171,77 @@ impl Report {
     }
 }
 
+pub use summary::Summary;
+
 /// Output formats.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OutputFormat {
     Table,
     Json,
     Jsonl,
     Markdown,
     Junit,
+}
+
+impl OutputFormat {
+    /// Every format, in the order they are listed to a user.
+    pub const ALL: [OutputFormat; 5] = [
+        OutputFormat::Table,
+        OutputFormat::Json,
+        OutputFormat::Jsonl,
+        OutputFormat::Markdown,
+        OutputFormat::Junit,
+    ];
+
+    /// The name a user types (`--format NAME`).
+    pub fn name(self) -> &'static str {
+        match self {
+            OutputFormat::Table => "table",
+            OutputFormat::Json => "json",
+            OutputFormat::Jsonl => "jsonl",
+            OutputFormat::Markdown => "markdown",
+            OutputFormat::Junit => "junit",
+        }
+    }
+
+    /// The format a name stands for.
+    pub fn from_name(name: &str) -> Option<OutputFormat> {
+        OutputFormat::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// How this format prints reports.
+    pub fn printer(self) -> &'static dyn Printer {
+        match self {
+            OutputFormat::Table => &table::TableFormat,
+            OutputFormat::Json => &json::Json,
+            OutputFormat::Jsonl => &json::Jsonl,
+            OutputFormat::Markdown => &markdown::Markdown,
+            OutputFormat::Junit => &junit::Junit,
+        }
+    }
+}
+
+/// How one output format prints reports; every format module has one, with the same shape.
+///
+/// - [`document`](Printer::document): the reports of `check`, one document.
+/// - A stream (`batch`), written as [`begin`](Printer::begin), each report's
+///   [`item`](Printer::item) (items may be rendered in parallel, then written in order, with
+///   [`separator`](Printer::separator) between two), and [`end`](Printer::end).
+///   When [`begin_reads_summary`](Printer::begin_reads_summary), `begin` is written only once
+///   every report is counted, so the caller holds the items until then.
+pub trait Printer: Sync {
+    /// Every report as one document.
+    fn document(&self, reports: &[Report], lang: Lang, trace: bool) -> String;
+    /// One report of a stream.
+    fn item(&self, r: &Report, lang: Lang, trace: bool) -> Vec<u8>;
+    /// Written between two items.
+    fn separator(&self) -> &'static [u8] {
+        b""
+    }
+    /// Whether [`begin`](Printer::begin) reads the summary.
+    fn begin_reads_summary(&self) -> bool;
+    /// The stream's opening.
+    fn begin(&self, summary: &Summary, lang: Lang) -> String;
+    /// The stream's closing.
+    fn end(&self, summary: &Summary, lang: Lang) -> String;
 }

@@ -247,3 +247,34 @@ pub fn explain(r: &Report, lang: Lang, only: Option<&str>) -> String {
     }
     out
 }
+
+/// The table format: each report as [`report`] in a document; in a stream, the summary table
+/// first, then one line for each filing that is not `pass`.
+pub struct TableFormat;
+
+impl super::Printer for TableFormat {
+    fn document(&self, reports: &[Report], lang: Lang, _trace: bool) -> String {
+        reports.iter().map(|r| report(r, lang) + "\n").collect()
+    }
+    fn item(&self, r: &Report, lang: Lang, _trace: bool) -> Vec<u8> {
+        if r.verdict == crate::engine::Verdict::Pass {
+            return Vec::new();
+        }
+        format!(
+            "{}  {}  {}\n",
+            super::summary::source_of(r),
+            r.verdict.as_str(),
+            r.main_reason(lang)
+        )
+        .into_bytes()
+    }
+    fn begin_reads_summary(&self) -> bool {
+        true
+    }
+    fn begin(&self, summary: &super::Summary, lang: Lang) -> String {
+        super::summary::summary_table(summary, lang) + "\n"
+    }
+    fn end(&self, _summary: &super::Summary, _lang: Lang) -> String {
+        String::new()
+    }
+}
