@@ -108,3 +108,41 @@ fn one_checker_serves_many_threads() {
     assert_eq!(caps.len(), 4);
     assert!(caps.iter().all(|c| c == &caps[0]), "{caps:?}");
 }
+
+/// A batch worker's loop body: the library's batch, reports in input order, a summary.
+#[test]
+fn a_batch_is_a_library_call_in_input_order() {
+    use wagecheck::check::batch::BatchOptions;
+    let checker = Checker::builtin();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let paths = vec![
+        root.join("samples/02-over-cap.toml"),
+        root.join("samples/batch-2024.csv"),
+        root.join("samples/01-pass-competitive.toml"),
+    ];
+    let opts = BatchOptions {
+        pack: PackChoice::InForce,
+        check: CheckOptions::on(day(2026, 1, 15)),
+        jobs: Some(2),
+    };
+    let mut seen = Vec::new();
+    let run = checker
+        .batch(
+            |each| wagecheck::filing::read::for_each_raw(&paths, Format::Toml, each),
+            &opts,
+            |r| (r.source.clone(), r.row, r.verdict),
+            |x| seen.push(x),
+        )
+        .unwrap();
+    assert_eq!(seen.len(), 62);
+    assert_eq!(run.summary.total, 62);
+    assert!(seen[0].0.ends_with("02-over-cap.toml") && seen[0].2 == Verdict::Fail);
+    for (i, s) in seen[1..61].iter().enumerate() {
+        assert!(s.0.ends_with("batch-2024.csv"));
+        assert_eq!(s.1, Some(i + 1), "rows in order");
+    }
+    assert_eq!(seen[61].2, Verdict::Pass);
+    assert_eq!(run.summary.with_verdict(&[Verdict::Invalid]), 6);
+    assert_eq!(run.summary.worst, Some(Verdict::Invalid));
+    assert!(run.notices.is_empty());
+}

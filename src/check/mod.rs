@@ -4,6 +4,7 @@
 //! A [`Checker`] is built once (it holds the [`Registry`]), is immutable afterwards, and is
 //! `Send + Sync`: share it by reference or clone it (an `Arc` inside) across threads.
 
+pub mod batch;
 pub mod compare;
 
 use std::path::Path;

@@ -1,0 +1,197 @@
+//! Many filings at once: inputs → reports, streaming, in parallel, in input order, with a
+//! summary. The caller says what each report becomes (`each`, run on the workers) and where it
+//! goes (`sink`, called in input order); memory holds a few chunks, whatever the input's size.
+
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::{CheckOptions, Checker, PackChoice};
+use crate::diag::Diagnostic;
+use crate::engine::Verdict;
+use crate::filing::Filing;
+use crate::filing::read::{Item, Raw};
+use crate::pack::Pack;
+use crate::report::summary::to_recover;
+use crate::report::{PackRef, Report, Summary};
+
+/// Filings read ahead and evaluated together: enough to keep every core busy, few enough that
+/// memory stays flat whatever the number of filings.
+pub const CHUNK: usize = 512;
+
+/// Chunks the reader may have ready while the previous ones are evaluated.
+const READ_AHEAD: usize = 2;
+
+/// How to run a batch.
+#[derive(Clone, Debug)]
+pub struct BatchOptions {
+    /// The pack of every filing.
+    pub pack: PackChoice,
+    /// The options of each check.
+    pub check: CheckOptions,
+    /// Worker threads (`None`: all cores).
+    pub jobs: Option<usize>,
+}
+
+/// What a batch returns besides its reports.
+#[derive(Clone, Debug, Default)]
+pub struct Batched {
+    pub summary: Summary,
+    /// Warnings about the run (a pack used outside its dates), each once.
+    pub notices: Vec<Diagnostic>,
+}
+
+/// One filing on its way through the batch.
+enum Work {
+    Evaluate {
+        filing: Box<Filing>,
+        row: Option<usize>,
+        pack: Arc<Pack>,
+        pack_ref: Arc<PackRef>,
+    },
+    Done(Box<Report>),
+}
+
+/// What one filing contributes: what `each` made of its report and what the summary counts.
+/// The report itself is dropped on the worker that built it.
+struct Done<T> {
+    verdict: Verdict,
+    category: String,
+    to_recover: Option<rust_decimal::Decimal>,
+    out: T,
+}
+
+/// The packs a batch has met, each with the description its reports share.
+#[derive(Default)]
+struct PackCache {
+    refs: Vec<(Arc<Pack>, Arc<PackRef>)>,
+}
+
+impl PackCache {
+    fn pack_ref(&mut self, pack: &Arc<Pack>) -> Arc<PackRef> {
+        if let Some((_, r)) = self.refs.iter().find(|(p, _)| Arc::ptr_eq(p, pack)) {
+            return r.clone();
+        }
+        let r = Arc::new(PackRef::new(pack));
+        self.refs.push((pack.clone(), r.clone()));
+        r
+    }
+}
+
+impl Checker {
+    /// Checks every filing `read` produces. A reader thread runs `read`, which calls its
+    /// argument once per input in order (see [`crate::filing::read::for_each_raw`]), in
+    /// chunks of [`CHUNK`]; each chunk is decoded in parallel, its packs chosen in order, then
+    /// evaluated and turned into `T` by `each` in parallel; `sink` gets them in input order.
+    ///
+    /// `Err` only when the worker threads cannot be started.
+    pub fn batch<T: Send>(
+        &self,
+        read: impl FnOnce(&mut dyn FnMut(Raw)) + Send,
+        opts: &BatchOptions,
+        each: impl Fn(&Report) -> T + Sync,
+        mut sink: impl FnMut(T),
+    ) -> Result<Batched, std::io::Error> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(opts.jobs.unwrap_or(0))
+            .build()
+            .map_err(std::io::Error::other)?;
+        let mut out = Batched::default();
+        let mut packs = PackCache::default();
+
+        let mut process = |chunk: Vec<Raw>| {
+            let items: Vec<Item> =
+                pool.install(|| chunk.into_par_iter().map(Raw::into_item).collect());
+            // Pack selection is sequential and cached; evaluation and rendering run in parallel.
+            let mut work = Vec::with_capacity(items.len());
+            for item in items {
+                work.push(match item {
+                    Item::Filing { filing, row } => {
+                        let mut found = Vec::new();
+                        let pack = self.resolve(&filing, &opts.pack, &mut found);
+                        for n in found {
+                            if !out.notices.iter().any(|m| m.message == n.message) {
+                                out.notices.push(n);
+                            }
+                        }
+                        match pack {
+                            Ok(pack) => Work::Evaluate {
+                                filing: Box::new(filing),
+                                row,
+                                pack_ref: packs.pack_ref(&pack),
+                                pack,
+                            },
+                            Err(mut r) => {
+                                r.row = row;
+                                Work::Done(Box::new(r))
+                            }
+                        }
+                    }
+                    Item::Invalid {
+                        source,
+                        row,
+                        errors,
+                    } => {
+                        let mut r = Report::invalid(&source, errors);
+                        r.row = row;
+                        Work::Done(Box::new(r))
+                    }
+                });
+            }
+            let done: Vec<Done<T>> = pool.install(|| {
+                work.into_par_iter()
+                    .map(|w| {
+                        let report = match w {
+                            Work::Evaluate {
+                                filing,
+                                row,
+                                pack,
+                                pack_ref,
+                            } => {
+                                let mut r = self.evaluate(&filing, &pack, pack_ref, &opts.check);
+                                r.row = row;
+                                r
+                            }
+                            Work::Done(r) => *r,
+                        };
+                        let out = each(&report);
+                        Done {
+                            verdict: report.verdict,
+                            to_recover: to_recover(&report),
+                            category: report.category,
+                            out,
+                        }
+                    })
+                    .collect()
+            });
+            for d in done {
+                out.summary.count(d.verdict, &d.category, d.to_recover);
+                sink(d.out);
+            }
+        };
+
+        std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Raw>>(READ_AHEAD);
+            scope.spawn(move || {
+                let mut pending = Vec::with_capacity(CHUNK);
+                let mut open = true;
+                read(&mut |raw| {
+                    if !open {
+                        return;
+                    }
+                    pending.push(raw);
+                    if pending.len() >= CHUNK {
+                        let full = std::mem::replace(&mut pending, Vec::with_capacity(CHUNK));
+                        // The receiver is gone only if the caller's thread panicked.
+                        open = tx.send(full).is_ok();
+                    }
+                });
+                if open && !pending.is_empty() {
+                    let _ = tx.send(pending);
+                }
+            });
+            rx.into_iter().for_each(&mut process);
+        });
+        Ok(out)
+    }
+}
