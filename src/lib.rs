@@ -12,13 +12,13 @@
 #![allow(clippy::result_large_err)]
 
 pub mod check;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod diag;
 pub mod engine;
 pub mod expr;
 pub mod filing;
 pub mod input;
-pub mod lint;
 pub mod num;
 pub mod pack;
 pub mod packtest;

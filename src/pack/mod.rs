@@ -4,6 +4,7 @@
 pub mod analysis;
 pub mod compile;
 pub mod layer;
+pub mod lint;
 pub mod names;
 pub mod registry;
 

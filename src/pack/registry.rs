@@ -282,7 +282,7 @@ impl Registry {
         let Some((merged, layers)) = Self::read_chain(source, &mut errors) else {
             return (None, errors, Vec::new());
         };
-        let warnings = crate::lint::warnings(&merged);
+        let warnings = super::lint::warnings(&merged);
         let pack = super::compile::compile(&merged, layers, &mut errors);
         (pack.filter(|_| errors.is_empty()), errors, warnings)
     }
