@@ -45,13 +45,18 @@ impl<'a> LineIndex<'a> {
 /// The language of everything a person reads.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+#[warn(missing_docs)]
 pub enum Lang {
+    /// Chinese (the default).
     #[default]
     Zh,
+    /// English.
     En,
 }
 
+#[warn(missing_docs)]
 impl Lang {
+    /// Whether this is Chinese.
     pub fn is_zh(self) -> bool {
         self == Lang::Zh
     }
@@ -59,12 +64,17 @@ impl Lang {
 
 /// A text in Chinese and English.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[warn(missing_docs)]
 pub struct Text {
+    /// The Chinese text.
     pub zh: String,
+    /// The English text.
     pub en: String,
 }
 
+#[warn(missing_docs)]
 impl Text {
+    /// A text from its two translations.
     pub fn new(zh: &str, en: &str) -> Text {
         Text {
             zh: zh.to_string(),
@@ -72,10 +82,12 @@ impl Text {
         }
     }
 
+    /// A text from its two translations, owned.
     pub fn owned(zh: String, en: String) -> Text {
         Text { zh, en }
     }
 
+    /// The text in `lang`.
     pub fn get(&self, lang: Lang) -> &str {
         match lang {
             Lang::Zh => &self.zh,
@@ -95,6 +107,7 @@ impl Text {
 /// How serious a [`Diagnostic`] is.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[warn(missing_docs)]
 pub enum Severity {
     /// The input cannot be used as it is.
     #[default]
@@ -105,17 +118,25 @@ pub enum Severity {
 
 /// One located problem in an input: a filing, a CSV row or a rule pack.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[warn(missing_docs)]
 pub struct Diagnostic {
+    /// Error or warning.
     pub severity: Severity,
+    /// The input's display name (a path, `<stdin>`, a request's name).
     pub file: String,
+    /// 1-based line, when known.
     pub line: Option<usize>,
+    /// 1-based column (in characters), when known.
     pub column: Option<usize>,
     /// Full dotted path of the field (`budget.wage_totl`, `indicator.2.weight`).
     pub field: Option<String>,
+    /// What is wrong, in both languages.
     pub message: Text,
 }
 
+#[warn(missing_docs)]
 impl Diagnostic {
+    /// An error at `pos` in `file`, about `field`.
     pub fn new(file: &str, pos: Option<Pos>, field: Option<&str>, message: Text) -> Diagnostic {
         Diagnostic {
             severity: Severity::Error,

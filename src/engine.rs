@@ -15,17 +15,26 @@ use crate::num;
 use crate::pack::names::{Derived, SlotKind, Special};
 use crate::pack::{Check, Format, Pack, Piece, Rule, Status, Template};
 
+/// The outcome of one filing (spec/report.md), ordered from best to worst.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
+#[warn(missing_docs)]
 pub enum Verdict {
+    /// Every rule passes.
     Pass,
+    /// The rules do not apply to this enterprise.
     OutOfScope,
+    /// A person must decide: data missing, or a rule says "in principle".
     Review,
+    /// A rule fails.
     Fail,
+    /// The filing cannot be evaluated (syntax, schema, no pack).
     Invalid,
 }
 
+#[warn(missing_docs)]
 impl Verdict {
+    /// The name used in JSON and on the command line (`out_of_scope`).
     pub fn as_str(self) -> &'static str {
         match self {
             Verdict::Pass => "pass",
@@ -35,6 +44,7 @@ impl Verdict {
             Verdict::Invalid => "invalid",
         }
     }
+    /// The verdict as a reader sees it, in both languages.
     pub fn label(self) -> Text {
         match self {
             Verdict::Pass => Text::new("通过", "pass"),
@@ -110,17 +120,44 @@ pub struct RegimeResult {
     pub unknown: Vec<String>,
 }
 
+/// Everything evaluating one filing produced: verdict, quantities, cap, regime, rules.
 #[derive(Clone, Debug)]
+#[warn(missing_docs)]
 pub struct Evaluation {
+    /// Budget or annual return.
     pub kind: FilingKind,
+    /// The verdict (the worst rule status).
     pub verdict: Verdict,
+    /// Each quantity: name, value (possibly unknown), label.
     pub quantities: Vec<(String, Value, Text)>,
+    /// How each quantity was computed (when traced).
     pub quantity_trace: Vec<TraceLine>,
+    /// The largest allowed wage total and the rule that binds it, when known.
     pub cap: Option<CapResult>,
+    /// Why there is no cap, when there is none.
     pub cap_unknown: Text,
+    /// The approval regime required, and the steps that decided it.
     pub regime: RegimeResult,
+    /// Each rule's result, in pack order (see [`Evaluation::rule`]).
     pub rules: Vec<RuleResult>,
+    /// For an annual return: the cleared total and the amount to recover.
     pub clearing: Option<Clearing>,
+}
+
+#[warn(missing_docs)]
+impl Evaluation {
+    /// The result of rule `id`, if the pack has it.
+    pub fn rule(&self, id: &str) -> Option<&RuleResult> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+
+    /// The value of quantity `name` (unknown values included), if the pack defines it.
+    pub fn quantity(&self, name: &str) -> Option<&Value> {
+        self.quantities
+            .iter()
+            .find(|(n, _, _)| n == name)
+            .map(|(_, v, _)| v)
+    }
 }
 
 /// What to record while evaluating.

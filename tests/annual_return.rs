@@ -22,7 +22,7 @@ fn eval(changes: &[(&str, &str)]) -> Evaluation {
 }
 
 fn status(e: &Evaluation, id: &str) -> Status {
-    e.rules.iter().find(|r| r.id == id).unwrap().status
+    e.rule(id).unwrap().status
 }
 
 fn clearing(e: &Evaluation) -> (Decimal, Decimal) {
@@ -102,11 +102,7 @@ fn report_contents_name_what_is_missing() {
         "report_contents = [\"approved_total\", \"cleared_total\", \"actual_total_and_average\", \"indicator_results\", \"analysis\", \"audited_financials\"]",
         "report_contents = [\"approved_total\", \"cleared_total\", \"analysis\"]",
     )]);
-    let r = e
-        .rules
-        .iter()
-        .find(|r| r.id == "execution.report_contents")
-        .unwrap();
+    let r = e.rule("execution.report_contents").unwrap();
     assert_eq!(r.status, Status::Fail);
     assert!(
         r.message

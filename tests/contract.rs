@@ -52,13 +52,8 @@ fn a_higher_share_turns_a_fail_into_a_pass() {
     let pack80 = Registry::compile_text("benxi-80.toml", &edited, None).unwrap();
     let v70 = evaluate(&filing, &pack70, Options::default());
     let v80 = evaluate(&filing, &pack80, Options::default());
-    let status = |e: &wagecheck::engine::Evaluation| {
-        e.rules
-            .iter()
-            .find(|r| r.id == "linkage.restricted_growth")
-            .unwrap()
-            .status
-    };
+    let status =
+        |e: &wagecheck::engine::Evaluation| e.rule("linkage.restricted_growth").unwrap().status;
     assert_eq!(status(&v70), Status::Fail);
     assert_eq!(status(&v80), Status::Pass);
     assert_eq!(v70.verdict, Verdict::Fail);
@@ -138,22 +133,14 @@ fn report_deadline_boundary_31_july_and_1_august() {
         let f = wagecheck::filing::parse_str("r.toml", &text).unwrap();
         let p = Registry::new().load("benxi-2019").unwrap();
         let e = evaluate(&f, &p, Options::default());
-        let r = e
-            .rules
-            .iter()
-            .find(|r| r.id == "execution.report_deadline")
-            .unwrap();
+        let r = e.rule("execution.report_deadline").unwrap();
         assert_eq!(r.status, expected, "{date}");
     }
     let text = base.replace("report_filed_on = 2025-07-20\n", "");
     let f = wagecheck::filing::parse_str("r.toml", &text).unwrap();
     let p = Registry::new().load("benxi-2019").unwrap();
     let e = evaluate(&f, &p, Options::default());
-    let r = e
-        .rules
-        .iter()
-        .find(|r| r.id == "execution.report_deadline")
-        .unwrap();
+    let r = e.rule("execution.report_deadline").unwrap();
     assert_eq!(r.status, Status::Review);
     assert_eq!(r.unknown, vec!["execution.report_filed_on".to_string()]);
 }

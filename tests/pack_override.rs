@@ -75,9 +75,7 @@ fn evaluate(pack: &Pack, text: &str) -> Evaluation {
 }
 
 fn restricted(ev: &Evaluation) -> &engine::RuleResult {
-    ev.rules
-        .iter()
-        .find(|r| r.id == "linkage.restricted_growth")
+    ev.rule("linkage.restricted_growth")
         .expect("linkage.restricted_growth")
 }
 

@@ -231,7 +231,7 @@ fn eval(f: &Filing, pack: &Pack) -> Evaluation {
 }
 
 fn status_of(e: &Evaluation, id: &str) -> Option<Status> {
-    e.rules.iter().find(|r| r.id == id).map(|r| r.status)
+    e.rule(id).map(|r| r.status)
 }
 
 const CASES: u32 = 48;

@@ -28,16 +28,11 @@ fn edit(base: &str, changes: &[(&str, &str)]) -> String {
 }
 
 fn status(e: &Evaluation, id: &str) -> Status {
-    e.rules.iter().find(|r| r.id == id).unwrap().status
+    e.rule(id).unwrap().status
 }
 
 fn quantity(e: &Evaluation, name: &str) -> Value {
-    e.quantities
-        .iter()
-        .find(|(n, _, _)| n == name)
-        .unwrap()
-        .1
-        .clone()
+    e.quantity(name).unwrap().clone()
 }
 
 #[test]

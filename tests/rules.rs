@@ -116,9 +116,7 @@ fn eval(mods: &[(&str, &str)], extra: &str) -> Evaluation {
 }
 
 fn rule<'a>(ev: &'a Evaluation, id: &str) -> &'a RuleResult {
-    ev.rules
-        .iter()
-        .find(|r| r.id == id)
+    ev.rule(id)
         .unwrap_or_else(|| panic!("no rule {id} in the evaluation"))
 }
 
@@ -137,10 +135,8 @@ fn assert_status(ev: &Evaluation, id: &str, want: Status) {
 }
 
 fn quantity(ev: &Evaluation, name: &str) -> Value {
-    ev.quantities
-        .iter()
-        .find(|(n, _, _)| n == name)
-        .map(|(_, v, _)| v.clone())
+    ev.quantity(name)
+        .cloned()
         .unwrap_or_else(|| panic!("no quantity {name}"))
 }
 

@@ -28,17 +28,13 @@ fn evaluate(name: &str) -> Evaluation {
 }
 
 fn status(eval: &Evaluation, id: &str) -> Status {
-    eval.rules
-        .iter()
-        .find(|r| r.id == id)
+    eval.rule(id)
         .unwrap_or_else(|| panic!("rule {id} missing from the evaluation"))
         .status
 }
 
 fn triggers(eval: &Evaluation, id: &str) -> Vec<String> {
-    eval.rules
-        .iter()
-        .find(|r| r.id == id)
+    eval.rule(id)
         .unwrap_or_else(|| panic!("rule {id} missing from the evaluation"))
         .triggers
         .clone()
@@ -163,7 +159,7 @@ fn s03_restricted_70() {
     // wage growth = 12,962,962 / 12,345,678 − 1 = 0.0500000081…: above 70% of efficiency
     // growth (0.0405…), below all of it (0.0578…), so growth_cap passes and
     // restricted_growth fails.
-    let cap = eval.cap.expect("cap");
+    let cap = eval.cap.clone().expect("cap");
     assert_eq!(cap.binding_rule, "linkage.restricted_growth");
     assert_close(
         cap.wage_growth,
@@ -174,11 +170,7 @@ fn s03_restricted_70() {
     assert_eq!(cap.excess, Some(dec!(117199.49)));
     // The non-binding bound: 12,345,678 × (1 + 2,957/51,100) = 333,685,157,823/25,550
     //                     = 13,060,084.454911…, rounded down: 13,060,084.45.
-    let growth_cap = eval
-        .rules
-        .iter()
-        .find(|r| r.id == "linkage.growth_cap")
-        .unwrap();
+    let growth_cap = eval.rule("linkage.growth_cap").unwrap();
     assert_close(
         growth_cap.bound.expect("growth_cap bound"),
         dec!(0.0578669275929549902152641879),
@@ -247,17 +239,13 @@ fn s05_noncompetitive_control() {
     // cap = min(0.06, 0.036) = 0.036
     // max = 36,000,000 × 1.036 = 37,296,000.00
     // excess = 37,080,000 − 37,296,000.00 = −216,000.00 (wage growth 3%)
-    let cap = eval.cap.expect("cap");
+    let cap = eval.cap.clone().expect("cap");
     assert_eq!(cap.binding_rule, "linkage.noncompetitive_control");
     assert_eq!(cap.wage_growth, dec!(0.036));
     assert_eq!(cap.max_wage_total, dec!(37296000.00));
     assert_eq!(cap.excess, Some(dec!(-216000.00)));
     // growth_cap alone: 36,000,000 × 1.06 = 38,160,000.00
-    let growth_cap = eval
-        .rules
-        .iter()
-        .find(|r| r.id == "linkage.growth_cap")
-        .unwrap();
+    let growth_cap = eval.rule("linkage.growth_cap").unwrap();
     assert_eq!(growth_cap.allowed_total, Some(dec!(38160000.00)));
 }
 
@@ -281,17 +269,9 @@ fn s06_missing_data() {
             ("regime.required", Status::Pass),
         ],
     );
-    let growth_cap = eval
-        .rules
-        .iter()
-        .find(|r| r.id == "linkage.growth_cap")
-        .unwrap();
+    let growth_cap = eval.rule("linkage.growth_cap").unwrap();
     assert_eq!(growth_cap.allowed_total, Some(dec!(24570000.00)));
-    let restricted = eval
-        .rules
-        .iter()
-        .find(|r| r.id == "linkage.restricted_growth")
-        .unwrap();
+    let restricted = eval.rule("linkage.restricted_growth").unwrap();
     assert!(
         restricted
             .unknown

@@ -24,6 +24,7 @@ const READ_AHEAD: usize = 2;
 
 /// How to run a batch.
 #[derive(Clone, Debug)]
+#[warn(missing_docs)]
 pub struct BatchOptions {
     /// The pack of every filing.
     pub pack: PackChoice,
@@ -35,7 +36,9 @@ pub struct BatchOptions {
 
 /// What a batch returns besides its reports.
 #[derive(Clone, Debug, Default)]
+#[warn(missing_docs)]
 pub struct Batched {
+    /// The counts of the reports the batch produced.
     pub summary: Summary,
     /// Warnings about the run (a pack used outside its dates), each once.
     pub notices: Vec<Diagnostic>,
@@ -78,6 +81,7 @@ impl PackCache {
     }
 }
 
+#[warn(missing_docs)]
 impl Checker {
     /// Checks every filing `read` produces. A reader thread runs `read`, which calls its
     /// argument once per input in order (see [`crate::filing::read::for_each_raw`]), in

@@ -21,6 +21,7 @@ use crate::report::{PackRef, Report};
 
 /// Which pack a filing is checked under.
 #[derive(Clone, Debug)]
+#[warn(missing_docs)]
 pub enum PackChoice {
     /// The built-in pack in force for the filing's jurisdiction on 1 January of its budget year.
     InForce,
@@ -31,6 +32,7 @@ pub enum PackChoice {
 
 /// How to check: everything that may differ between two calls on the same checker.
 #[derive(Clone, Copy, Debug)]
+#[warn(missing_docs)]
 pub struct CheckOptions {
     /// The day the report's receipt names as its evaluation date.
     pub evaluated_on: NaiveDate,
@@ -40,6 +42,7 @@ pub struct CheckOptions {
     pub lang: Option<Lang>,
 }
 
+#[warn(missing_docs)]
 impl CheckOptions {
     /// No trace, messages in both languages, evaluated on `evaluated_on`.
     pub fn on(evaluated_on: NaiveDate) -> CheckOptions {
@@ -54,7 +57,9 @@ impl CheckOptions {
 /// A report and the warnings met while producing it (for example a pack used outside its
 /// dates). The report's own problems are in [`Report::errors`].
 #[derive(Clone, Debug)]
+#[warn(missing_docs)]
 pub struct Checked {
+    /// The report: a verdict, or `invalid` with its errors.
     pub report: Report,
     /// Warnings about the check itself, each a [`Diagnostic`] with
     /// [`Severity::Warning`](crate::diag::Severity::Warning).
@@ -63,6 +68,7 @@ pub struct Checked {
 
 /// Checks filings against rule packs. Built once, shared across threads.
 #[derive(Clone)]
+#[warn(missing_docs)]
 pub struct Checker {
     registry: Arc<Registry>,
 }
@@ -73,6 +79,7 @@ impl Default for Checker {
     }
 }
 
+#[warn(missing_docs)]
 impl Checker {
     /// A checker over `registry`.
     pub fn new(registry: Arc<Registry>) -> Checker {

@@ -58,37 +58,48 @@ pub enum FilingKind {
 /// A decoded filing. Scalar fields are indexed like [`schema::FIELDS`]; indicators and
 /// adjustments like [`schema::INDICATOR_FIELDS`] and [`schema::ADJUSTMENT_FIELDS`].
 #[derive(Clone, Debug)]
+#[warn(missing_docs)]
 pub struct Filing {
+    /// The input's display name (a path, `<stdin>`).
     pub source: String,
+    /// Scalar fields, indexed like [`schema::FIELDS`].
     pub fields: Vec<FieldValue>,
+    /// Linkage indicators, each indexed like [`schema::INDICATOR_FIELDS`].
     pub indicators: Vec<Vec<FieldValue>>,
+    /// Adjustments, each indexed like [`schema::ADJUSTMENT_FIELDS`].
     pub adjustments: Vec<Vec<FieldValue>>,
     /// Where each field was written, by full dotted path (`indicator.2.weight`).
     pub positions: HashMap<String, Pos>,
 }
 
+#[warn(missing_docs)]
 impl Filing {
+    /// The value of a scalar field by dotted path (`budget.year`); `Absent` when unknown.
     pub fn get(&self, path: &str) -> &FieldValue {
         match schema::field_index(path) {
             Some(i) => &self.fields[i],
             None => &FieldValue::Absent,
         }
     }
+    /// Budget or annual return.
     pub fn kind(&self) -> FilingKind {
         match self.get("kind").str() {
             Some("annual_return") => FilingKind::AnnualReturn,
             _ => FilingKind::Budget,
         }
     }
+    /// The enterprise's name (empty when absent).
     pub fn name(&self) -> &str {
         self.get("enterprise.name").str().unwrap_or("")
     }
+    /// The budget year (0 when absent).
     pub fn year(&self) -> i32 {
         self.get("budget.year")
             .num()
             .and_then(|d| i32::try_from(d.mantissa()).ok())
             .unwrap_or(0)
     }
+    /// Where a field was written, by full dotted path.
     pub fn pos(&self, path: &str) -> Option<Pos> {
         self.positions.get(path).copied()
     }

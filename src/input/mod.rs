@@ -20,13 +20,17 @@ pub use toml::parse_toml;
 /// A document format. Taken from a file's extension ([`Format::from_path`]) or given
 /// explicitly (standard input, a request body).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[warn(missing_docs)]
 pub enum Format {
+    /// TOML.
     Toml,
+    /// Strict JSON.
     Json,
     /// Comma-separated rows, one document a row, columns named by dotted field paths.
     Csv,
 }
 
+#[warn(missing_docs)]
 impl Format {
     /// Every format, in the order they are listed to a user.
     pub const ALL: [Format; 3] = [Format::Toml, Format::Json, Format::Csv];

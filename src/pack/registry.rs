@@ -49,6 +49,7 @@ struct Source {
 /// The packs a run can use: the built-in ones, each compiled on first use (once, whatever the
 /// number of threads asking), and pack files named by path. Every lookup takes `&self`, so one
 /// registry is shared by reference or `Arc` across threads.
+#[warn(missing_docs)]
 pub struct Registry {
     /// The built-in packs' identities, read at construction.
     infos: Vec<PackInfo>,
@@ -134,6 +135,7 @@ fn read_pack_table(file: &str, text: &str) -> Option<Layer> {
     }
 }
 
+#[warn(missing_docs)]
 impl Registry {
     /// The built-in packs (their identities read now, each compiled on first use).
     pub fn new() -> Registry {

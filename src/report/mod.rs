@@ -48,18 +48,29 @@ impl PackRef {
     }
 }
 
+/// One filing's result, as every output format prints it.
 #[derive(Clone, Debug)]
+#[warn(missing_docs)]
 pub struct Report {
+    /// The input's display name.
     pub source: String,
     /// Row number within a CSV source (1-based data row), if any.
     pub row: Option<usize>,
+    /// The enterprise's name.
     pub name: String,
+    /// The enterprise's unified social credit code, when given.
     pub credit_code: Option<String>,
+    /// The enterprise's category (`competitive`, …).
     pub category: String,
+    /// Budget or annual return (`None` when invalid).
     pub kind: Option<FilingKind>,
+    /// The pack it was evaluated under (`None` when invalid).
     pub pack: Option<Arc<PackRef>>,
+    /// The verdict.
     pub verdict: Verdict,
+    /// The evaluation (`None` when invalid).
     pub eval: Option<Evaluation>,
+    /// Why the filing is invalid, when it is.
     pub errors: Vec<Diagnostic>,
     /// The day the filing was evaluated, named in the receipt (`None` when it was not).
     pub evaluated_on: Option<NaiveDate>,
@@ -102,6 +113,7 @@ impl PackRef {
     }
 }
 
+#[warn(missing_docs)]
 impl Report {
     /// The report of `filing` evaluated under `pack` on `evaluated_on`.
     pub fn new(filing: &Filing, pack: &Pack, eval: Evaluation, evaluated_on: NaiveDate) -> Report {
@@ -137,6 +149,7 @@ impl Report {
         }
     }
 
+    /// The report of a filing that cannot be evaluated.
     pub fn invalid(source: &str, errors: Vec<Diagnostic>) -> Report {
         Report {
             source: source.to_string(),
@@ -175,14 +188,21 @@ pub use summary::Summary;
 
 /// Output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[warn(missing_docs)]
 pub enum OutputFormat {
+    /// Tables for people.
     Table,
+    /// JSON (`wagecheck/report/v1`).
     Json,
+    /// JSON Lines: one compact JSON value a line.
     Jsonl,
+    /// Markdown, for review memos.
     Markdown,
+    /// JUnit XML, for CI.
     Junit,
 }
 
+#[warn(missing_docs)]
 impl OutputFormat {
     /// Every format, in the order they are listed to a user.
     pub const ALL: [OutputFormat; 5] = [
@@ -229,6 +249,7 @@ impl OutputFormat {
 ///   [`separator`](Printer::separator) between two), and [`end`](Printer::end).
 ///   When [`begin_reads_summary`](Printer::begin_reads_summary), `begin` is written only once
 ///   every report is counted, so the caller holds the items until then.
+#[warn(missing_docs)]
 pub trait Printer: Sync {
     /// Every report as one document.
     fn document(&self, reports: &[Report], lang: Lang, trace: bool) -> String;

@@ -8,14 +8,21 @@ use crate::engine::Verdict;
 
 /// Counts for the batch summary.
 #[derive(Clone, Debug, Default)]
+#[warn(missing_docs)]
 pub struct Summary {
+    /// Filings counted.
     pub total: usize,
+    /// Filings per verdict.
     pub by_verdict: Vec<(Verdict, usize)>,
+    /// Filings per enterprise category (`-` for none).
     pub by_category: Vec<(String, usize)>,
+    /// The amounts to recover, added up.
     pub to_recover: Decimal,
+    /// The worst verdict met.
     pub worst: Option<Verdict>,
 }
 
+#[warn(missing_docs)]
 impl Summary {
     /// Counts one report.
     pub fn add(&mut self, r: &Report) {
