@@ -286,6 +286,46 @@ pub fn validate(filing: &Filing, pack: &Pack) -> Vec<Diagnostic> {
         }
         seen.push(id);
     }
+    // The productivity and labour-cost measures are the pack's catalog's, not a fixed list.
+    let measures = [
+        (
+            "productivity.kind",
+            &pack.catalog.productivity,
+            "劳动生产率",
+            "productivity",
+        ),
+        (
+            "labor_cost.kind",
+            &pack.catalog.labor_cost,
+            "人工成本",
+            "labour-cost",
+        ),
+    ];
+    for (path, entries, zh_name, en_name) in measures {
+        let Some(kind) = filing.get(path).str() else {
+            continue;
+        };
+        if entries.iter().any(|e| e.id == kind) {
+            continue;
+        }
+        let ids: Vec<&str> = entries.iter().map(|e| e.id.as_str()).collect();
+        let list = ids.join(" | ");
+        out.push(Diagnostic::new(
+            &filing.source,
+            filing.pos(path),
+            Some(path),
+            Text::owned(
+                format!(
+                    "规则包 {} 的{zh_name}指标目录中没有 \"{kind}\"（可选：{list}）",
+                    pack.id
+                ),
+                format!(
+                    "\"{kind}\" is not in the {en_name} catalog of pack {} (one of {list})",
+                    pack.id
+                ),
+            ),
+        ));
+    }
     out
 }
 
@@ -693,18 +733,18 @@ pub fn evaluate_in(filing: &Filing, pack: &Pack, opts: Options, only: Option<Lan
         }
     }
 
-    let out_of_scope = applicable
+    // The first gate that fails takes the filing out of scope, in the pack's words.
+    let gate = applicable
         .iter()
         .zip(&results)
-        .any(|(r, res)| r.gate_scope && res.status == Status::Fail);
-    if out_of_scope {
+        .find(|(r, res)| r.gate_scope && res.status == Status::Fail)
+        .map(|(r, _)| r.gate_message.clone().unwrap_or_default());
+    let out_of_scope = gate.is_some();
+    if let Some(note) = gate {
         for (r, res) in applicable.iter().zip(results.iter_mut()) {
             if !r.gate_scope {
                 res.status = Status::NotApplicable;
-                res.message = Text::new(
-                    "不适用：企业不在本实施意见适用范围内",
-                    "not applicable: the enterprise is outside the scope",
-                );
+                res.message = note.clone();
             }
         }
     }

@@ -146,3 +146,108 @@ fn a_batch_is_a_library_call_in_input_order() {
     assert_eq!(run.summary.worst, Some(Verdict::Invalid));
     assert!(run.notices.is_empty());
 }
+
+/// The productivity and labour-cost measures are the pack's catalog's: a pack that adds one
+/// accepts it; a pack without it rejects it, located at the field.
+#[test]
+fn measure_kinds_are_checked_against_the_packs_catalog() {
+    let child = r#"[pack]
+id = "catalog-city"
+title = { zh = "目录", en = "catalog" }
+document = "none"
+jurisdiction = "catalog-city"
+extends = "benxi-2019"
+effective_from = 2019-01-01
+
+[[catalog.productivity]]
+id = "output_per_capita"
+zh = "人均产量"
+en = "output per capita"
+"#;
+    let child = wagecheck::pack::Registry::compile_text("child.toml", child, None).unwrap();
+    let checker = Checker::builtin();
+    let text = BASE.replace(
+        "kind = \"value_added_per_capita\"",
+        "kind = \"output_per_capita\"",
+    );
+    assert!(text.contains("output_per_capita"));
+    let opts = CheckOptions::on(day(2026, 1, 15));
+    let check = |pack: &PackChoice| {
+        checker
+            .check_bytes(
+                "k.toml",
+                text.clone().into_bytes(),
+                Format::Toml,
+                pack,
+                &opts,
+            )
+            .report
+    };
+    let r = check(&PackChoice::Given(Arc::new(child)));
+    assert_ne!(r.verdict, Verdict::Invalid, "{:?}", r.errors);
+    let r = check(&PackChoice::InForce);
+    assert_eq!(r.verdict, Verdict::Invalid);
+    assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+    assert_eq!(r.errors[0].field.as_deref(), Some("productivity.kind"));
+    assert!(r.errors[0].line.is_some());
+    assert!(
+        r.errors[0].message.en.contains(
+            "\"output_per_capita\" is not in the productivity catalog of pack benxi-2019"
+        ),
+        "{}",
+        r.errors[0].message.en
+    );
+}
+
+/// What the other rules say when a gate takes a filing out of scope is the pack's words: a gate
+/// rule without them does not load.
+#[test]
+fn a_gate_rule_needs_its_out_of_scope_message() {
+    let child = r#"[pack]
+id = "gate-city"
+title = { zh = "门", en = "gate" }
+document = "none"
+jurisdiction = "gate-city"
+extends = "benxi-2019"
+effective_from = 2019-01-01
+
+[[rule]]
+id = "scope.extra"
+clause = "一"
+title = { zh = "额外范围", en = "extra scope" }
+require = "enterprise.ownership == 'wholly_owned'"
+gate = "out_of_scope"
+message = { zh = "出资关系", en = "ownership" }
+"#;
+    let errors = wagecheck::pack::Registry::compile_text("gate.toml", child, None).unwrap_err();
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.field.as_deref() == Some("rule.scope.extra.gate")
+                && e.message.en.contains("gate_message")
+                && e.line == Some(14)),
+        "{errors:?}"
+    );
+    let fixed = child.replace(
+        "gate = \"out_of_scope\"\n",
+        "gate = \"out_of_scope\"\ngate_message = { zh = \"不适用：不在范围内\", en = \"not applicable: out of scope here\" }\n",
+    );
+    let pack = wagecheck::pack::Registry::compile_text("gate.toml", &fixed, None).unwrap();
+    let checker = Checker::builtin();
+    let text = BASE.replace("ownership = \"wholly_owned\"", "ownership = \"controlled\"");
+    let r = checker
+        .check_bytes(
+            "g.toml",
+            text.into_bytes(),
+            Format::Toml,
+            &PackChoice::Given(Arc::new(pack)),
+            &CheckOptions::on(day(2026, 1, 15)),
+        )
+        .report;
+    assert_eq!(r.verdict, Verdict::OutOfScope);
+    let eval = r.eval.as_ref().unwrap();
+    assert_eq!(
+        eval.rule("linkage.growth_cap").unwrap().message.en,
+        "not applicable: out of scope here"
+    );
+}

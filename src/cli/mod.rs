@@ -300,7 +300,7 @@ pub fn run(cli: Cli) -> i32 {
             category,
             kind,
             lang,
-        } => init::run(&category, &kind, lang),
+        } => init::run(&category, &kind, lang, checker.registry()),
         Command::Rules { action } => rules::run(action, checker.registry()),
     }
 }

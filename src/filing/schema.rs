@@ -23,13 +23,6 @@ pub const PERIOD_REASONS: &[&str] = &[
     "restructuring",
     "other_special",
 ];
-pub const PRODUCTIVITY_KINDS: &[&str] = &[
-    "value_added_per_capita",
-    "profit_per_capita",
-    "revenue_per_capita",
-    "workload_per_capita",
-];
-pub const LABOR_COST_KINDS: &[&str] = &["labor_cost_profit_ratio", "personnel_expense_ratio"];
 pub const REPORT_CONTENTS: &[&str] = &[
     "approved_total",
     "cleared_total",
@@ -370,7 +363,8 @@ pub const FIELDS: &[FieldSpec] = &[
     ),
     f(
         "productivity.kind",
-        T::Enum(PRODUCTIVITY_KINDS),
+        // An id from the pack's productivity catalog, checked against it by `engine::validate`.
+        T::Text,
         false,
         D::None,
         "劳动生产率指标",
@@ -426,7 +420,8 @@ pub const FIELDS: &[FieldSpec] = &[
     ),
     f(
         "labor_cost.kind",
-        T::Enum(LABOR_COST_KINDS),
+        // An id from the pack's labour-cost catalog, checked against it by `engine::validate`.
+        T::Text,
         false,
         D::None,
         "人工成本投入产出率指标",

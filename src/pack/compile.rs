@@ -744,6 +744,7 @@ const RULE_KEYS: &[&str] = &[
     "on_unknown",
     "supersedes",
     "gate",
+    "gate_message",
     "message",
     "notes",
     "off",
@@ -1040,6 +1041,33 @@ fn compile_rule(ctx: &mut Ctx<'_>, k: &Keyed, names: &Names) -> Option<Rule> {
         },
         None => false,
     };
+    // What every other rule says when this gate takes a filing out of scope: the pack's words.
+    let gate_message = match (f.get("gate").filter(|_| gate_scope), f.get("gate_message")) {
+        (Some(_), Some(s)) => ctx.text(s, &fld("gate_message")),
+        (Some(gate), None) => {
+            ctx.err(
+                gate,
+                &fld("gate"),
+                Text::new(
+                    "gate 规则需要 gate_message（企业不在适用范围时其他规则的说明）",
+                    "a gate rule needs gate_message (what the other rules say when the enterprise is out of scope)",
+                ),
+            );
+            None
+        }
+        (None, Some(s)) => {
+            ctx.err(
+                s,
+                &fld("gate_message"),
+                Text::new(
+                    "gate_message 只用于 gate 规则",
+                    "gate_message belongs to a gate rule only",
+                ),
+            );
+            None
+        }
+        (None, None) => None,
+    };
     let message = match f.get("message") {
         Some(s) => match ctx.text(s, &fld("message")) {
             Some(t) => Template {
@@ -1123,6 +1151,7 @@ fn compile_rule(ctx: &mut Ctx<'_>, k: &Keyed, names: &Names) -> Option<Rule> {
         on_unknown,
         supersedes,
         gate_scope,
+        gate_message,
         message,
         notes,
         // Filled by `compile` once the whole pack is known (pack::analysis::reachable).

@@ -161,6 +161,8 @@ pub struct Rule {
     pub supersedes: Vec<String>,
     /// A violation takes the whole report out of scope.
     pub gate_scope: bool,
+    /// What every other rule says when this gate fails (set exactly when `gate_scope` is).
+    pub gate_message: Option<Text>,
     pub message: Template,
     pub notes: Vec<Note>,
     /// Statuses this rule can reach, for coverage.
