@@ -24,33 +24,51 @@ fn lint_reports_every_mistake_with_its_position() {
     let expected = [
         // (line:column, field, what)
         (
-            "15:1",
+            "17:1",
             "params.high_wage_multipel",
             "did you mean `high_wage_multiple`",
         ),
         (
-            "25:9",
+            "28:9",
             "rule.city.typo.when",
             "unknown name `efficency_growth`; did you mean `efficiency_growth`",
         ),
         (
-            "33:10",
+            "37:10",
             "rule.city.type_error.bound",
             "must produce a number",
         ),
-        ("36:1", "rule.city.no_clause.clause", "no clause"),
+        ("40:1", "rule.city.no_clause.clause", "no clause"),
         (
-            "40:11",
+            "45:11",
             "rule.city.no_clause.message",
             "missing the en text",
         ),
-        ("42:1", "rule.city.typo", "duplicate id"),
+        ("47:1", "rule.city.typo", "duplicate id"),
         (
-            "49:1",
+            "55:1",
             "rule.linkage.growth_capp",
             "did you mean `linkage.growth_cap`",
         ),
-        ("57:7", "rule.internal.hq_growth.off", "needs a reason"),
+        ("63:7", "rule.internal.hq_growth.off", "needs a reason"),
+        // A mistyped override id with its own clause and message (issue 14).
+        (
+            "74:1",
+            "rule.internal.hq_grwth",
+            "a new rule must say `new = true`; did you mean `internal.hq_growth`",
+        ),
+        // A new rule without `new = true`.
+        (
+            "82:1",
+            "rule.city.extra",
+            "the parent pack has no rule `city.extra`",
+        ),
+        // A parameter that shadows the parent's without `override = true`.
+        (
+            "15:1",
+            "params.min_indicators",
+            "shadows the parent's parameter `min_indicators`",
+        ),
     ];
     for (pos, field, what) in expected {
         let line = err
@@ -60,8 +78,8 @@ fn lint_reports_every_mistake_with_its_position() {
         assert!(line.contains(what), "{line}");
     }
     let warnings = [
-        ("19:40", "tables.control_levels.rows", "no row for 2021"),
-        ("63:8", "rule.city.never.when", "can never hold"),
+        ("21:40", "tables.control_levels.rows", "no row for 2021"),
+        ("70:8", "rule.city.never.when", "can never hold"),
     ];
     for (pos, field, what) in warnings {
         let line = err
@@ -71,7 +89,8 @@ fn lint_reports_every_mistake_with_its_position() {
         assert!(line.contains(what), "{line}");
     }
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("8 error(s), 2 warning(s)"), "{stdout}");
+    assert!(stdout.contains("11 error(s), 2 warning(s)"), "{stdout}");
+    assert!(err.contains("docs/authoring.md"), "{err}");
 }
 
 #[test]

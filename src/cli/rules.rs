@@ -77,6 +77,9 @@ fn lint(pack: &str, lang: Lang) -> i32 {
         }
     };
     outln!("{summary}");
+    if !errors.is_empty() || !warnings.is_empty() {
+        eprintln!("{}", crate::pack::scaffold::guide_pointer(lang));
+    }
     if errors.is_empty() && compiled.is_some() {
         0
     } else {

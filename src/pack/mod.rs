@@ -6,6 +6,7 @@ pub mod compile;
 pub mod layer;
 pub mod names;
 pub mod registry;
+pub mod scaffold;
 
 use chrono::NaiveDate;
 

@@ -115,6 +115,12 @@ pub fn report(r: &Report, lang: Lang) -> String {
                     )
                 },
             ]);
+            if !c.undecided.is_empty() {
+                head.add_row(vec![
+                    t(lang, "未定规则", "Undecided rules"),
+                    ev.cap_unknown.get(lang).to_string(),
+                ]);
+            }
         }
         None => {
             head.add_row(vec![
