@@ -219,3 +219,77 @@ off = "checked by another body"
     let ev = evaluate(&pack, SAMPLE_06);
     assert!(ev.rules.iter().all(|r| r.id != engine::NO_RULES_FOR_KIND));
 }
+
+fn cli(args: &[&str]) -> (i32, String, String) {
+    let out = assert_cmd::Command::cargo_bin("wagecheck")
+        .expect("binary")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .output()
+        .expect("run");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_strict_cap_missed_by_a_cent_shows_the_points_it_is_over_by() {
+    // Sample 03 under national-2018: strictly below 5.7867%, the largest total 13,060,084.45.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let f = dir.path().join("cent.toml");
+    std::fs::write(
+        &f,
+        include_str!("../samples/03-restricted-70.toml")
+            .replace("wage_total = 12_962_962", "wage_total = 13_060_084.46"),
+    )
+    .expect("write");
+    let (code, out, _) = cli(&[
+        "check",
+        f.to_str().expect("utf-8"),
+        "--rules",
+        "national-2018",
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("over by 0.01 yuan (0.000000041% points)"),
+        "{out}"
+    );
+}
+
+#[test]
+fn an_unknown_jurisdiction_is_reported_at_the_jurisdiction() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let f = dir.path().join("j.toml");
+    let text = include_str!("../samples/01-pass-competitive.toml")
+        .replace("jurisdiction = \"benxi\"", "jurisdiction = \"benxl\"");
+    std::fs::write(&f, &text).expect("write");
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("jurisdiction"))
+        .expect("line")
+        + 1;
+    let (code, out, _) = cli(&["check", f.to_str().expect("utf-8"), "--lang", "en"]);
+    assert_eq!(code, 2);
+    assert!(
+        out.contains(&format!(
+            "j.toml:{line}:16: enterprise.jurisdiction: no rule pack for jurisdiction `benxl`"
+        )) && out.contains("did you mean `benxi`?"),
+        "{out}"
+    );
+    // A known jurisdiction with no pack in force that year stays at budget.year.
+    std::fs::write(
+        &f,
+        include_str!("../samples/01-pass-competitive.toml").replace("year = 2024", "year = 2015"),
+    )
+    .expect("write");
+    let (code, out, _) = cli(&["check", f.to_str().expect("utf-8"), "--lang", "en"]);
+    assert_eq!(code, 2);
+    assert!(
+        out.contains(": budget.year: no `benxi` rule pack is in force on 2015-01-01"),
+        "{out}"
+    );
+}
