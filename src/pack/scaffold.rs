@@ -87,7 +87,7 @@ pub fn pack_text(parent: &Pack, o: &Options<'_>) -> String {
         let shown = if p.value.is_known() {
             toml_value(&p.value)
         } else {
-            "\"…\"  # unset in the parent: the text must give it".to_string()
+            "\"…\"".to_string()
         };
         let _ = writeln!(
             s,
@@ -101,7 +101,7 @@ pub fn pack_text(parent: &Pack, o: &Options<'_>) -> String {
                     format_value(&p.value, super::Format::Plain, Lang::En)
                 )
             } else {
-                " (unset)".to_string()
+                " (unset in the parent: set it where your text gives a number)".to_string()
             },
             p.name,
             shown,
@@ -142,25 +142,45 @@ pub fn pack_text(parent: &Pack, o: &Options<'_>) -> String {
     s
 }
 
-/// A first test file for the new pack, to run with `rules test PACK`.
-pub fn test_text(parent: &Pack, o: &Options<'_>) -> String {
-    format!(
-        "# Tests of {id}, run by `wagecheck rules test path/to/{id}.toml` (this folder must be\n\
-         # `tests/{id}/` beside the pack). Import the parent's tests and change only the expectations\n\
-         # your numbers change; add a test for every status each of your rules can reach, until\n\
-         # `--min-coverage 100` passes. See {GUIDE}.\n\
-         \n\
-         # [[import]]\n\
-         # file = \"path/to/tests/{parent}/….toml\"        # relative to this file\n\
-         # [import.expect.\"name of an imported test\"]\n\
-         # verdict = \"fail\"\n\
-         \n\
-         [[test]]\n\
-         name = \"a filing that passes\"\n\
-         filing = {{ }}   # a path relative to this file, or an inline filing\n\
-         [test.expect]\n\
-         verdict = \"pass\"\n",
+/// The folder, relative to the pack's folder, that holds the new pack's tests.
+pub fn tests_rel_dir(id: &str) -> String {
+    format!("tests/{id}")
+}
+
+/// A first test file for the new pack, `tests/<id>/inherited.toml` beside it. When the parent
+/// is built in, it imports the parent's tests, so that `rules test` passes at once and every
+/// number the author changes shows up as a failing expectation to override.
+pub fn test_text(parent: &Pack, parent_is_builtin: bool, o: &Options<'_>) -> String {
+    let head = format!(
+        "# Tests of {id}, run by `wagecheck rules test path/to/{id}.toml` (this file lives in\n\
+         # `tests/{id}/` beside the pack). See {GUIDE}.\n\
+         #\n\
+         # The parent's tests, run against this pack. When a number you change makes one fail,\n\
+         # change its expectations here (`[import.expect.\"test name\"]`, key by key) or `skip` it;\n\
+         # then add tests of your own (another file in this folder) until\n\
+         # `rules test path/to/{id}.toml --min-coverage 100` passes.\n",
         id = o.id,
-        parent = parent.id,
-    )
+    );
+    if parent_is_builtin {
+        format!(
+            "{head}\n[[import]]\n\
+             pack = \"{parent}\"     # the tests built in with {parent}\n\
+             # skip = [\"name of a test\"]\n\
+             # [import.expect.\"name of a test\"]\n\
+             # verdict = \"fail\"\n",
+            parent = parent.id,
+        )
+    } else {
+        format!(
+            "{head}\n# [[import]]\n\
+             # file = \"../../tests/{parent}/….toml\"   # the parent's tests, relative to this file\n\
+             \n\
+             [[test]]\n\
+             name = \"a bundled sample\"\n\
+             filing = \"path/to/a/filing.toml\"   # relative to this file, or an inline table\n\
+             [test.expect]\n\
+             verdict = \"pass\"\n",
+            parent = parent.id,
+        )
+    }
 }
