@@ -99,6 +99,7 @@ fn lint_of_the_shipped_packs_is_clean() {
         "national-2018",
         "benxi-2019",
         "rules/examples/sanming-2019.toml",
+        "rules/examples/jiangxi-2019.toml",
     ] {
         let out = wagecheck()
             .args(["rules", "lint", p, "--lang", "en"])
@@ -157,7 +158,12 @@ fn shipped_pack_tests_pass_with_full_coverage() {
         "{stdout}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    for id in ["national-2018", "benxi-2019", "sanming-2019"] {
+    for id in [
+        "national-2018",
+        "benxi-2019",
+        "sanming-2019",
+        "jiangxi-2019",
+    ] {
         let line = stdout
             .lines()
             .find(|l| l.starts_with(id))
@@ -525,4 +531,103 @@ fn the_receipt_has_the_evaluation_date_and_the_trace_names_layers() {
         s.contains("restricted_cap_ratio = 0.6 [sanming-2019]"),
         "{s}"
     );
+}
+
+/// docs/authoring.md, step 1: the scaffold lints clean and its imported tests pass at 100 %.
+#[test]
+fn init_pack_scaffolds_a_child_that_lints_and_tests_clean() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path().to_str().expect("utf-8");
+    let out = wagecheck()
+        .args([
+            "rules",
+            "init-pack",
+            "--extends",
+            "national-2018",
+            "--id",
+            "harbin-2020",
+            "--dir",
+            d,
+            "--lang",
+            "en",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    let pack = dir.path().join("harbin-2020.toml");
+    let text = std::fs::read_to_string(&pack).expect("the pack is written");
+    assert!(text.contains("extends = \"national-2018\""), "{text}");
+    assert!(
+        text.contains("# high_wage_multiple = { value = \"…\", override = true"),
+        "{text}"
+    );
+    assert!(text.contains("linkage.restricted_growth"), "{text}");
+    let tests = dir.path().join("tests/harbin-2020/inherited.toml");
+    assert!(
+        std::fs::read_to_string(&tests)
+            .expect("the test file is written")
+            .contains("pack = \"national-2018\"")
+    );
+    let p = pack.to_str().expect("utf-8");
+    let lint = wagecheck()
+        .args(["rules", "lint", p, "--lang", "en"])
+        .output()
+        .expect("run");
+    assert_eq!(lint.status.code(), Some(0));
+    let test = wagecheck()
+        .args(["rules", "test", p, "--min-coverage", "100", "--lang", "en"])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&test.stdout);
+    assert_eq!(test.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("0 failed; coverage 100%"), "{stdout}");
+    // It never overwrites.
+    let again = wagecheck()
+        .args([
+            "rules",
+            "init-pack",
+            "--extends",
+            "national-2018",
+            "--id",
+            "harbin-2020",
+            "--dir",
+            d,
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(again.status.code(), Some(2));
+}
+
+/// docs/authoring.md, step 6: the example province's pack checks a filing, with the cap present
+/// although the restricted case is undecided.
+#[test]
+fn the_guide_s_example_pack_checks_its_filing() {
+    let out = wagecheck()
+        .args([
+            "check",
+            "docs/examples/jiangxi-impaired.toml",
+            "--rules",
+            "rules/examples/jiangxi-2019.toml",
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["verdict"], "fail");
+    assert_eq!(v["cap"]["binding_rule"], "linkage.asset_impairment");
+    assert_eq!(v["cap"]["max_wage_total"], "22230000.00");
+    assert_eq!(v["cap"]["undecided"][0], "linkage.restricted_growth");
+    assert_eq!(v["pack"]["chain"][0], "national-2018");
+    assert_eq!(v["pack"]["chain"][1], "jiangxi-2019");
+    let rules = v["rules"].as_array().expect("rules");
+    let ids: Vec<&str> = rules.iter().filter_map(|r| r["id"].as_str()).collect();
+    let at = ids
+        .iter()
+        .position(|i| *i == "linkage.asset_preservation")
+        .expect("inherited rule");
+    assert_eq!(ids[at + 1], "linkage.asset_impairment");
+    assert_eq!(rules[at]["clause"], "国发〔2018〕16号 二(三)3");
+    assert_eq!(rules[at + 1]["clause"], "二(三)3");
 }
