@@ -160,14 +160,32 @@ fn new_and_after_are_checked() {
 fn clauses_cite_the_document_they_are_in() {
     let benxi = builtin("benxi-2019");
     let national = builtin("national-2018");
+    let sanming = Registry::new()
+        .load(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/rules/examples/sanming-2019.toml"
+        ))
+        .expect("the example pack");
     let clause = |p: &Pack, id: &str| p.rule(id).expect("rule").clause.clone();
+    // A pack's own clauses are cited bare (its document heads the report)…
     assert_eq!(clause(&national, "linkage.growth_cap"), "二(三)1");
-    assert_eq!(
-        clause(&benxi, "linkage.growth_cap"),
-        "国发〔2018〕16号 二(三)1"
-    );
+    // …Benxi restates every national provision under its own numbers…
+    assert_eq!(clause(&benxi, "linkage.growth_cap"), "二(三)1");
     assert_eq!(clause(&benxi, "linkage.restricted_growth"), "二(三)1 其中");
     assert_eq!(clause(&benxi, "execution.clearing"), "三(八), 五(十六)");
+    // …and a child that does not cites the document its clauses are in.
+    assert_eq!(
+        clause(&sanming, "linkage.growth_cap"),
+        "本政发〔2019〕5号 二(三)1"
+    );
+    assert_eq!(
+        clause(&sanming, "linkage.restricted_growth"),
+        "本政发〔2019〕5号 二(三)1 其中"
+    );
+    // Every Benxi rule cites Benxi's own text.
+    for r in &benxi.rules {
+        assert!(!r.clause.contains('〔'), "{}: {}", r.id, r.clause);
+    }
 }
 
 #[test]
