@@ -123,6 +123,7 @@ pub struct Evaluation {
     pub quantities: Vec<(String, Value, Text)>,
     pub quantity_trace: Vec<TraceLine>,
     pub cap: Option<CapResult>,
+    /// Why there is no cap; with a cap, which undecided rules cannot change it (else empty).
     pub cap_unknown: Text,
     pub regime: RegimeResult,
     pub rules: Vec<RuleResult>,

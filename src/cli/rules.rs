@@ -142,6 +142,7 @@ fn init_pack(
     let o = scaffold::Options {
         id,
         jurisdiction: &jurisdiction,
+        lang,
     };
     let pack_text = scaffold::pack_text(&parent, &o);
     let Some(dir) = dir else {

@@ -29,6 +29,8 @@ pub struct Options<'a> {
     /// The new pack's id (`<jurisdiction>-<year>`).
     pub id: &'a str,
     pub jurisdiction: &'a str,
+    /// The language of the comments.
+    pub lang: Lang,
 }
 
 fn toml_value(v: &Value) -> String {
@@ -47,98 +49,142 @@ fn toml_value(v: &Value) -> String {
 
 /// The text of a new child pack of `parent`.
 pub fn pack_text(parent: &Pack, o: &Options<'_>) -> String {
+    let zh = o.lang.is_zh();
+    let t = |z: &str, e: &str| if zh { z.to_string() } else { e.to_string() };
+    let (j, p, doc) = (o.jurisdiction, &parent.id, &parent.document);
     let mut s = String::new();
+    let head = if zh {
+        format!(
+            "# {j} 的规则包，继承 {p}（{doc}）。由 `wagecheck rules init-pack --extends {p}` 生成；说明见 {GUIDE}。\n\
+             # 这里没写的都继承自 {p}：数量、上限、备案/核准步骤、指标目录、全部规则。只写本地文件改变的内容。\n\
+             #\n\
+             # - 上级的参数：`名称 = {{ value = …, override = true, source = \"条款\" }}`\n\
+             # - 上级的规则：`[[rule]]`，写它的 id 和要改的键（以本地文件为依据时重写 `clause`，报告即引用本文件）\n\
+             # - 新增规则：`[[rule]]`，写 `new = true`、条款、中英文消息，并用 `after = \"id\"` 排在它细化的规则之后\n\
+             # - 不适用的上级规则：`[[rule]]`，写它的 id 和 `off = \"理由\"`\n"
+        )
+    } else {
+        format!(
+            "# A pack for {j}, extending {p} ({doc}). Written by `wagecheck rules init-pack --extends {p}`;\n\
+             # see {GUIDE}. Everything not said here is inherited from {p}: quantities, the cap, the\n\
+             # regime steps, the catalog, every rule. Say only what your text changes.\n\
+             #\n\
+             # - a parameter of the parent: `name = {{ value = …, override = true, source = \"clause\" }}`\n\
+             # - a rule of the parent: `[[rule]]` with its id and only the keys you change (restate\n\
+             #   `clause` when your text is the basis, so the report cites your document)\n\
+             # - a new rule: `[[rule]]` with `new = true`, a clause, a message in zh and en, and\n\
+             #   `after = \"id\"` to list it next to the rule it refines\n\
+             # - a parent rule that does not apply: `[[rule]]` with its id and `off = \"why\"`\n"
+        )
+    };
+    s.push_str(&head);
     let _ = writeln!(
         s,
-        "# A pack for {j}, extending {p} ({doc}). Written by `wagecheck rules init-pack --extends {p}`;\n\
-         # see {GUIDE}. Everything not said here is inherited from {p}: quantities, the cap, the\n\
-         # regime steps, the catalog, every rule. Say only what your text changes.\n\
-         #\n\
-         # - a parameter of the parent: `name = {{ value = …, override = true, source = \"clause\" }}`\n\
-         # - a rule of the parent: `[[rule]]` with its id and only the keys you change (restate\n\
-         #   `clause` when your text is the basis, so the report cites your document)\n\
-         # - a new rule: `[[rule]]` with `new = true`, a clause, a message in zh and en, and\n\
-         #   `after = \"id\"` to list it next to the rule it refines\n\
-         # - a parent rule that does not apply: `[[rule]]` with its id and `off = \"why\"`\n",
-        j = o.jurisdiction,
-        p = parent.id,
-        doc = parent.document,
-    );
-    let _ = writeln!(
-        s,
-        "[pack]\n\
+        "\n[pack]\n\
          id = \"{id}\"\n\
          title = {{ zh = \"（填写文件标题）\", en = \"(the document's title)\" }}\n\
          document = \"（文号）\"\n\
          issuer = {{ zh = \"（发文机关）\", en = \"(issuing body)\" }}\n\
          jurisdiction = \"{j}\"\n\
          extends = \"{p}\"\n\
-         effective_from = {from}\n",
+         effective_from = {from}   # {note}\n",
         id = o.id,
-        j = o.jurisdiction,
-        p = parent.id,
         from = parent.effective_from,
+        note = t(
+            "本文件的生效日期（按预算年度 1 月 1 日选用规则包）",
+            "the date your text takes effect (a pack is chosen for a budget year in force on 1 January)"
+        ),
     );
     let _ = writeln!(
         s,
-        "[params]\n# The parent's parameters. Uncomment and set those your text gives a number for."
+        "[params]\n# {}",
+        t(
+            "上级包的参数。取消注释并设置本地文件给出数值的参数（override = true 必须保留）。",
+            "The parent's parameters. Uncomment and set those your text gives a number for (keep override = true)."
+        )
     );
-    for p in &parent.params {
-        let shown = if p.value.is_known() {
-            toml_value(&p.value)
+    for prm in &parent.params {
+        let shown = if prm.value.is_known() {
+            toml_value(&prm.value)
         } else {
             "\"…\"".to_string()
         };
+        let now = if prm.value.is_known() {
+            let v = format_value(&prm.value, super::Format::Plain, o.lang);
+            if zh {
+                format!("（现为 {v}）")
+            } else {
+                format!(" (now {v})")
+            }
+        } else {
+            t(
+                "（上级包未设定：本地文件给出数值时设置）",
+                " (unset in the parent: set it where your text gives a number)",
+            )
+        };
         let _ = writeln!(
             s,
-            "# {}: {} / {}{}\n# {} = {{ value = {}, override = true, source = \"{}\" }}",
-            p.name,
-            p.text.zh,
-            p.text.en,
-            if p.value.is_known() {
-                format!(
-                    " (now {})",
-                    format_value(&p.value, super::Format::Plain, Lang::En)
-                )
-            } else {
-                " (unset in the parent: set it where your text gives a number)".to_string()
-            },
-            p.name,
-            shown,
-            p.source.as_deref().unwrap_or(""),
+            "# {}: {}{now}\n# {} = {{ value = {shown}, override = true, source = \"{}\" }}",
+            prm.name,
+            prm.text.get(o.lang),
+            prm.name,
+            prm.source.as_deref().unwrap_or(""),
         );
     }
     let _ = writeln!(
         s,
-        "\n# The parent's rules, by id (override key by key; `off = \"why\"` to switch one off):"
+        "\n# {}",
+        t(
+            "上级包的规则（按 id 逐键覆盖；`off = \"理由\"` 关闭）：",
+            "The parent's rules, by id (override key by key; `off = \"why\"` to switch one off):"
+        )
     );
     for r in &parent.rules {
         let kind = match &r.check {
-            Some(Check::Bound { strict: true, .. }) => "bound, strict",
-            Some(Check::Bound { .. }) => "bound",
-            _ => "require",
+            Some(Check::Bound { strict: true, .. }) => t("严格上限", "bound, strict"),
+            Some(Check::Bound { .. }) => t("上限", "bound"),
+            _ => t("要求", "require"),
         };
-        let _ = writeln!(s, "#   {:<32} {} — {} ({kind})", r.id, r.clause, r.title.en);
+        let _ = writeln!(
+            s,
+            "#   {:<32} {} — {} ({kind})",
+            r.id,
+            r.clause,
+            r.title.get(o.lang)
+        );
     }
-    let _ = writeln!(
-        s,
-        "\n# [[rule]]\n\
-         # id = \"linkage.restricted_growth\"     # an override: only the keys you change\n\
-         # clause = \"二(三)1 其中\"\n\
-         # bound = \"restricted_cap_ratio * efficiency_growth\"\n\
-         # strict = false\n\
-         #\n\
-         # [[rule]]\n\
-         # id = \"{j}.example\"                   # a new rule\n\
-         # new = true\n\
-         # after = \"linkage.asset_preservation\"\n\
-         # clause = \"…\"\n\
-         # title = {{ zh = \"…\", en = \"…\" }}\n\
-         # when = \"…\"\n\
-         # bound = \"…\"\n\
-         # message = {{ zh = \"…{{bound:%}}…\", en = \"…{{bound:%}}…\" }}",
-        j = o.jurisdiction,
-    );
+    // An override and a new rule, modelled on the parent's first bound rule.
+    let example = parent
+        .rules
+        .iter()
+        .find(|r| matches!(r.check, Some(Check::Bound { .. })))
+        .or(parent.rules.first());
+    if let Some(r) = example {
+        let _ = writeln!(
+            s,
+            "\n# [[rule]]\n\
+             # id = \"{id}\"     # {over}\n\
+             # clause = \"{clause}\"\n\
+             # bound = \"…\"\n\
+             #\n\
+             # [[rule]]\n\
+             # id = \"{j}.example\"     # {new}\n\
+             # new = true\n\
+             # after = \"{id}\"\n\
+             # clause = \"…\"\n\
+             # title = {{ zh = \"…\", en = \"…\" }}\n\
+             # when = \"…\"\n\
+             # bound = \"…\"\n\
+             # message = {{ zh = \"…{{bound:%}}…\", en = \"…{{bound:%}}…\" }}",
+            id = r.id,
+            clause = r.clause,
+            over = t(
+                "覆盖：只写要改的键",
+                "an override: only the keys you change"
+            ),
+            new = t("新增规则", "a new rule"),
+        );
+    }
     s
 }
 
@@ -151,16 +197,28 @@ pub fn tests_rel_dir(id: &str) -> String {
 /// is built in, it imports the parent's tests, so that `rules test` passes at once and every
 /// number the author changes shows up as a failing expectation to override.
 pub fn test_text(parent: &Pack, parent_is_builtin: bool, o: &Options<'_>) -> String {
-    let head = format!(
-        "# Tests of {id}, run by `wagecheck rules test path/to/{id}.toml` (this file lives in\n\
+    let head = if o.lang.is_zh() {
+        format!(
+            "# {id} 的测试，用 `wagecheck rules test path/to/{id}.toml` 运行（本文件位于规则包旁的\n\
+             # `tests/{id}/` 中）。说明见 {GUIDE}。\n\
+             #\n\
+             # 下面导入上级包的测试，对本规则包运行。修改的数值使某个测试失败时，在这里改它的期望\n\
+             # （`[import.expect.\"测试名\"]`，逐键）或 `skip` 它；再在本目录另写自己的测试，直到\n\
+             # `rules test path/to/{id}.toml --min-coverage 100` 通过。\n",
+            id = o.id,
+        )
+    } else {
+        format!(
+            "# Tests of {id}, run by `wagecheck rules test path/to/{id}.toml` (this file lives in\n\
          # `tests/{id}/` beside the pack). See {GUIDE}.\n\
          #\n\
          # The parent's tests, run against this pack. When a number you change makes one fail,\n\
          # change its expectations here (`[import.expect.\"test name\"]`, key by key) or `skip` it;\n\
          # then add tests of your own (another file in this folder) until\n\
          # `rules test path/to/{id}.toml --min-coverage 100` passes.\n",
-        id = o.id,
-    );
+            id = o.id,
+        )
+    };
     if parent_is_builtin {
         format!(
             "{head}\n[[import]]\n\
