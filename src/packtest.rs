@@ -985,8 +985,26 @@ fn read_imports(
         for f in &files {
             match read_tests_at(f, pack, depth + 1) {
                 Ok(mut c) => cases.append(&mut c),
+                // A file that cannot be read at all: say so at the import.
+                Err(e) if e.len() == 1 && e[0].line.is_none() => errors.push(err(
+                    file,
+                    item.pos,
+                    &p,
+                    Text::owned(
+                        format!("{}：{}", f.display(), e[0].message.zh),
+                        format!("{}: {}", f.display(), e[0].message.en),
+                    ),
+                )),
                 Err(mut e) => errors.append(&mut e),
             }
+        }
+        if files.is_empty() {
+            errors.push(err(
+                file,
+                item.pos,
+                &p,
+                Text::new("导入的位置没有测试文件", "no test files to import there"),
+            ));
         }
         let names: Vec<String> = cases.iter().map(|c| c.name.clone()).collect();
         let names_ref: Vec<&str> = names.iter().map(String::as_str).collect();

@@ -210,3 +210,40 @@ fn built_in_tests_travel_with_the_binary_and_no_tests_is_not_success() {
     assert!(out.contains("0 tests, 0 failed"), "{out}");
     assert!(err.contains("no tests found (looked in"), "{err}");
 }
+
+#[test]
+fn bad_imports_are_located_errors_and_cycles_end() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pack = child_with_tests(
+        dir.path(),
+        "[[import]]\nfile = \"missing.toml\"\n\n[[import]]\npack = \"benxi-2019\"\nfile = \"nosuch.toml\"\n\n[[import]]\npack = \"benxi-2091\"\n",
+    );
+    std::fs::write(
+        dir.path().join("tests/child-2024/self.toml"),
+        "[[import]]\nfile = \"self.toml\"\n",
+    )
+    .expect("write");
+    let (code, out, err) = run(dir.path(), &["rules", "test", &pack, "--lang", "en"]);
+    assert_eq!(code, 2, "{out}\n{err}");
+    assert!(err.contains("a.toml:1:1: import[1]: "), "{err}");
+    assert!(
+        err.contains("missing.toml: cannot read the test file"),
+        "{err}"
+    );
+    assert!(
+        err.contains("a.toml:4:1: import[2]: <built-in>/rules/tests/benxi-2019/nosuch.toml: no such test file is built in"),
+        "{err}"
+    );
+    assert!(
+        err.contains("import[3].pack: no built-in pack `benxi-2091`"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `benxi-2019`?"), "{err}");
+    assert!(
+        err.contains(
+            "self.toml:1:3: import: test files import each other more than 8 deep (or in a cycle)"
+        ),
+        "{err}"
+    );
+    assert!(out.contains("2 test file(s) with errors"), "{out}");
+}
