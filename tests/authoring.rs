@@ -631,3 +631,68 @@ fn the_guide_s_example_pack_checks_its_filing() {
     assert_eq!(rules[at]["clause"], "国发〔2018〕16号 二(三)3");
     assert_eq!(rules[at + 1]["clause"], "二(三)3");
 }
+
+/// The test files docs/authoring.md shows run as they stand against the example pack.
+#[test]
+fn the_guide_s_test_snippets_pass_against_the_example_pack() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let guide = std::fs::read_to_string(root.join("docs/authoring.md")).expect("the guide");
+    let blocks: Vec<&str> = guide
+        .split("```toml\n")
+        .skip(1)
+        .filter_map(|b| b.split("```").next())
+        .filter(|b| b.contains("[[test]]") || b.contains("[[import]]"))
+        .collect();
+    assert!(blocks.len() >= 2, "{}", blocks.len());
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(
+        root.join("rules/examples/jiangxi-2019.toml"),
+        dir.path().join("jiangxi-2019.toml"),
+    )
+    .expect("copy");
+    let tests = dir.path().join("tests/jiangxi-2019");
+    std::fs::create_dir_all(&tests).expect("mkdir");
+    for (i, b) in blocks.iter().enumerate() {
+        let text = b.replace(
+            "\"../../../../samples/",
+            &format!("\"{}/samples/", root.display()),
+        );
+        std::fs::write(tests.join(format!("guide-{i}.toml")), text).expect("write");
+    }
+    let pack = dir.path().join("jiangxi-2019.toml");
+    let out = wagecheck()
+        .args([
+            "rules",
+            "test",
+            pack.to_str().expect("utf-8"),
+            "--lang",
+            "en",
+        ])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // The import snippet changes one imported test's expectations (the guide's other failures
+    // are the ones step 5 goes on to fix): that test, and the guide's own tests, pass.
+    assert!(stderr.is_empty(), "{stderr}");
+    let fails: Vec<&str> = stdout.lines().filter(|l| l.starts_with("FAIL")).collect();
+    assert!(!fails.is_empty());
+    for f in &fails {
+        assert!(f.contains("<built-in>/rules/tests/national-2018/"), "{f}");
+        assert!(!f.contains("\"sample 03:"), "{f}");
+    }
+    // The national tests, and the guide's own test, ran.
+    let national = ["annual.toml", "national.toml"]
+        .iter()
+        .map(|f| {
+            std::fs::read_to_string(root.join("rules/tests/national-2018").join(f))
+                .expect("read")
+                .matches("[[test]]")
+                .count()
+        })
+        .sum::<usize>();
+    assert!(
+        stdout.contains(&format!("{} tests, {} failed", national + 1, fails.len())),
+        "{stdout}"
+    );
+}
