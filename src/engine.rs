@@ -89,6 +89,9 @@ pub struct RuleResult {
     pub unknown: Vec<String>,
     pub trace: Vec<TraceLine>,
     pub layers: Vec<String>,
+    /// The bound a rule would set if it applied, when whether it applies is undecided: the cap
+    /// need not wait for a rule whose bound cannot be tighter than the binding one.
+    pub undecided_bound: Option<Decimal>,
 }
 
 #[derive(Clone, Debug)]
@@ -102,6 +105,9 @@ pub struct CapResult {
     pub excess: Option<Decimal>,
     /// `wage_growth − cap`, as a ratio (0.01 = one percentage point).
     pub excess_points: Option<Decimal>,
+    /// Rules whose application stayed undecided but whose bound cannot be tighter than the
+    /// cap: they cannot change it.
+    pub undecided: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -134,7 +140,7 @@ pub struct Evaluation {
     pub quantity_trace: Vec<TraceLine>,
     /// The largest allowed wage total and the rule that binds it, when known.
     pub cap: Option<CapResult>,
-    /// Why there is no cap, when there is none.
+    /// Why there is no cap; with a cap, which undecided rules cannot change it (else empty).
     pub cap_unknown: Text,
     /// The approval regime required, and the steps that decided it.
     pub regime: RegimeResult,
@@ -733,6 +739,16 @@ pub fn evaluate_in(filing: &Filing, pack: &Pack, opts: Options, only: Option<Lan
         }
     }
 
+    // A filing kind the pack has no rule for is never `pass`: an annual return needs a rule
+    // written for annual returns (the budget rules re-run on actual results do not check the
+    // amount paid against the approved total).
+    let uncovered = match kind {
+        FilingKind::AnnualReturn => !pack.rules.iter().any(|r| r.annual_return && !r.budget),
+        FilingKind::Budget => applicable.is_empty(),
+    };
+    if uncovered {
+        results.push(no_rules_for_kind(pack, kind));
+    }
     // The first gate that fails takes the filing out of scope, in the pack's words.
     let gate = applicable
         .iter()
@@ -747,6 +763,12 @@ pub fn evaluate_in(filing: &Filing, pack: &Pack, opts: Options, only: Option<Lan
                 res.message = note.clone();
             }
         }
+    }
+    if out_of_scope
+        && uncovered
+        && let Some(last) = results.last_mut()
+    {
+        last.status = Status::NotApplicable;
     }
     let mut clearing = clearing;
     if out_of_scope && let Some(c) = clearing.as_mut() {
@@ -778,6 +800,58 @@ pub fn evaluate_in(filing: &Filing, pack: &Pack, opts: Options, only: Option<Lan
         regime,
         rules: results,
         clearing,
+    }
+}
+
+/// The id of the entry a report gets when the pack has no rule for the filing's kind.
+pub const NO_RULES_FOR_KIND: &str = "pack.no_rules_for_kind";
+
+fn no_rules_for_kind(pack: &Pack, kind: FilingKind) -> RuleResult {
+    let (kzh, ken, hint_zh, hint_en) = match kind {
+        FilingKind::AnnualReturn => (
+            "年度执行情况（annual_return）",
+            "annual returns",
+            "如 applies_to = [\"annual_return\"] 的 execution.within_budget、execution.clearing",
+            "such as execution.within_budget and execution.clearing, with applies_to = [\"annual_return\"]",
+        ),
+        FilingKind::Budget => ("预算（budget）", "budgets", "", ""),
+    };
+    RuleResult {
+        id: NO_RULES_FOR_KIND.to_string(),
+        clause: pack.document.clone(),
+        title: Text::new(
+            "规则包未覆盖此类申报",
+            "The pack has no rules for this kind of filing",
+        ),
+        status: Status::Review,
+        message: Text::owned(
+            format!(
+                "规则包 {} 没有适用于{kzh}的规则{}：未检查，不能视为通过",
+                pack.id,
+                if hint_zh.is_empty() {
+                    String::new()
+                } else {
+                    format!("（{hint_zh}）")
+                }
+            ),
+            format!(
+                "pack {} has no rule for {ken}{}: nothing was checked, so this cannot pass",
+                pack.id,
+                if hint_en.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({hint_en})")
+                }
+            ),
+        ),
+        bound: None,
+        strict: false,
+        allowed_total: None,
+        triggers: Vec::new(),
+        unknown: Vec::new(),
+        trace: Vec::new(),
+        layers: vec![pack.id.clone()],
+        undecided_bound: None,
     }
 }
 
@@ -937,6 +1011,13 @@ fn eval_rule(
             }
         }
     };
+    // Undecided application: the bound it would set, if that is known.
+    let undecided_bound = match (&applies, &rule.check) {
+        (None, Some(Check::Bound { expr, .. })) => {
+            traced(expr, env, "bound (if it applies)", trace_on, &mut trace).as_num()
+        }
+        _ => None,
+    };
     let own = Own {
         bound,
         allowed: allowed.map(|a| max_total(a, strict)),
@@ -1007,6 +1088,7 @@ fn eval_rule(
             unknown: unknown.reasons,
             trace,
             layers: rule.layers.clone(),
+            undecided_bound,
         },
         applies,
     )
@@ -1046,7 +1128,7 @@ fn combine_cap(
         if sup == Some(true) || applies[i] == Some(false) {
             continue;
         }
-        let b = results[i].bound;
+        let b = results[i].bound.or(results[i].undecided_bound);
         if applies[i] == Some(true)
             && sup == Some(false)
             && let Some(b) = b
@@ -1096,6 +1178,7 @@ fn combine_cap(
             ),
         );
     }
+    let undecided: Vec<usize> = pending.iter().map(|(i, _, _)| *i).collect();
     let Some((cap, strict, i)) = best else {
         return (
             None,
@@ -1126,8 +1209,33 @@ fn combine_cap(
             max_wage_total,
             excess,
             excess_points: growth.as_num().and_then(|g| g.checked_sub(cap)),
+            undecided: undecided.iter().map(|i| results[*i].id.clone()).collect(),
         }),
-        Text::default(),
+        undecided_note(&undecided, results),
+    )
+}
+
+/// What the report says of rules that stayed undecided without holding the cap back.
+fn undecided_note(undecided: &[usize], results: &[RuleResult]) -> Text {
+    if undecided.is_empty() {
+        return Text::default();
+    }
+    let parts: Vec<String> = undecided
+        .iter()
+        .map(|i| {
+            let r = &results[*i];
+            match r.bound.or(r.undecided_bound) {
+                Some(b) => format!("{} ({})", r.id, num::percent(b, 4)),
+                None => r.id.clone(),
+            }
+        })
+        .collect();
+    let list = parts.join("; ");
+    Text::owned(
+        format!("以下规则是否适用未定，但其界限不会比上限更严，不改变上限：{list}"),
+        format!(
+            "undecided, but their bounds cannot be tighter than the cap, so they cannot change it: {list}"
+        ),
     )
 }
 

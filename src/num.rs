@@ -140,6 +140,24 @@ pub fn percent(v: Decimal, dp: u32) -> String {
     }
 }
 
+/// [`percent`] with at least `dp` decimals, and more when those would show a non-zero value as
+/// 0%: a strict cap missed by 0.01 yuan is over by some 10⁻⁹ points, not "0%".
+pub fn percent_significant(v: Decimal, dp: u32) -> String {
+    let mut d = dp;
+    while d < 26 {
+        let shown = v
+            .checked_mul(Decimal::ONE_HUNDRED)
+            .map(|p| p.round_dp_with_strategy(d, RoundingStrategy::ToZero));
+        match shown {
+            Some(p) if p.is_zero() && !v.is_zero() => d += 1,
+            _ => break,
+        }
+    }
+    // Two significant digits once the first one shows.
+    let extra = if d > dp { 1 } else { 0 };
+    percent(v, d + extra)
+}
+
 /// Money for people, with thousands separators: `12530880.00` → `12,530,880.00`.
 pub fn money_grouped(v: Decimal) -> String {
     let s = money(v);
@@ -164,6 +182,19 @@ pub fn money_grouped(v: Decimal) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn small_percentages_show_enough_digits() {
+        use super::percent_significant as p;
+        use rust_decimal_macros::dec;
+        assert_eq!(p(dec!(0.04), 4), "4%");
+        assert_eq!(p(dec!(0.0152798515), 4), "1.528%");
+        assert_eq!(p(dec!(0), 4), "0%");
+        // 0.01 yuan over a strict cap on a base of about 12 million.
+        assert_eq!(p(dec!(0.00000000081), 4), "0.000000081%");
+        assert_eq!(p(dec!(0.0000012345), 4), "0.0001%");
+        assert_eq!(p(dec!(0.00000012345), 4), "0.000012%");
+    }
+
     use super::*;
     use rust_decimal_macros::dec;
 

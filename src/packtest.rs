@@ -18,8 +18,24 @@
 //! amounts = { "clearing.to_recover" = "0.00", wage_growth = "0.05" }
 //! ```
 //!
+//! Also in `[test.expect]`: `triggers = { "rule" = ["id", …] }` (exactly the triggers that fired),
+//! `messages = { "rule" = "text" }` (the message contains it, in either language),
+//! `cap = { excess_points = "0.01" }`, and booleans in `amounts` (`high_wage = false`).
+//!
+//! A test file may import other tests instead of copying them (a child pack's tests, a parent's):
+//!
+//! ```toml
+//! [[import]]
+//! pack = "benxi-2019"            # the tests built in with that pack; or `file = "path"` alone
+//! file = "annual.toml"           # one file of them (default: all)
+//! skip = ["name of a test"]
+//! [import.expect."paid more than approved: fail"]   # changed expectations, key by key
+//! amounts = { "clearing.to_recover" = "368800.00" }
+//! ```
+//!
 //! A parameter override replaces the value of the compiled pack's parameter for that one test
-//! (the pack is cloned); its type must match the parameter's.
+//! (the pack is cloned); its type must match the parameter's. The built-in packs' test files
+//! and the sample filings they read are embedded ([`EMBEDDED`]), under the path [`BUILTIN_ROOT`].
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -34,8 +50,25 @@ use crate::input::{Entry, Kind, Node, Pos};
 use crate::pack::{Pack, Status};
 
 const TEST_KEYS: &[&str] = &["name", "filing", "set", "unset", "params", "expect"];
-const EXPECT_KEYS: &[&str] = &["verdict", "required_regime", "cap", "rules", "amounts"];
-const CAP_KEYS: &[&str] = &["max_wage_total", "binding_rule", "wage_growth", "excess"];
+const IMPORT_KEYS: &[&str] = &["pack", "file", "skip", "expect"];
+const EXPECT_KEYS: &[&str] = &[
+    "verdict",
+    "required_regime",
+    "cap",
+    "rules",
+    "amounts",
+    "triggers",
+    "messages",
+];
+const CAP_KEYS: &[&str] = &[
+    "max_wage_total",
+    "binding_rule",
+    "wage_growth",
+    "excess",
+    "excess_points",
+];
+/// How deep test files may import each other.
+const MAX_IMPORT_DEPTH: usize = 8;
 const VERDICTS: &[&str] = &["pass", "out_of_scope", "review", "fail", "invalid"];
 const AMOUNTS: &[&str] = &[
     "clearing.to_recover",
@@ -44,8 +77,141 @@ const AMOUNTS: &[&str] = &[
     "clearing.actual_wage_total",
     "cap.max_wage_total",
     "cap.excess",
+    "cap.excess_points",
     "cap.wage_growth",
 ];
+
+/// The folder name under which the built-in packs' tests (and the sample filings they use) are
+/// found: they are embedded in the binary, so `rules test` needs no source tree.
+pub const BUILTIN_ROOT: &str = "<built-in>";
+
+/// The built-in packs' test files and the filings they read, by path from the repository root.
+/// `tests::embedded_files_match_the_tree` keeps this list equal to the folders.
+pub const EMBEDDED: &[(&str, &str)] = &[
+    (
+        "rules/tests/national-2018/annual.toml",
+        include_str!("../rules/tests/national-2018/annual.toml"),
+    ),
+    (
+        "rules/tests/national-2018/national.toml",
+        include_str!("../rules/tests/national-2018/national.toml"),
+    ),
+    (
+        "rules/tests/benxi-2019/annual.toml",
+        include_str!("../rules/tests/benxi-2019/annual.toml"),
+    ),
+    (
+        "rules/tests/benxi-2019/rules.toml",
+        include_str!("../rules/tests/benxi-2019/rules.toml"),
+    ),
+    (
+        "rules/tests/benxi-2019/samples.toml",
+        include_str!("../rules/tests/benxi-2019/samples.toml"),
+    ),
+    (
+        "samples/01-pass-competitive.toml",
+        include_str!("../samples/01-pass-competitive.toml"),
+    ),
+    (
+        "samples/02-over-cap.toml",
+        include_str!("../samples/02-over-cap.toml"),
+    ),
+    (
+        "samples/03-restricted-70.toml",
+        include_str!("../samples/03-restricted-70.toml"),
+    ),
+    (
+        "samples/04-declining-year.toml",
+        include_str!("../samples/04-declining-year.toml"),
+    ),
+    (
+        "samples/05-noncompetitive-control.toml",
+        include_str!("../samples/05-noncompetitive-control.toml"),
+    ),
+    (
+        "samples/06-missing-data.toml",
+        include_str!("../samples/06-missing-data.toml"),
+    ),
+    (
+        "samples/07-out-of-scope.toml",
+        include_str!("../samples/07-out-of-scope.toml"),
+    ),
+    (
+        "samples/08-annual-return.toml",
+        include_str!("../samples/08-annual-return.toml"),
+    ),
+];
+
+/// The tests folder of a built-in pack, inside the binary.
+pub fn builtin_tests_dir(pack_id: &str) -> PathBuf {
+    Path::new(BUILTIN_ROOT)
+        .join("rules")
+        .join("tests")
+        .join(pack_id)
+}
+
+/// `a/b/../c` → `a/c`, without touching the file system.
+fn normalize(p: &Path) -> PathBuf {
+    let mut out: Vec<std::path::Component<'_>> = Vec::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir
+                if matches!(out.last(), Some(std::path::Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out.iter().collect()
+}
+
+/// The path of an embedded file relative to the repository root, when `p` is one.
+fn embedded_rel(p: &Path) -> Option<String> {
+    let n = normalize(p);
+    let rel = n.strip_prefix(BUILTIN_ROOT).ok()?;
+    Some(
+        rel.components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/"),
+    )
+}
+
+/// A test or filing file's text: embedded under [`BUILTIN_ROOT`], else from disk.
+fn read_text(path: &Path, what: &Text) -> Result<String, Diagnostic> {
+    let name = path.display().to_string();
+    if let Some(rel) = embedded_rel(path) {
+        return EMBEDDED
+            .iter()
+            .find(|(f, _)| *f == rel)
+            .map(|(_, t)| t.to_string())
+            .ok_or_else(|| {
+                Diagnostic::new(
+                    &name,
+                    None,
+                    None,
+                    Text::owned(
+                        format!("程序内置的文件中没有此{}", what.zh),
+                        format!("no such {} is built in", what.en),
+                    ),
+                )
+            });
+    }
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::new(
+            &name,
+            None,
+            None,
+            Text::owned(
+                format!("无法读取{}：{e}", what.zh),
+                format!("cannot read the {}: {e}", what.en),
+            ),
+        )
+    })?;
+    crate::input::decode_utf8(&name, bytes)
+}
 
 /// Where a test's filing comes from.
 #[derive(Clone, Debug)]
@@ -58,6 +224,7 @@ pub enum FilingSource {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Amount {
     Num(Decimal),
+    Bool(bool),
     Unknown,
 }
 
@@ -70,6 +237,36 @@ pub struct Expect {
     pub cap: Option<Option<Vec<(String, String)>>>,
     pub rules: Vec<(String, Status)>,
     pub amounts: Vec<(String, Amount)>,
+    /// Rule id → the triggers that must have fired (exactly these).
+    pub triggers: Vec<(String, Vec<String>)>,
+    /// Rule id → a text its message must contain (in Chinese or English).
+    pub messages: Vec<(String, String)>,
+}
+
+/// Puts `o`'s values in place of `x`'s: whole keys for the verdict, regime and cap; rule by
+/// rule and amount by amount for the rest.
+fn merge_expect(x: &mut Expect, o: Expect) {
+    fn by_key<T>(into: &mut Vec<(String, T)>, from: Vec<(String, T)>) {
+        for (k, v) in from {
+            match into.iter_mut().find(|(x, _)| *x == k) {
+                Some(slot) => slot.1 = v,
+                None => into.push((k, v)),
+            }
+        }
+    }
+    if o.verdict.is_some() {
+        x.verdict = o.verdict;
+    }
+    if o.required_regime.is_some() {
+        x.required_regime = o.required_regime;
+    }
+    if o.cap.is_some() {
+        x.cap = o.cap;
+    }
+    by_key(&mut x.rules, o.rules);
+    by_key(&mut x.amounts, o.amounts);
+    by_key(&mut x.triggers, o.triggers);
+    by_key(&mut x.messages, o.messages);
 }
 
 #[derive(Clone, Debug)]
@@ -120,6 +317,8 @@ pub struct PackRun {
     pub coverage: Vec<RuleCoverage>,
     /// Test files that could not be read: unknown keys, rule ids, statuses, parameters.
     pub malformed: Vec<Diagnostic>,
+    /// The test files skipped because of those errors.
+    pub files_with_errors: Vec<String>,
 }
 
 impl PackRun {
@@ -189,6 +388,7 @@ fn string(node: &Node, file: &str, field: &str, errors: &mut Vec<Diagnostic>) ->
 
 fn amount(node: &Node) -> Option<Amount> {
     match &node.kind {
+        Kind::Bool(b) => Some(Amount::Bool(*b)),
         Kind::Number(s) => crate::num::parse_decimal(s).ok().map(Amount::Num),
         Kind::Str(s) if s == "unknown" => Some(Amount::Unknown),
         Kind::Str(s) => crate::num::parse_number_or_percent(s).ok().map(Amount::Num),
@@ -214,7 +414,29 @@ fn read_expect(
     errors: &mut Vec<Diagnostic>,
 ) -> Expect {
     let mut x = Expect::default();
-    let rule_ids: Vec<&str> = pack.rules.iter().map(|r| r.id.as_str()).collect();
+    let rule_ids: Vec<&str> = pack
+        .rules
+        .iter()
+        .map(|r| r.id.as_str())
+        .chain([engine::NO_RULES_FOR_KIND])
+        .collect();
+    let known_rule = |key: &str, pos: Pos, field: &str, errors: &mut Vec<Diagnostic>| {
+        if rule_ids.contains(&key) {
+            return true;
+        }
+        errors.push(err(
+            file,
+            pos,
+            field,
+            with_hint(
+                key,
+                &rule_ids,
+                &format!("规则包 {} 中没有规则 `{key}`", pack.id),
+                &format!("pack {} has no rule `{key}`", pack.id),
+            ),
+        ));
+        false
+    };
     for e in table(node, file, prefix, errors) {
         let f = format!("{prefix}.{}", e.key);
         match e.key.as_str() {
@@ -390,6 +612,69 @@ fn read_expect(
                     }
                 }
             }
+            "triggers" => {
+                for r in table(&e.value, file, &f, errors) {
+                    let rf = format!("{f}.{}", r.key);
+                    if !known_rule(&r.key, r.pos, &rf, errors) {
+                        continue;
+                    }
+                    let known: Vec<&str> = pack
+                        .rule(&r.key)
+                        .map(|rule| rule.triggers.iter().map(|t| t.id.as_str()).collect())
+                        .unwrap_or_default();
+                    let ids = match &r.value.kind {
+                        Kind::Array(items) => items
+                            .iter()
+                            .map(|i| string(i, file, &rf, errors))
+                            .collect::<Option<Vec<String>>>(),
+                        _ => {
+                            errors.push(err(
+                                file,
+                                r.value.pos,
+                                &rf,
+                                expected_found(
+                                    &Text::new("触发条件 id 数组", "an array of trigger ids"),
+                                    &r.value.found(),
+                                ),
+                            ));
+                            None
+                        }
+                    };
+                    let Some(ids) = ids else { continue };
+                    let bad: Vec<&String> = ids
+                        .iter()
+                        .filter(|i| !known.contains(&i.as_str()))
+                        .collect();
+                    if let Some(b) = bad.first() {
+                        errors.push(err(
+                            file,
+                            r.value.pos,
+                            &rf,
+                            with_hint(
+                                b,
+                                &known,
+                                &format!("规则 `{}` 没有触发条件 `{b}`", r.key),
+                                &format!("rule `{}` has no trigger `{b}`", r.key),
+                            ),
+                        ));
+                        continue;
+                    }
+                    let mut ids = ids;
+                    ids.sort();
+                    x.triggers.push((r.key.clone(), ids));
+                }
+            }
+            "messages" => {
+                for r in table(&e.value, file, &f, errors) {
+                    let rf = format!("{f}.{}", r.key);
+                    if !known_rule(&r.key, r.pos, &rf, errors) {
+                        continue;
+                    }
+                    if let Some(text) = string(&r.value, file, &rf, errors) {
+                        x.messages.push((r.key.clone(), text));
+                    }
+                }
+            }
             _ => errors.push(unknown_key(file, e, &format!("{prefix}."), EXPECT_KEYS)),
         }
     }
@@ -447,28 +732,26 @@ fn read_params(
     out
 }
 
-/// Reads one test file against the pack it tests; every problem is collected.
+/// Reads one test file against the pack it tests; every problem is collected. `[[import]]`s
+/// bring in other test files' tests (a parent pack's, say), with changed expectations.
 pub fn read_tests(path: &Path, pack: &Pack) -> Result<Vec<TestCase>, Vec<Diagnostic>> {
+    read_tests_at(path, pack, 0)
+}
+
+fn read_tests_at(path: &Path, pack: &Pack, depth: usize) -> Result<Vec<TestCase>, Vec<Diagnostic>> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| {
-        vec![Diagnostic::new(
-            &file,
-            None,
-            None,
-            Text::owned(
-                format!("无法读取测试文件：{e}"),
-                format!("cannot read the test file: {e}"),
-            ),
-        )]
-    })?;
-    let text = crate::input::decode_utf8(&file, bytes).map_err(|d| vec![d])?;
+    let text = read_text(path, &Text::new("测试文件", "test file")).map_err(|d| vec![d])?;
     let root = crate::input::parse_toml(&file, &text).map_err(|d| vec![d])?;
     let mut errors = Vec::new();
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
     let mut out = Vec::new();
     for e in table(&root, &file, "", &mut errors) {
+        if e.key == "import" {
+            read_imports(e, &file, dir, pack, depth, &mut out, &mut errors);
+            continue;
+        }
         if e.key != "test" {
-            errors.push(unknown_key(&file, e, "", &["test"]));
+            errors.push(unknown_key(&file, e, "", &["test", "import"]));
             continue;
         }
         let Kind::Array(items) = &e.value.kind else {
@@ -511,7 +794,7 @@ pub fn read_tests(path: &Path, pack: &Pack) -> Result<Vec<TestCase>, Vec<Diagnos
                     "filing" => {
                         has_filing = true;
                         case.filing = match &f.value.kind {
-                            Kind::Str(s) => FilingSource::Path(dir.join(s)),
+                            Kind::Str(s) => FilingSource::Path(normalize(&dir.join(s))),
                             Kind::Table(_) => FilingSource::Inline(f.value.clone()),
                             _ => {
                                 errors.push(err(
@@ -579,6 +862,183 @@ pub fn read_tests(path: &Path, pack: &Pack) -> Result<Vec<TestCase>, Vec<Diagnos
         Ok(out)
     } else {
         Err(errors)
+    }
+}
+
+/// `[[import]]`: the tests of another file (`file`, relative to this one), or those shipped with a
+/// built-in pack (`pack`, optionally one `file` of them), run against this pack; `skip` drops
+/// tests by name and `[import.expect."name"]` changes a test's expectations key by key.
+fn read_imports(
+    e: &Entry,
+    file: &str,
+    dir: &Path,
+    pack: &Pack,
+    depth: usize,
+    out: &mut Vec<TestCase>,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let items: Vec<&Node> = match &e.value.kind {
+        Kind::Array(items) => items.iter().collect(),
+        Kind::Table(_) => vec![&e.value],
+        _ => {
+            errors.push(err(
+                file,
+                e.value.pos,
+                "import",
+                expected_found(
+                    &Text::new("表数组 [[import]]", "an array of tables [[import]]"),
+                    &e.value.found(),
+                ),
+            ));
+            return;
+        }
+    };
+    if depth >= MAX_IMPORT_DEPTH {
+        errors.push(err(
+            file,
+            e.pos,
+            "import",
+            Text::owned(
+                format!("测试文件的导入层数超过 {MAX_IMPORT_DEPTH}（或导入形成循环）"),
+                format!(
+                    "test files import each other more than {MAX_IMPORT_DEPTH} deep (or in a cycle)"
+                ),
+            ),
+        ));
+        return;
+    }
+    for (i, item) in items.into_iter().enumerate() {
+        let p = format!("import[{}]", i + 1);
+        let mut from_pack = None;
+        let mut one_file = None;
+        let mut skip: Vec<(String, Pos)> = Vec::new();
+        let mut overrides: Vec<&Entry> = Vec::new();
+        for f in table(item, file, &p, errors) {
+            let ff = format!("{p}.{}", f.key);
+            match f.key.as_str() {
+                "pack" => from_pack = string(&f.value, file, &ff, errors).map(|s| (s, f.value.pos)),
+                "file" => one_file = string(&f.value, file, &ff, errors),
+                "skip" => match &f.value.kind {
+                    Kind::Array(a) => {
+                        for x in a {
+                            if let Some(s) = string(x, file, &ff, errors) {
+                                skip.push((s, x.pos));
+                            }
+                        }
+                    }
+                    _ => errors.push(err(
+                        file,
+                        f.value.pos,
+                        &ff,
+                        expected_found(
+                            &Text::new("测试名称数组", "an array of test names"),
+                            &f.value.found(),
+                        ),
+                    )),
+                },
+                "expect" => overrides.extend(table(&f.value, file, &ff, errors)),
+                _ => errors.push(unknown_key(file, f, &format!("{p}."), IMPORT_KEYS)),
+            }
+        }
+        let files: Vec<PathBuf> = match (&from_pack, &one_file) {
+            (Some((id, pos)), f) => {
+                let known: Vec<String> = crate::pack::Registry::builtin_infos()
+                    .into_iter()
+                    .map(|i| i.id)
+                    .collect();
+                if !known.contains(id) {
+                    let k: Vec<&str> = known.iter().map(String::as_str).collect();
+                    errors.push(err(
+                        file,
+                        *pos,
+                        &format!("{p}.pack"),
+                        with_hint(
+                            id,
+                            &k,
+                            &format!("没有内置规则包 `{id}`（只能导入内置规则包的测试）"),
+                            &format!("no built-in pack `{id}` (only built-in packs' tests can be imported by id)"),
+                        ),
+                    ));
+                    continue;
+                }
+                let d = builtin_tests_dir(id);
+                match f {
+                    Some(f) => vec![d.join(f)],
+                    None => test_files(&d),
+                }
+            }
+            (None, Some(f)) => vec![normalize(&dir.join(f))],
+            (None, None) => {
+                errors.push(err(
+                    file,
+                    item.pos,
+                    &p,
+                    Text::new(
+                        "导入需要 file（相对于本文件的路径）或 pack（内置规则包 id）",
+                        "an import needs `file` (a path relative to this file) or `pack` (a built-in pack id)",
+                    ),
+                ));
+                continue;
+            }
+        };
+        let mut cases = Vec::new();
+        for f in &files {
+            match read_tests_at(f, pack, depth + 1) {
+                Ok(mut c) => cases.append(&mut c),
+                // A file that cannot be read at all: say so at the import.
+                Err(e) if e.len() == 1 && e[0].line.is_none() => errors.push(err(
+                    file,
+                    item.pos,
+                    &p,
+                    Text::owned(
+                        format!("{}：{}", f.display(), e[0].message.zh),
+                        format!("{}: {}", f.display(), e[0].message.en),
+                    ),
+                )),
+                Err(mut e) => errors.append(&mut e),
+            }
+        }
+        if files.is_empty() {
+            errors.push(err(
+                file,
+                item.pos,
+                &p,
+                Text::new("导入的位置没有测试文件", "no test files to import there"),
+            ));
+        }
+        let names: Vec<String> = cases.iter().map(|c| c.name.clone()).collect();
+        let names_ref: Vec<&str> = names.iter().map(String::as_str).collect();
+        let missing = |name: &str, pos: Pos, field: &str, errors: &mut Vec<Diagnostic>| {
+            errors.push(err(
+                file,
+                pos,
+                field,
+                with_hint(
+                    name,
+                    &names_ref,
+                    &format!("导入的测试中没有名为 \"{name}\" 的测试"),
+                    &format!("no imported test is named \"{name}\""),
+                ),
+            ));
+        };
+        for (name, pos) in &skip {
+            if !names.contains(name) {
+                missing(name, *pos, &format!("{p}.skip"), errors);
+            }
+        }
+        for o in overrides {
+            let of = format!("{p}.expect.{}", o.key);
+            let x = read_expect(&o.value, file, &of, pack, errors);
+            match cases.iter_mut().find(|c| c.name == o.key) {
+                Some(c) => merge_expect(&mut c.expect, x),
+                None => missing(&o.key, o.pos, &of, errors),
+            }
+        }
+        out.extend(
+            cases
+                .into_iter()
+                .filter(|c| !skip.iter().any(|(n, _)| *n == c.name)),
+        );
     }
 }
 
@@ -663,18 +1123,17 @@ fn load_filing(case: &TestCase) -> Result<filing::Filing, Vec<Diagnostic>> {
         FilingSource::Inline(n) => (case.file.clone(), n.clone()),
         FilingSource::Path(p) => {
             let name = p.display().to_string();
-            let bytes = std::fs::read(p).map_err(|e| {
+            let text = read_text(p, &Text::new("申报文件", "filing")).map_err(|d| {
                 vec![Diagnostic::new(
                     &case.file,
                     Some(case.pos),
                     Some("filing"),
                     Text::owned(
-                        format!("无法读取申报文件 {name}：{e}"),
-                        format!("cannot read the filing {name}: {e}"),
+                        format!("{name}：{}", d.message.zh),
+                        format!("{name}: {}", d.message.en),
                     ),
                 )]
             })?;
-            let text = crate::input::decode_utf8(&name, bytes).map_err(|d| vec![d])?;
             let node = if name.to_ascii_lowercase().ends_with(".json") {
                 crate::input::parse_json(&name, &text)
             } else {
@@ -719,6 +1178,7 @@ fn load_filing(case: &TestCase) -> Result<filing::Filing, Vec<Diagnostic>> {
 fn show_amount(v: &Amount) -> String {
     match v {
         Amount::Num(d) => d.normalize().to_string(),
+        Amount::Bool(b) => b.to_string(),
         Amount::Unknown => "unknown".into(),
     }
 }
@@ -735,11 +1195,17 @@ fn actual_amount(key: &str, ev: &Evaluation) -> Amount {
         "cap.max_wage_total" => num(cap.map(|c| c.max_wage_total)),
         "cap.excess" => num(cap.and_then(|c| c.excess)),
         "cap.wage_growth" => num(cap.map(|c| c.wage_growth)),
-        q => num(ev
+        "cap.excess_points" => num(cap.and_then(|c| c.excess_points)),
+        q => match ev
             .quantities
             .iter()
+            .rev()
             .find(|(n, _, _)| n == q)
-            .and_then(|(_, v, _)| v.as_num())),
+            .map(|(_, v, _)| v)
+        {
+            Some(Value::Bool(b)) => Amount::Bool(*b),
+            v => num(v.and_then(Value::as_num)),
+        },
     }
 }
 
@@ -842,6 +1308,35 @@ pub fn run_case(case: &TestCase, pack: &Pack) -> (Outcome, Vec<(String, Status)>
             .unwrap_or("(not evaluated)");
         mismatch(m, format!("rule {id}"), want.as_str().into(), actual.into());
     }
+    for (id, want) in &x.triggers {
+        let actual = ev.rules.iter().find(|r| &r.id == id).map(|r| {
+            let mut t = r.triggers.clone();
+            t.sort();
+            t
+        });
+        mismatch(
+            m,
+            format!("triggers of {id}"),
+            format!("[{}]", want.join(", ")),
+            actual
+                .map(|t| format!("[{}]", t.join(", ")))
+                .unwrap_or_else(|| "(not evaluated)".into()),
+        );
+    }
+    for (id, want) in &x.messages {
+        let msg = ev.rules.iter().find(|r| &r.id == id).map(|r| &r.message);
+        let found =
+            msg.is_some_and(|t| t.zh.contains(want.as_str()) || t.en.contains(want.as_str()));
+        if !found {
+            m.push(Mismatch {
+                what: format!("message of {id}"),
+                expected: format!("contains \"{want}\""),
+                actual: msg
+                    .map(|t| format!("\"{}\" / \"{}\"", t.zh, t.en))
+                    .unwrap_or_else(|| "(not evaluated)".into()),
+            });
+        }
+    }
     for (key, want) in &x.amounts {
         mismatch(
             m,
@@ -856,6 +1351,17 @@ pub fn run_case(case: &TestCase, pack: &Pack) -> (Outcome, Vec<(String, Status)>
 
 /// The test files of a folder, sorted; none when the folder does not exist.
 pub fn test_files(dir: &Path) -> Vec<PathBuf> {
+    if let Some(rel) = embedded_rel(dir) {
+        let prefix = format!("{rel}/");
+        return EMBEDDED
+            .iter()
+            .filter(|(f, _)| {
+                f.strip_prefix(&prefix)
+                    .is_some_and(|rest| !rest.contains('/') && rest.ends_with(".toml"))
+            })
+            .map(|(f, _)| Path::new(BUILTIN_ROOT).join(f))
+            .collect();
+    }
     let Ok(rd) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
@@ -884,12 +1390,14 @@ pub fn run_pack(pack: &Arc<Pack>, dir: &Path) -> PackRun {
             })
             .collect(),
         malformed: Vec::new(),
+        files_with_errors: Vec::new(),
     };
     for file in test_files(dir) {
         let cases = match read_tests(&file, pack) {
             Ok(c) => c,
             Err(mut e) => {
                 run.malformed.append(&mut e);
+                run.files_with_errors.push(file.display().to_string());
                 continue;
             }
         };
@@ -912,4 +1420,67 @@ pub fn run_pack(pack: &Arc<Pack>, dir: &Path) -> PackRun {
         }
     }
     run
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every test file of a built-in pack, and every filing those tests read by path, is
+    /// embedded; nothing else is.
+    #[test]
+    fn embedded_files_match_the_tree() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut want: Vec<String> = Vec::new();
+        for info in crate::pack::Registry::builtin_infos() {
+            let dir = root.join("rules").join("tests").join(&info.id);
+            for f in test_files(&dir) {
+                let rel = f.strip_prefix(root).expect("under the root");
+                want.push(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+        let tests: Vec<String> = EMBEDDED
+            .iter()
+            .filter(|(f, _)| f.starts_with("rules/"))
+            .map(|(f, _)| f.to_string())
+            .collect();
+        let mut sorted_want = want.clone();
+        sorted_want.sort();
+        let mut sorted = tests.clone();
+        sorted.sort();
+        assert_eq!(
+            sorted, sorted_want,
+            "EMBEDDED lists the built-in packs' test files"
+        );
+        for (f, text) in EMBEDDED {
+            let on_disk = std::fs::read_to_string(root.join(f)).expect("embedded file exists");
+            assert_eq!(&on_disk, text, "{f}");
+        }
+        // Every filing a built-in test reads resolves inside the binary.
+        let registry = crate::pack::Registry::new();
+        for info in crate::pack::Registry::builtin_infos() {
+            let pack = registry.load(&info.id).expect("built-in pack");
+            for f in test_files(&builtin_tests_dir(&info.id)) {
+                let cases = read_tests(&f, &pack).expect("built-in tests read");
+                for c in cases {
+                    if let FilingSource::Path(p) = &c.filing {
+                        assert!(embedded_rel(p).is_some(), "{}", p.display());
+                        read_text(p, &Text::new("申报文件", "filing"))
+                            .unwrap_or_else(|d| panic!("{}: {:?}", c.name, d));
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn paths_are_normalized_without_the_file_system() {
+        assert_eq!(
+            normalize(Path::new(
+                "<built-in>/rules/tests/x/../../../samples/a.toml"
+            )),
+            PathBuf::from("<built-in>/samples/a.toml")
+        );
+        assert_eq!(normalize(Path::new("../a/./b")), PathBuf::from("../a/b"));
+    }
 }

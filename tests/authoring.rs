@@ -24,33 +24,51 @@ fn lint_reports_every_mistake_with_its_position() {
     let expected = [
         // (line:column, field, what)
         (
-            "15:1",
+            "17:1",
             "params.high_wage_multipel",
             "did you mean `high_wage_multiple`",
         ),
         (
-            "25:9",
+            "28:9",
             "rule.city.typo.when",
             "unknown name `efficency_growth`; did you mean `efficiency_growth`",
         ),
         (
-            "33:10",
+            "37:10",
             "rule.city.type_error.bound",
             "must produce a number",
         ),
-        ("36:1", "rule.city.no_clause.clause", "no clause"),
+        ("40:1", "rule.city.no_clause.clause", "no clause"),
         (
-            "40:11",
+            "45:11",
             "rule.city.no_clause.message",
             "missing the en text",
         ),
-        ("42:1", "rule.city.typo", "duplicate id"),
+        ("47:1", "rule.city.typo", "duplicate id"),
         (
-            "49:1",
+            "55:1",
             "rule.linkage.growth_capp",
             "did you mean `linkage.growth_cap`",
         ),
-        ("57:7", "rule.internal.hq_growth.off", "needs a reason"),
+        ("63:7", "rule.internal.hq_growth.off", "needs a reason"),
+        // A mistyped override id with its own clause and message (issue 14).
+        (
+            "74:1",
+            "rule.internal.hq_grwth",
+            "a new rule must say `new = true`; did you mean `internal.hq_growth`",
+        ),
+        // A new rule without `new = true`.
+        (
+            "82:1",
+            "rule.city.extra",
+            "the parent pack has no rule `city.extra`",
+        ),
+        // A parameter that shadows the parent's without `override = true`.
+        (
+            "15:1",
+            "params.min_indicators",
+            "shadows the parent's parameter `min_indicators`",
+        ),
     ];
     for (pos, field, what) in expected {
         let line = err
@@ -60,8 +78,8 @@ fn lint_reports_every_mistake_with_its_position() {
         assert!(line.contains(what), "{line}");
     }
     let warnings = [
-        ("19:40", "tables.control_levels.rows", "no row for 2021"),
-        ("63:8", "rule.city.never.when", "can never hold"),
+        ("21:40", "tables.control_levels.rows", "no row for 2021"),
+        ("70:8", "rule.city.never.when", "can never hold"),
     ];
     for (pos, field, what) in warnings {
         let line = err
@@ -71,7 +89,8 @@ fn lint_reports_every_mistake_with_its_position() {
         assert!(line.contains(what), "{line}");
     }
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("8 error(s), 2 warning(s)"), "{stdout}");
+    assert!(stdout.contains("11 error(s), 2 warning(s)"), "{stdout}");
+    assert!(err.contains("docs/authoring.md"), "{err}");
 }
 
 #[test]
@@ -80,6 +99,7 @@ fn lint_of_the_shipped_packs_is_clean() {
         "national-2018",
         "benxi-2019",
         "rules/examples/sanming-2019.toml",
+        "rules/examples/jiangxi-2019.toml",
     ] {
         let out = wagecheck()
             .args(["rules", "lint", p, "--lang", "en"])
@@ -138,7 +158,12 @@ fn shipped_pack_tests_pass_with_full_coverage() {
         "{stdout}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    for id in ["national-2018", "benxi-2019", "sanming-2019"] {
+    for id in [
+        "national-2018",
+        "benxi-2019",
+        "sanming-2019",
+        "jiangxi-2019",
+    ] {
         let line = stdout
             .lines()
             .find(|l| l.starts_with(id))
@@ -505,5 +530,169 @@ fn the_receipt_has_the_evaluation_date_and_the_trace_names_layers() {
     assert!(
         s.contains("restricted_cap_ratio = 0.6 [sanming-2019]"),
         "{s}"
+    );
+}
+
+/// docs/authoring.md, step 1: the scaffold lints clean and its imported tests pass at 100 %.
+#[test]
+fn init_pack_scaffolds_a_child_that_lints_and_tests_clean() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path().to_str().expect("utf-8");
+    let out = wagecheck()
+        .args([
+            "rules",
+            "init-pack",
+            "--extends",
+            "national-2018",
+            "--id",
+            "harbin-2020",
+            "--dir",
+            d,
+            "--lang",
+            "en",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    let pack = dir.path().join("harbin-2020.toml");
+    let text = std::fs::read_to_string(&pack).expect("the pack is written");
+    assert!(text.contains("extends = \"national-2018\""), "{text}");
+    assert!(
+        text.contains("# high_wage_multiple = { value = \"…\", override = true"),
+        "{text}"
+    );
+    assert!(text.contains("linkage.restricted_growth"), "{text}");
+    let tests = dir.path().join("tests/harbin-2020/inherited.toml");
+    assert!(
+        std::fs::read_to_string(&tests)
+            .expect("the test file is written")
+            .contains("pack = \"national-2018\"")
+    );
+    let p = pack.to_str().expect("utf-8");
+    let lint = wagecheck()
+        .args(["rules", "lint", p, "--lang", "en"])
+        .output()
+        .expect("run");
+    assert_eq!(lint.status.code(), Some(0));
+    let test = wagecheck()
+        .args(["rules", "test", p, "--min-coverage", "100", "--lang", "en"])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&test.stdout);
+    assert_eq!(test.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("0 failed; coverage 100%"), "{stdout}");
+    // It never overwrites.
+    let again = wagecheck()
+        .args([
+            "rules",
+            "init-pack",
+            "--extends",
+            "national-2018",
+            "--id",
+            "harbin-2020",
+            "--dir",
+            d,
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(again.status.code(), Some(2));
+}
+
+/// docs/authoring.md, step 6: the example province's pack checks a filing, with the cap present
+/// although the restricted case is undecided.
+#[test]
+fn the_guide_s_example_pack_checks_its_filing() {
+    let out = wagecheck()
+        .args([
+            "check",
+            "docs/examples/jiangxi-impaired.toml",
+            "--rules",
+            "rules/examples/jiangxi-2019.toml",
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["verdict"], "fail");
+    assert_eq!(v["cap"]["binding_rule"], "linkage.asset_impairment");
+    assert_eq!(v["cap"]["max_wage_total"], "22230000.00");
+    assert_eq!(v["cap"]["undecided"][0], "linkage.restricted_growth");
+    assert_eq!(v["pack"]["chain"][0], "national-2018");
+    assert_eq!(v["pack"]["chain"][1], "jiangxi-2019");
+    let rules = v["rules"].as_array().expect("rules");
+    let ids: Vec<&str> = rules.iter().filter_map(|r| r["id"].as_str()).collect();
+    let at = ids
+        .iter()
+        .position(|i| *i == "linkage.asset_preservation")
+        .expect("inherited rule");
+    assert_eq!(ids[at + 1], "linkage.asset_impairment");
+    assert_eq!(rules[at]["clause"], "国发〔2018〕16号 二(三)3");
+    assert_eq!(rules[at + 1]["clause"], "二(三)3");
+}
+
+/// The test files docs/authoring.md shows run as they stand against the example pack.
+#[test]
+fn the_guide_s_test_snippets_pass_against_the_example_pack() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let guide = std::fs::read_to_string(root.join("docs/authoring.md")).expect("the guide");
+    let blocks: Vec<&str> = guide
+        .split("```toml\n")
+        .skip(1)
+        .filter_map(|b| b.split("```").next())
+        .filter(|b| b.contains("[[test]]") || b.contains("[[import]]"))
+        .collect();
+    assert!(blocks.len() >= 2, "{}", blocks.len());
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(
+        root.join("rules/examples/jiangxi-2019.toml"),
+        dir.path().join("jiangxi-2019.toml"),
+    )
+    .expect("copy");
+    let tests = dir.path().join("tests/jiangxi-2019");
+    std::fs::create_dir_all(&tests).expect("mkdir");
+    for (i, b) in blocks.iter().enumerate() {
+        let text = b.replace(
+            "\"../../../../samples/",
+            &format!("\"{}/samples/", root.display()),
+        );
+        std::fs::write(tests.join(format!("guide-{i}.toml")), text).expect("write");
+    }
+    let pack = dir.path().join("jiangxi-2019.toml");
+    let out = wagecheck()
+        .args([
+            "rules",
+            "test",
+            pack.to_str().expect("utf-8"),
+            "--lang",
+            "en",
+        ])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // The import snippet changes one imported test's expectations (the guide's other failures
+    // are the ones step 5 goes on to fix): that test, and the guide's own tests, pass.
+    assert!(stderr.is_empty(), "{stderr}");
+    let fails: Vec<&str> = stdout.lines().filter(|l| l.starts_with("FAIL")).collect();
+    assert!(!fails.is_empty());
+    for f in &fails {
+        assert!(f.contains("<built-in>/rules/tests/national-2018/"), "{f}");
+        assert!(!f.contains("\"sample 03:"), "{f}");
+    }
+    // The national tests, and the guide's own test, ran.
+    let national = ["annual.toml", "national.toml"]
+        .iter()
+        .map(|f| {
+            std::fs::read_to_string(root.join("rules/tests/national-2018").join(f))
+                .expect("read")
+                .matches("[[test]]")
+                .count()
+        })
+        .sum::<usize>();
+    assert!(
+        stdout.contains(&format!("{} tests, {} failed", national + 1, fails.len())),
+        "{stdout}"
     );
 }

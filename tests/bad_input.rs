@@ -493,6 +493,7 @@ effective_from = 2019-01-01
 
 [[rule]]
 id = "test.x"
+new = true
 clause = "x"
 title = { zh = "测试", en = "test" }
 when = "efficiency_growth > 0"

@@ -213,6 +213,7 @@ effective_from = 2019-01-01
 
 [[rule]]
 id = "scope.extra"
+new = true
 clause = "一"
 title = { zh = "额外范围", en = "extra scope" }
 require = "enterprise.ownership == 'wholly_owned'"
@@ -225,7 +226,7 @@ message = { zh = "出资关系", en = "ownership" }
             .iter()
             .any(|e| e.field.as_deref() == Some("rule.scope.extra.gate")
                 && e.message.en.contains("gate_message")
-                && e.line == Some(14)),
+                && e.line == Some(15)),
         "{errors:?}"
     );
     let fixed = child.replace(

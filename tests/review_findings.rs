@@ -181,7 +181,7 @@ fn a_parameter_outside_its_declared_range_is_a_pack_error() {
             "[pack]\nid = \"t\"\ntitle = {{ zh = \"测试\", en = \"test\" }}\ndocument = \"t\"\n\
              jurisdiction = \"t\"\nextends = \"benxi-2019\"\neffective_from = 2024-01-01\n\n\
              [params]\ndecline_relief_factor = {{ value = \"{relief}\", override = true }}\n\
-             restricted_cap_ratio = \"{ratio}\"\n"
+             restricted_cap_ratio = {{ value = \"{ratio}\", override = true }}\n"
         )
     };
     assert!(Registry::compile_text("t.toml", &child("0.5", "60%"), None).is_ok());

@@ -176,8 +176,10 @@ impl Checker {
             .map_err(|mut errors| {
                 for e in &mut errors {
                     e.file = filing.source.clone();
-                    e.field = Some("budget.year".into());
-                    if let Some(p) = filing.pos("budget.year") {
+                    // The registry names the field at fault (the jurisdiction or the year).
+                    let field = e.field.clone().unwrap_or_else(|| "budget.year".into());
+                    e.field = Some(field.clone());
+                    if let Some(p) = filing.pos(&field) {
                         e.line = Some(p.line);
                         e.column = Some(p.column);
                     }

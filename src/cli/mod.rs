@@ -181,9 +181,28 @@ pub enum RulesAction {
         #[arg(long, value_enum, default_value = "zh")]
         lang: Lang,
     },
+    /// Start a pack for a new jurisdiction: a child of PACK listing every parameter and rule it
+    /// may override, and a first test file importing the parent's tests. With --dir, writes
+    /// `DIR/<id>.toml` and `DIR/tests/<id>/inherited.toml`; else prints the pack.
+    InitPack {
+        /// The parent: a built-in id (national-2018) or a path to a pack file.
+        #[arg(long)]
+        extends: String,
+        /// The new pack's id, `<jurisdiction>-<year>`.
+        #[arg(long)]
+        id: String,
+        /// Default: the id up to its last `-`.
+        #[arg(long)]
+        jurisdiction: Option<String>,
+        /// Folder to write the pack and its first test file into.
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "zh")]
+        lang: Lang,
+    },
     /// Run the pack tests (`<pack dir>/tests/<pack id>/*.toml`) and report coverage: for every
     /// rule, which of the statuses it can reach some test reaches. Without PACK: every shipped
-    /// pack (built in, and `rules/examples/`).
+    /// pack (built in, with their tests built into the binary, and `./rules/examples/`).
     Test {
         /// A built-in id or a path to a pack file.
         pack: Option<String>,

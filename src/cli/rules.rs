@@ -9,6 +9,20 @@ pub fn run(action: RulesAction, registry: &Registry) -> i32 {
         RulesAction::List { lang } => list(lang),
         RulesAction::Show { pack, lang } => super::rules_show::run(&pack, lang, registry),
         RulesAction::Lint { pack, lang } => lint(&pack, lang),
+        RulesAction::InitPack {
+            extends,
+            id,
+            jurisdiction,
+            dir,
+            lang,
+        } => init_pack(
+            &extends,
+            &id,
+            jurisdiction.as_deref(),
+            dir.as_deref(),
+            lang,
+            registry,
+        ),
         RulesAction::Test {
             pack,
             min_coverage,
@@ -77,9 +91,111 @@ fn lint(pack: &str, lang: Lang) -> i32 {
         }
     };
     outln!("{summary}");
+    if !errors.is_empty() || !warnings.is_empty() {
+        eprintln!("{}", crate::pack::scaffold::guide_pointer(lang));
+    }
     if errors.is_empty() && compiled.is_some() {
         0
     } else {
         2
     }
+}
+
+/// `rules init-pack`: the scaffold's text comes from the library; this writes or prints it.
+fn init_pack(
+    extends: &str,
+    id: &str,
+    jurisdiction: Option<&str>,
+    dir: Option<&std::path::Path>,
+    lang: Lang,
+    registry: &Registry,
+) -> i32 {
+    use crate::pack::scaffold;
+    let zh = lang.is_zh();
+    let parent = match registry.load(extends) {
+        Ok(p) => p,
+        Err(errors) => {
+            print_pack_errors(&errors, lang);
+            return 2;
+        }
+    };
+    let valid = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+    };
+    let jurisdiction = jurisdiction
+        .map(str::to_string)
+        .unwrap_or_else(|| id.rsplit_once('-').map_or(id, |(j, _)| j).to_string());
+    if !valid(id) || !valid(&jurisdiction) {
+        eprintln!(
+            "{}",
+            if zh {
+                "id 与管辖地区只能用小写字母、数字、- 和 _（如 --id harbin-2020）"
+            } else {
+                "the id and jurisdiction use lowercase letters, digits, - and _ only (e.g. --id harbin-2020)"
+            }
+        );
+        return 2;
+    }
+    let is_builtin = Registry::builtin_infos().iter().any(|i| i.id == extends);
+    let o = scaffold::Options {
+        id,
+        jurisdiction: &jurisdiction,
+        lang,
+    };
+    let pack_text = scaffold::pack_text(&parent, &o);
+    let Some(dir) = dir else {
+        outln!("{pack_text}");
+        return 0;
+    };
+    let pack_file = dir.join(format!("{id}.toml"));
+    let tests_dir = dir.join(scaffold::tests_rel_dir(id));
+    let test_file = tests_dir.join("inherited.toml");
+    for f in [&pack_file, &test_file] {
+        if f.exists() {
+            eprintln!(
+                "{}",
+                if zh {
+                    format!("{} 已存在，未改动任何文件", f.display())
+                } else {
+                    format!("{} exists already; nothing was written", f.display())
+                }
+            );
+            return 2;
+        }
+    }
+    let written = std::fs::create_dir_all(&tests_dir)
+        .and_then(|_| std::fs::write(&pack_file, &pack_text))
+        .and_then(|_| std::fs::write(&test_file, scaffold::test_text(&parent, is_builtin, &o)));
+    if let Err(e) = written {
+        eprintln!(
+            "{}",
+            if zh {
+                format!("无法写入 {}：{e}", dir.display())
+            } else {
+                format!("cannot write into {}: {e}", dir.display())
+            }
+        );
+        return 2;
+    }
+    outln!("{}", pack_file.display());
+    outln!("{}", test_file.display());
+    eprintln!(
+        "{}",
+        if zh {
+            format!(
+                "下一步：wagecheck rules lint {p}；wagecheck rules test {p} --min-coverage 100。{}",
+                scaffold::guide_pointer(lang),
+                p = pack_file.display()
+            )
+        } else {
+            format!(
+                "next: wagecheck rules lint {p}; wagecheck rules test {p} --min-coverage 100. {}",
+                scaffold::guide_pointer(lang),
+                p = pack_file.display()
+            )
+        }
+    );
+    0
 }

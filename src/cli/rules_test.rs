@@ -1,6 +1,7 @@
 //! `rules test [PACK] [--min-coverage P]`: runs the pack tests and reports coverage.
-//! Exit 2 when a test file is malformed or a pack fails to load; 1 when an expectation fails or
-//! coverage is below the minimum; 0 otherwise.
+//! Exit 2 when a test file is malformed or a pack fails to load; 1 when an expectation fails,
+//! coverage is below the minimum or no test was found; 0 otherwise. The built-in packs' tests
+//! are built into the binary.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -12,27 +13,18 @@ use crate::diag::Lang;
 use crate::pack::{Registry, Status};
 use crate::packtest::{self, PackRun};
 
-/// The folder of the shipped packs: `./rules`, else the one this binary was built from.
-pub fn rules_root() -> PathBuf {
-    let here = PathBuf::from("rules");
-    if here.is_dir() {
-        here
-    } else {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("rules")
-    }
-}
-
-/// (pack spec, tests folder) for every shipped pack: the built-in ones, then `rules/examples/`.
-fn shipped() -> Vec<(String, PathBuf)> {
-    let root = rules_root();
+/// (pack spec, tests folder) for every shipped pack: the built-in ones, whose tests are built
+/// into the binary, then the example packs in `./rules/examples/` when that folder is here.
+fn shipped() -> (Vec<(String, PathBuf)>, PathBuf) {
     let mut out: Vec<(String, PathBuf)> = Registry::builtin_infos()
         .into_iter()
         .map(|i| {
-            let dir = root.join("tests").join(&i.id);
+            let dir = packtest::builtin_tests_dir(&i.id);
             (i.id, dir)
         })
         .collect();
-    let mut examples: Vec<PathBuf> = std::fs::read_dir(root.join("examples"))
+    let examples_dir = PathBuf::from("rules").join("examples");
+    let mut examples: Vec<PathBuf> = std::fs::read_dir(&examples_dir)
         .map(|rd| {
             rd.filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| p.extension().is_some_and(|x| x == "toml"))
@@ -43,7 +35,7 @@ fn shipped() -> Vec<(String, PathBuf)> {
     for p in examples {
         out.push((p.display().to_string(), PathBuf::new()));
     }
-    out
+    (out, examples_dir)
 }
 
 fn statuses(list: &[Status]) -> String {
@@ -127,24 +119,35 @@ fn print_run(run: &PackRun, lang: Lang) {
     outln!("{t}");
     let total: usize = run.coverage.iter().map(|c| c.reachable.len()).sum();
     let hit: usize = run.coverage.iter().map(|c| c.covered.len()).sum();
+    let bad = run.files_with_errors.len();
     outln!(
         "{}",
         if zh {
             format!(
-                "{}（{}）：{} 个测试，{} 个失败；覆盖率 {}%（{hit}/{total} 个规则状态）",
+                "{}（{}）：{} 个测试，{} 个失败{}；覆盖率 {}%（{hit}/{total} 个规则状态）",
                 run.pack_id,
                 run.tests_dir.display(),
                 run.outcomes.len(),
                 run.failed(),
+                if bad > 0 {
+                    format!("，{bad} 个测试文件有错误（未运行）")
+                } else {
+                    String::new()
+                },
                 run.coverage_percent()
             )
         } else {
             format!(
-                "{} ({}): {} tests, {} failed; coverage {}% ({hit}/{total} rule statuses)",
+                "{} ({}): {} tests, {} failed{}; coverage {}% ({hit}/{total} rule statuses)",
                 run.pack_id,
                 run.tests_dir.display(),
                 run.outcomes.len(),
                 run.failed(),
+                if bad > 0 {
+                    format!(", {bad} test file(s) with errors (not run)")
+                } else {
+                    String::new()
+                },
                 run.coverage_percent()
             )
         }
@@ -155,7 +158,26 @@ pub fn run(pack: Option<&str>, min_coverage: Option<Decimal>, lang: Lang) -> i32
     let zh = lang.is_zh();
     let targets = match pack {
         Some(p) => vec![(p.to_string(), PathBuf::new())],
-        None => shipped(),
+        None => {
+            let (targets, examples) = shipped();
+            if !examples.is_dir() {
+                eprintln!(
+                    "{}",
+                    if zh {
+                        format!(
+                            "说明：当前目录下没有 {}，只运行内置规则包的测试（内置于程序）",
+                            examples.display()
+                        )
+                    } else {
+                        format!(
+                            "note: no {} here, so only the built-in packs' tests (built into the binary) are run",
+                            examples.display()
+                        )
+                    }
+                );
+            }
+            targets
+        }
     };
     let registry = Registry::new();
     let mut code = 0;
@@ -180,15 +202,25 @@ pub fn run(pack: Option<&str>, min_coverage: Option<Decimal>, lang: Lang) -> i32
         } else if run.failed() > 0 {
             code = code.max(1);
         }
-        if run.outcomes.is_empty() {
+        if run.outcomes.is_empty() && run.files_with_errors.is_empty() {
+            // Finding nothing to run is not a success.
             eprintln!(
                 "{}",
                 if zh {
-                    format!("{}：{} 中没有测试", run.pack_id, dir.display())
+                    format!(
+                        "{}：没有找到测试（查找的目录：{}，应为 <规则包所在目录>/tests/<规则包 id>/*.toml）",
+                        run.pack_id,
+                        dir.display()
+                    )
                 } else {
-                    format!("{}: no tests in {}", run.pack_id, dir.display())
+                    format!(
+                        "{}: no tests found (looked in {}; they belong in <pack dir>/tests/<pack id>/*.toml)",
+                        run.pack_id,
+                        dir.display()
+                    )
                 }
             );
+            code = code.max(1);
         }
         if let Some(min) = min_coverage
             && run.coverage_percent() < min
@@ -219,7 +251,7 @@ pub fn run(pack: Option<&str>, min_coverage: Option<Decimal>, lang: Lang) -> i32
 fn tests_dir_of(spec: &str, pack: &Arc<crate::pack::Pack>) -> PathBuf {
     let is_builtin = Registry::builtin_infos().iter().any(|i| i.id == spec);
     if is_builtin {
-        rules_root().join("tests").join(&pack.id)
+        packtest::builtin_tests_dir(&pack.id)
     } else {
         packtest::tests_dir(Path::new(spec), &pack.id)
     }

@@ -452,6 +452,20 @@ fn compile_params(
             .map(|(_, p)| p);
         let (value, ty) = match parent.and_then(|p| declared_type(&p.node).map(|t| (p, t))) {
             Some((p, parent_ty)) if parent_ty != ty => {
+                // At the value itself when the parameter is written as a table.
+                let shown = match &src.node.kind {
+                    Kind::Table(entries) => entries
+                        .iter()
+                        .find(|e| e.key == "value")
+                        .map(|e| Src {
+                            node: e.value.clone(),
+                            file: src.file.clone(),
+                            layer: src.layer.clone(),
+                        })
+                        .unwrap_or_else(|| src.clone()),
+                    _ => src.clone(),
+                };
+                let src = &shown;
                 ctx.err(
                     src,
                     &field,
@@ -749,6 +763,8 @@ const RULE_KEYS: &[&str] = &[
     "notes",
     "off",
     "reachable",
+    "new",
+    "after",
 ];
 
 fn parse_template(
@@ -854,14 +870,32 @@ fn status_of(ctx: &mut Ctx<'_>, src: &Src, field: &str) -> Option<Status> {
     st
 }
 
-fn compile_rule(ctx: &mut Ctx<'_>, k: &Keyed, names: &Names) -> Option<Rule> {
+fn compile_rule(ctx: &mut Ctx<'_>, k: &Keyed, names: &Names, merged: &Layer) -> Option<Rule> {
     let f = &k.fields;
     let file = k.file.to_string();
     let p = format!("rule.{}", k.id);
     check_keys(ctx, f, &file, &format!("{p}."), RULE_KEYS);
     let fld = |key: &str| format!("{p}.{key}");
+    if let Some(s) = f.get("new") {
+        ctx.boolean(s, &fld("new"));
+    }
     let clause = match f.get("clause") {
-        Some(s) => ctx.string(s, &fld("clause")).unwrap_or_default(),
+        Some(s) => {
+            let c = ctx.string(s, &fld("clause")).unwrap_or_default();
+            // A clause written in another layer of the chain cites that layer's document, so a
+            // reader knows which text it is in (国发〔2018〕16号 二(三)1 vs 本政发〔2019〕5号 二(三)1).
+            let doc = merged.document_of(&s.layer);
+            let own = merged
+                .documents
+                .last()
+                .map(|(_, d)| d.as_str())
+                .unwrap_or("");
+            if doc.is_empty() || doc == own || c.is_empty() {
+                c
+            } else {
+                format!("{doc} {c}")
+            }
+        }
         None => {
             ctx.err_at(
                 &file,
@@ -1478,7 +1512,7 @@ pub fn compile(
             }
             continue;
         }
-        if let Some(r) = compile_rule(&mut ctx, k, &names) {
+        if let Some(r) = compile_rule(&mut ctx, k, &names, merged) {
             rules.push(r);
         }
     }

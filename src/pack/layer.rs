@@ -83,6 +83,20 @@ pub struct Layer {
     pub clearing: Items,
     /// Parent parameters a child overrode (name, the parent's value), parent first.
     pub shadowed_params: Vec<(String, Src)>,
+    /// Each layer's id and document, root first: a clause is cited with the document of the
+    /// layer that wrote it.
+    pub documents: Vec<(String, String)>,
+}
+
+impl Layer {
+    /// The document of a layer of this chain (empty when unknown).
+    pub fn document_of(&self, layer: &str) -> &str {
+        self.documents
+            .iter()
+            .find(|(l, _)| l == layer)
+            .map(|(_, d)| d.as_str())
+            .unwrap_or("")
+    }
 }
 
 const SECTIONS: &[&str] = &[
@@ -223,7 +237,10 @@ pub fn read_layer(file: &str, root: &Node, errors: &mut Vec<Diagnostic>) -> Laye
         let v = &e.value;
         match e.key.as_str() {
             "pack" => {
-                layer.meta = items_of(table_entries(v, &file, "pack", errors), &file, &layer_id)
+                layer.meta = items_of(table_entries(v, &file, "pack", errors), &file, &layer_id);
+                if let Some(Kind::Str(d)) = layer.meta.get("document").map(|s| &s.node.kind) {
+                    layer.documents = vec![(layer.id.clone(), d.clone())];
+                }
             }
             "params" => {
                 layer.params = items_of(table_entries(v, &file, "params", errors), &file, &layer_id)
@@ -342,18 +359,29 @@ pub fn merge(chain: Vec<Layer>, errors: &mut Vec<Diagnostic>) -> Layer {
         }
         let mut orphans: Vec<String> = Vec::new();
         for rule in &child.rules {
-            if acc.rules.iter().any(|r| r.id == rule.id) {
-                continue;
-            }
-            // A rule the parent lacks must be complete: one that only switches off or changes
-            // some keys names a parent rule that does not exist (a typo, usually).
-            let f = &rule.fields;
-            let incomplete = f.get("clause").is_none() || f.get("message").is_none();
-            let near = did_you_mean(&rule.id, acc.rules.iter().map(|r| r.id.as_str())).is_some();
-            let partial = f.get("off").is_some()
-                || (f.get("bound").is_none() && f.get("require").is_none())
-                || (incomplete && near);
-            if partial {
+            let in_parent = acc.rules.iter().any(|r| r.id == rule.id);
+            let declared_new = flag(rule.fields.get("new"));
+            if in_parent && declared_new {
+                let at = rule.fields.key_pos("new").unwrap_or(rule.pos);
+                errors.push(err(
+                    &rule.file,
+                    at,
+                    &format!("rule.{}.new", rule.id),
+                    Text::owned(
+                        format!(
+                            "上级包已有规则 `{}`：去掉 new = true 即为覆盖它，或另起一个 id",
+                            rule.id
+                        ),
+                        format!(
+                            "the parent pack already has rule `{}`: drop `new = true` to override it, or choose another id",
+                            rule.id
+                        ),
+                    ),
+                ));
+                orphans.push(rule.id.clone());
+            } else if !in_parent && !declared_new {
+                // A rule the parent lacks is new only when the author says so: otherwise it is
+                // most likely a mistyped override, which would leave the parent's rule in force.
                 let (zh, en) = hint(&rule.id, acc.rules.iter().map(|r| r.id.as_str()));
                 errors.push(err(
                     &rule.file,
@@ -361,16 +389,33 @@ pub fn merge(chain: Vec<Layer>, errors: &mut Vec<Diagnostic>) -> Layer {
                     &format!("rule.{}", rule.id),
                     Text::owned(
                         format!(
-                            "覆盖或关闭规则 `{}`，但上级包没有此规则{zh}",
+                            "上级包没有规则 `{}`：覆盖须用上级的规则 id，新增规则须写 new = true{zh}",
                             rule.id
                         ),
                         format!(
-                            "overrides or switches off rule `{}`, but the parent pack has no such rule{en}",
+                            "the parent pack has no rule `{}`: an override must use the parent's rule id, a new rule must say `new = true`{en}",
                             rule.id
                         ),
                     ),
                 ));
                 orphans.push(rule.id.clone());
+            }
+        }
+        for (k, s, p) in &child.params.entries {
+            if acc.params.get(k).is_some() && !overrides_flag(s) {
+                errors.push(err(
+                    &s.file,
+                    *p,
+                    &format!("params.{k}"),
+                    Text::owned(
+                        format!(
+                            "遮盖了上级包的参数 `{k}`：若有意覆盖，写成 {k} = {{ value = …, override = true }}；否则换一个名称"
+                        ),
+                        format!(
+                            "shadows the parent's parameter `{k}`: to override it on purpose write {k} = {{ value = …, override = true }}; otherwise choose another name"
+                        ),
+                    ),
+                ));
             }
         }
         for (k, _, _) in &child.params.entries {
@@ -383,6 +428,7 @@ pub fn merge(chain: Vec<Layer>, errors: &mut Vec<Diagnostic>) -> Layer {
         acc.cap.merge(child.cap);
         acc.clearing.merge(child.clearing);
         acc.meta = child.meta;
+        acc.documents.extend(child.documents);
         acc.id = child.id;
         acc.file = child.file;
         for (name, settings, rows, pos) in child.tables {
@@ -394,15 +440,78 @@ pub fn merge(chain: Vec<Layer>, errors: &mut Vec<Diagnostic>) -> Layer {
                 None => acc.tables.push((name, settings, rows, pos)),
             }
         }
+        let mut placed_after: Vec<(String, String)> = Vec::new();
         for rule in child.rules.into_iter().filter(|r| !orphans.contains(&r.id)) {
             match acc.rules.iter_mut().find(|r| r.id == rule.id) {
                 Some(r) => {
+                    if let Some(a) = rule.fields.get("after") {
+                        errors.push(err(
+                            &a.file,
+                            a.pos(),
+                            &format!("rule.{}.after", rule.id),
+                            Text::new(
+                                "after 只用于新增规则（new = true）：被覆盖的规则保持上级包中的位置",
+                                "`after` is for new rules (`new = true`) only: an overridden rule keeps its place in the parent",
+                            ),
+                        ));
+                    }
                     r.fields.merge(rule.fields);
                     r.layers.extend(rule.layers);
                     r.pos = rule.pos;
                     r.file = rule.file;
                 }
-                None => acc.rules.push(rule),
+                None => {
+                    // A new rule goes where its `after` says (next to the rule it refines),
+                    // else last.
+                    let after = rule.fields.get("after").map(|s| (s.clone(), &s.node.kind));
+                    match after {
+                        Some((_, Kind::Str(a))) => {
+                            match acc.rules.iter().position(|r| r.id == *a) {
+                                Some(i) => {
+                                    // After the named rule and any new rules already placed
+                                    // after it, in file order.
+                                    let mut at = i + 1;
+                                    while at < acc.rules.len()
+                                        && placed_after
+                                            .iter()
+                                            .any(|(id, x)| *id == acc.rules[at].id && *x == *a)
+                                    {
+                                        at += 1;
+                                    }
+                                    placed_after.push((rule.id.clone(), a.clone()));
+                                    acc.rules.insert(at, rule);
+                                }
+                                None => {
+                                    let at = rule.fields.key_pos("after").unwrap_or(rule.pos);
+                                    let (zh, en) = hint(a, acc.rules.iter().map(|r| r.id.as_str()));
+                                    errors.push(err(
+                                        &rule.file,
+                                        at,
+                                        &format!("rule.{}.after", rule.id),
+                                        Text::owned(
+                                            format!("after 指向的规则 `{a}` 不存在{zh}"),
+                                            format!("`after` names no rule `{a}`{en}"),
+                                        ),
+                                    ));
+                                    acc.rules.push(rule);
+                                }
+                            }
+                        }
+                        Some((src, _)) => {
+                            errors.push(err(
+                                &src.file,
+                                src.pos(),
+                                &format!("rule.{}.after", rule.id),
+                                expected_found(
+                                    &Text::new("规则 id（字符串）", "a rule id (a string)"),
+                                    &src.node.found(),
+                                ),
+                            ));
+                            acc.rules.push(rule);
+                        }
+                        None => acc.rules.push(rule),
+                    }
+                }
             }
         }
         if child.regime.is_some() {
@@ -434,6 +543,11 @@ fn hint<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> (Strin
         ),
         None => (String::new(), String::new()),
     }
+}
+
+/// `key = true`.
+fn flag(s: Option<&Src>) -> bool {
+    s.is_some_and(|s| s.node.kind == Kind::Bool(true))
 }
 
 /// `{ value = …, override = true }`: the author says the parent has this parameter.

@@ -7,6 +7,7 @@ pub mod layer;
 pub mod lint;
 pub mod names;
 pub mod registry;
+pub mod scaffold;
 
 use chrono::NaiveDate;
 

@@ -422,15 +422,33 @@ impl Registry {
                         )
                     })
                     .collect();
+                // The field at fault: an unknown jurisdiction, or a known one not in force that year.
+                let field = if same.is_empty() {
+                    "enterprise.jurisdiction"
+                } else {
+                    "budget.year"
+                };
                 let (zh, en) = if same.is_empty() {
-                    let all: Vec<String> = infos.iter().map(|i| i.jurisdiction.clone()).collect();
+                    let mut all: Vec<String> =
+                        infos.iter().map(|i| i.jurisdiction.clone()).collect();
+                    all.dedup();
+                    let (hzh, hen) = match crate::diag::did_you_mean(
+                        jurisdiction,
+                        all.iter().map(String::as_str),
+                    ) {
+                        Some(h) => (
+                            format!("；是否指 `{h}`？"),
+                            format!("; did you mean `{h}`?"),
+                        ),
+                        None => (String::new(), String::new()),
+                    };
                     (
                         format!(
-                            "没有管辖地区为 `{jurisdiction}` 的规则包（已有：{}）；可用 --rules 指定",
+                            "没有管辖地区为 `{jurisdiction}` 的规则包（已有：{}；可用 --rules 指定）{hzh}",
                             all.join(", ")
                         ),
                         format!(
-                            "no rule pack for jurisdiction `{jurisdiction}` (known: {}); name one with --rules",
+                            "no rule pack for jurisdiction `{jurisdiction}` (known: {}; name one with --rules){hen}",
                             all.join(", ")
                         ),
                     )
@@ -446,7 +464,12 @@ impl Registry {
                         ),
                     )
                 };
-                Err(diag("", Text::owned(zh, en)))
+                Err(vec![Diagnostic::new(
+                    "",
+                    None,
+                    Some(field),
+                    Text::owned(zh, en),
+                )])
             }
         }
     }

@@ -208,6 +208,9 @@ impl Serialize for Cap<'_> {
         m.serialize_entry("max_wage_total", &num::money(c.max_wage_total))?;
         m.serialize_entry("excess", &c.excess.map(num::money))?;
         m.serialize_entry("excess_points", &c.excess_points.map(num::plain))?;
+        if !c.undecided.is_empty() {
+            m.serialize_entry("undecided", &c.undecided)?;
+        }
         m.end()
     }
 }
@@ -328,7 +331,12 @@ impl Serialize for ReportJson<'_> {
         o.serialize_entry("regime", &Regime(&ev.regime, lang))?;
         o.serialize_entry("quantities", &Quantities(&ev.quantities))?;
         match &ev.cap {
-            Some(c) => o.serialize_entry("cap", &Cap(c))?,
+            Some(c) => {
+                o.serialize_entry("cap", &Cap(c))?;
+                if !c.undecided.is_empty() {
+                    o.serialize_entry("cap_note", ev.cap_unknown.get(lang))?;
+                }
+            }
             None => {
                 o.serialize_entry("cap", &())?;
                 o.serialize_entry("cap_note", ev.cap_unknown.get(lang))?;

@@ -63,6 +63,9 @@ pub fn report(r: &Report, lang: Lang) -> String {
         )),
         None => out.push_str(&format!("- {}\n", ev.cap_unknown.get(lang))),
     }
+    if ev.cap.as_ref().is_some_and(|c| !c.undecided.is_empty()) {
+        out.push_str(&format!("- {}\n", ev.cap_unknown.get(lang)));
+    }
     if let Some(c) = &ev.clearing {
         let m = |d: Option<rust_decimal::Decimal>| {
             d.map(num::money_grouped).unwrap_or_else(|| "?".into())

@@ -91,7 +91,7 @@ pub fn report(r: &Report, lang: Lang) -> String {
             let amount = num::money_grouped(excess.abs());
             let points = c
                 .excess_points
-                .map(|p| num::percent(p.abs(), 4))
+                .map(|p| num::percent_significant(p.abs(), 4))
                 .unwrap_or_default();
             head.add_row(vec![
                 t(lang, "与上限相比", "Against the cap"),
@@ -115,6 +115,12 @@ pub fn report(r: &Report, lang: Lang) -> String {
                     )
                 },
             ]);
+            if !c.undecided.is_empty() {
+                head.add_row(vec![
+                    t(lang, "未定规则", "Undecided rules"),
+                    ev.cap_unknown.get(lang).to_string(),
+                ]);
+            }
         }
         None => {
             head.add_row(vec![

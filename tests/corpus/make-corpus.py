@@ -151,13 +151,13 @@ pack("pack-unknown-name", '\n[quantities]\nextra = { expr = "wage_growht * 2", z
 pack("pack-type-error", '\n[quantities]\nextra = { expr = "wage_growth + enterprise.category", zh = "x", en = "x" }\n')
 pack("pack-deeply-nested-expr", '\n[quantities]\nextra = { expr = "' + "(" * 100 + "wage_growth" + ")" * 100 + '", zh = "x", en = "x" }\n')
 pack("pack-expr-syntax", '\n[quantities]\nextra = { expr = "wage_growth * * 2", zh = "x", en = "x" }\n')
-pack("pack-bad-param", '\n[params]\nrestricted_cap_ratio = "70 %"\n', parent="benxi-2019")
+pack("pack-bad-param", '\n[params]\nrestricted_cap_ratio = { value = "70 %", override = true }\n', parent="benxi-2019")
 pack("pack-unknown-section", "\n[paramz]\nx = 1\n")
 pack("pack-missing-id", head=PACK_HEAD.format(id="x", parent="national-2018").replace('id = "x"\n', ""))
 pack("pack-misspelt-rule-key", '\n[[rule]]\nid = "linkage.growth_cap"\nmesage = { zh = "x", en = "x" }\n')
 pack("pack-unknown-rule", '\n[[rule]]\nid = "linkage.no_such_rule"\nbound = "0.1"\n')
-pack("pack-duplicate-rule", '\n[[rule]]\nid = "x.a"\nclause = "1"\ntitle = { zh = "a", en = "a" }\nrequire = "true"\n'
-     '\n[[rule]]\nid = "x.a"\nclause = "1"\ntitle = { zh = "a", en = "a" }\nrequire = "true"\n')
+pack("pack-duplicate-rule", '\n[[rule]]\nid = "x.a"\nnew = true\nclause = "1"\ntitle = { zh = "a", en = "a" }\nrequire = "true"\n'
+     '\n[[rule]]\nid = "x.a"\nnew = true\nclause = "1"\ntitle = { zh = "a", en = "a" }\nrequire = "true"\n')
 w("pack-empty.toml", "", P)
 w("pack-gbk.toml", PACK_HEAD.format(id="pack-gbk", parent="national-2018").encode("gbk"), P)
 w("pack-binary.toml", bytes(rnd.randrange(256) for _ in range(256)), P)
