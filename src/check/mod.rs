@@ -195,6 +195,7 @@ impl Checker {
         pack_ref: Arc<PackRef>,
         opts: &CheckOptions,
     ) -> Report {
+        let filing = &*engine::with_catalog_ids(filing, pack);
         let problems = engine::validate(filing, pack);
         if !problems.is_empty() {
             return Report::invalid(&filing.source, problems);
