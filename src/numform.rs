@@ -8,7 +8,8 @@
 //!   `1,234.5`; `1,23` is refused, it may be a decimal comma), also full-width `，`;
 //! - a unit after the number: `元` (as written) or `万元` / `万` (× 10,000, exact), for
 //!   amounts and indicator values;
-//! - surrounding spaces.
+//!
+//! Spaces are not: `7 %` or ` 60%` is refused, as a plain number with a space is.
 //!
 //! Chinese numerals (`一千万`, `壹仟万元`) are refused with a hint to write digits: reading them is
 //! possible but a slip (`一千零万`) would silently become another amount.
@@ -107,16 +108,21 @@ pub fn hint(text: &str) -> Option<Text> {
 /// (the caller then reports what was found, with [`hint`]).
 pub fn loosen(text: &str) -> Option<Loose> {
     let f = fold(text);
-    let mut t = f.trim();
+    // No spaces anywhere, as for a plain number (`7 %` is refused): a stray space is often a
+    // missing digit.
+    if f.chars().any(char::is_whitespace) {
+        return None;
+    }
+    let mut t = f.as_str();
     let mut ten_thousand = false;
     if let Some(rest) = t.strip_suffix("元") {
-        t = rest.trim_end();
+        t = rest;
         if let Some(rest) = t.strip_suffix('万') {
-            t = rest.trim_end();
+            t = rest;
             ten_thousand = true;
         }
     } else if let Some(rest) = t.strip_suffix('万') {
-        t = rest.trim_end();
+        t = rest;
         ten_thousand = true;
     }
     let (body, percent) = match t.strip_suffix('%') {
@@ -208,10 +214,10 @@ mod tests {
         assert_eq!(l("３８，５００，０００"), Some(("38500000".into(), false)));
         assert_eq!(l("12,600,000元"), Some(("12600000".into(), false)));
         assert_eq!(l("3850万元"), Some(("3850".into(), true)));
-        assert_eq!(l("1,260.5 万"), Some(("1260.5".into(), true)));
+        assert_eq!(l("1,260.5万"), Some(("1260.5".into(), true)));
         assert_eq!(l("－５"), Some(("-5".into(), false)));
         assert_eq!(l("７％"), Some(("7%".into(), false)));
-        assert_eq!(l(" 103.5% "), Some(("103.5%".into(), false)));
+        assert_eq!(l("103.5%"), Some(("103.5%".into(), false)));
         assert_eq!(l("-1,234.56"), Some(("-1234.56".into(), false)));
     }
 

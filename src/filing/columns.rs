@@ -7,6 +7,7 @@
 //! Schema titles, the template and the Excel forms.
 
 use super::schema::{self, ARRAY_LABELS, ARRAYS, FIELDS};
+pub use crate::input::sheet::Column;
 use crate::numform::Unit;
 
 /// Short names people use for a field, besides its label. Kept few and unambiguous: the
@@ -18,13 +19,6 @@ const ALIASES: &[(&str, &str)] = &[
     ("类别", "enterprise.category"),
     ("企业类别", "enterprise.category"),
 ];
-
-/// One column: the dotted path it fills, and the unit its numbers are written in.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Column {
-    pub path: String,
-    pub unit: Option<Unit>,
-}
 
 /// Labels are compared without spaces, separators and case, full-width folded.
 fn norm(s: &str) -> String {
@@ -144,21 +138,6 @@ pub fn all_paths(indicators: usize) -> Vec<String> {
     out
 }
 
-/// A cell's text with its column's unit written after it (`1260.5` in a 万元 column is
-/// `1260.5万元`), for the decoder's number reading (crate::numform). Text that is no number,
-/// or that already carries a unit, is left alone.
-pub fn with_unit(cell: &str, unit: Option<Unit>) -> std::borrow::Cow<'_, str> {
-    let Some(unit) = unit.filter(|u| !u.suffix().is_empty()) else {
-        return cell.into();
-    };
-    let f = crate::numform::fold(cell);
-    let t = f.trim_end();
-    if t.is_empty() || t.ends_with(['元', '万', '%']) || crate::numform::loosen(t).is_none() {
-        return cell.into();
-    }
-    format!("{}{}", cell.trim(), unit.suffix()).into()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,20 +193,5 @@ mod tests {
                 "{zh} with a unit"
             );
         }
-    }
-
-    #[test]
-    fn units_go_with_numbers() {
-        assert_eq!(
-            with_unit("1260.5", Some(Unit::TenThousandYuan)),
-            "1260.5万元"
-        );
-        assert_eq!(
-            with_unit("3850万元", Some(Unit::TenThousandYuan)),
-            "3850万元"
-        );
-        assert_eq!(with_unit("60", Some(Unit::Percent)), "60%");
-        assert_eq!(with_unit("一千万", Some(Unit::Yuan)), "一千万");
-        assert_eq!(with_unit("12", None), "12");
     }
 }
