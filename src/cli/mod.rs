@@ -152,6 +152,13 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "zh")]
         lang: Lang,
     },
+    /// Print the filing schema as a JSON Schema (2020-12): every field's type, unit, allowed
+    /// values, default, and title in Chinese and English.
+    Schema {
+        /// Language of the titles and descriptions (both are always in `x-title`).
+        #[arg(long, value_enum, default_value = "zh")]
+        lang: Lang,
+    },
     /// Browse, check and test the rule packs.
     Rules {
         #[command(subcommand)]
@@ -301,6 +308,14 @@ pub fn run(cli: Cli) -> i32 {
             kind,
             lang,
         } => init::run(&category, &kind, lang, checker.registry()),
+        Command::Schema { lang } => {
+            let schema = crate::filing::json_schema::filing_schema(lang);
+            outln!(
+                "{}",
+                serde_json::to_string_pretty(&schema).unwrap_or_default()
+            );
+            0
+        }
         Command::Rules { action } => rules::run(action, checker.registry()),
     }
 }

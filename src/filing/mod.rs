@@ -6,6 +6,7 @@
 
 pub mod columns;
 pub mod credit_code;
+pub mod json_schema;
 pub mod read;
 pub mod schema;
 
@@ -489,7 +490,7 @@ fn num_text(node: &Node) -> Option<&str> {
     }
 }
 
-fn expected_text(ty: FieldType) -> Text {
+pub(crate) fn expected_text(ty: FieldType) -> Text {
     match ty {
         FieldType::Text => Text::new("字符串", "a string"),
         FieldType::Enum(opts) => Text::owned(
