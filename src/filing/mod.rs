@@ -6,6 +6,7 @@
 
 pub mod columns;
 pub mod credit_code;
+pub mod form;
 pub mod json_schema;
 pub mod read;
 pub mod schema;
