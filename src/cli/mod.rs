@@ -57,8 +57,12 @@ pub struct Common {
     #[arg(long, value_enum, default_value = "zh")]
     pub lang: Lang,
     /// Format of standard input (`-`); files are read by their extension.
-    #[arg(long, default_value = "toml", value_parser = ["toml", "json", "csv"])]
+    #[arg(long, default_value = "toml", value_parser = ["toml", "json", "csv", "xlsx"])]
     pub input_format: String,
+    /// Write the report to this file instead of standard output (needed for `--format xlsx`
+    /// on a terminal).
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
 }
 
 impl Common {
@@ -219,6 +223,23 @@ mod rules_test;
 
 /// Writes a binary document (a workbook) to `output`, or to standard output unless that is a
 /// terminal, which a binary format refuses. The exit code: 0, or 2 when it cannot be written.
+/// A binary format with no `-o` on a terminal: refused before any work, with the reason.
+pub(crate) fn refuse_binary_on_terminal(binary: bool, common: &Common) -> bool {
+    use std::io::IsTerminal;
+    if binary && common.output.is_none() && std::io::stdout().is_terminal() {
+        eprintln!(
+            "{}",
+            if common.lang.is_zh() {
+                "XLSX 是二进制格式，不输出到终端：请用 -o 文件名.xlsx 指定输出文件（或重定向到文件）"
+            } else {
+                "XLSX is a binary format and is not written to a terminal: give -o FILE.xlsx (or redirect to a file)"
+            }
+        );
+        return true;
+    }
+    false
+}
+
 pub(crate) fn write_binary(bytes: &[u8], output: Option<&std::path::Path>, lang: Lang) -> i32 {
     use std::io::{IsTerminal, Write};
     let zh = lang.is_zh();
