@@ -35,8 +35,15 @@ pub fn workbook(
     Some(write(&values, lang).map_err(|e| e.to_string()))
 }
 
-/// Every leaf of the template's tree by dotted path (`indicator.1.weight`).
-fn flatten(prefix: &str, node: &Node, out: &mut Vec<(String, Node)>) {
+/// The form filled with `values` (dotted path and value as a TOML document holds it, see
+/// [`flatten`]): what a user who filled in the `init` form with them would save.
+pub fn filled(values: &[(String, Node)], lang: Lang) -> Result<Vec<u8>, String> {
+    write(values, lang).map_err(|e| e.to_string())
+}
+
+/// Every leaf of a document's tree by dotted path (`indicator.1.weight`); an array of tables
+/// is numbered from 1, an array of values is one leaf.
+pub fn flatten(prefix: &str, node: &Node, out: &mut Vec<(String, Node)>) {
     match &node.kind {
         Kind::Table(entries) => {
             for e in entries {
@@ -61,12 +68,41 @@ fn pick(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
     if lang.is_zh() { zh } else { en }
 }
 
-/// The rows of the form: section headings (`None`) and fields with their specs.
-fn rows() -> Vec<(Option<(String, FieldSpec)>, Text)> {
+/// How many items of an array the values hold (`indicator.3.id` → 3).
+fn items_in(values: &[(String, Node)], array: &str) -> usize {
+    values
+        .iter()
+        .filter_map(|(p, _)| p.strip_prefix(array)?.strip_prefix('.')?.split('.').next())
+        .filter_map(|n| n.parse::<usize>().ok())
+        .max()
+        .unwrap_or(0)
+}
+
+/// The rows of the form: section headings (`None`) and fields with their specs; as many
+/// indicator and adjustment rows as the values need, at least [`INDICATOR_ROWS`] and one.
+fn rows(values: &[(String, Node)]) -> Vec<(Option<(String, FieldSpec)>, Text)> {
     let mut out = Vec::new();
     for spec in schema::FIELDS.iter().filter(|f| !f.path.contains('.')) {
         out.push((Some((spec.path.to_string(), *spec)), Text::default()));
     }
+    let array = |out: &mut Vec<_>, name: &str, n: usize| {
+        let Some((_, specs)) = schema::ARRAYS.iter().find(|(a, _)| *a == name) else {
+            return;
+        };
+        let (zh, en) = schema::ARRAY_LABELS
+            .iter()
+            .find(|(a, _, _)| *a == name)
+            .map_or((name, name), |(_, zh, en)| (*zh, *en));
+        for i in 1..=n {
+            out.push((None, Text::owned(format!("{zh} {i}"), format!("{en} {i}"))));
+            for spec in *specs {
+                out.push((
+                    Some((format!("{name}.{i}.{}", spec.path), *spec)),
+                    Text::default(),
+                ));
+            }
+        }
+    };
     for table in schema::TABLES {
         let (zh, en) = table_title(table);
         out.push((None, Text::new(zh, en)));
@@ -78,18 +114,12 @@ fn rows() -> Vec<(Option<(String, FieldSpec)>, Text)> {
             out.push((Some((spec.path.to_string(), *spec)), Text::default()));
         }
         if *table == "prior" {
-            for n in 1..=INDICATOR_ROWS {
-                out.push((
-                    None,
-                    Text::owned(format!("联动指标 {n}"), format!("linkage indicator {n}")),
-                ));
-                for spec in schema::INDICATOR_FIELDS {
-                    out.push((
-                        Some((format!("indicator.{n}.{}", spec.path), *spec)),
-                        Text::default(),
-                    ));
-                }
-            }
+            let n = items_in(values, "indicator").max(INDICATOR_ROWS);
+            array(&mut out, "indicator", n);
+        }
+        if *table == "benchmarks" {
+            let n = items_in(values, "adjustment").max(1);
+            array(&mut out, "adjustment", n);
         }
     }
     out
@@ -139,7 +169,7 @@ fn write(values: &[(String, Node)], lang: Lang) -> Result<Vec<u8>, rust_xlsxwrit
     }
     ws.set_freeze_panes(1, 0)?;
     let mut r: u32 = 1;
-    for (field, heading) in rows() {
+    for (field, heading) in rows(values) {
         let Some((path, spec)) = field else {
             ws.write_string_with_format(r, 0, heading.get(lang), &section)?;
             for c in 1..5 {

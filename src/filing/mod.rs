@@ -625,8 +625,10 @@ fn decode_value(ty: FieldType, node: &Node) -> Result<FieldValue, Option<Text>> 
             };
             let parsed = parsed.and_then(|v| {
                 if wan {
-                    // × 10,000 is exact unless the 28 digits overflow.
+                    // × 10,000 is exact unless the 28 digits overflow; the scale the
+                    // multiplication leaves (`1690.6万` → 16906000.0) is no digit written.
                     v.checked_mul(Decimal::from(10_000))
+                        .map(|x| x.normalize())
                         .ok_or(NumError::OutOfRange)
                 } else {
                     Ok(v)
