@@ -579,3 +579,60 @@ fn a_workbook_written_by_openpyxl() {
         );
     }
 }
+
+/// Reads a workbook from bytes as `check` does; it must answer (a filing or located errors),
+/// never panic or hang.
+fn read_workbook(bytes: Vec<u8>) -> Result<Filing, Vec<wagecheck::diag::Diagnostic>> {
+    wagecheck::filing::read::parse_bytes("hostile.xlsx", bytes, wagecheck::input::Format::Xlsx)
+}
+
+#[test]
+fn hostile_workbooks_are_refused_not_panicked_on() {
+    let rows = vec![leaves(&samples()[1])];
+    let good = filing_sheet(&rows, false);
+    assert!(read_workbook(good.clone()).is_ok());
+    // Not a zip, an empty file, truncated and corrupted workbooks.
+    assert!(read_workbook(b"schema = 1".to_vec()).is_err());
+    assert!(read_workbook(Vec::new()).is_err());
+    for cut in (0..good.len()).step_by(good.len() / 97 + 1) {
+        let _ = read_workbook(good[..cut].to_vec());
+    }
+    for at in (0..good.len()).step_by(good.len() / 211 + 1) {
+        let mut bad = good.clone();
+        bad[at] ^= 0x5A;
+        let _ = read_workbook(bad);
+    }
+}
+
+#[test]
+fn a_huge_declared_dimension_allocates_nothing() {
+    // A header, one row, and one cell at the last row and column Excel allows.
+    let rows = vec![leaves(&samples()[1])];
+    let cols = all_columns(&rows);
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, path) in cols.iter().enumerate() {
+        ws.write_string(0, c as u16, path).unwrap();
+    }
+    for (path, node) in &rows[0] {
+        let c = cols.iter().position(|x| x == path).unwrap() as u16;
+        write_cell(ws, 1, c, path, node, false);
+    }
+    ws.write_string(1_048_575, 16_383, "far away").unwrap();
+    let bytes = wb.save_to_buffer().unwrap();
+    let started = std::time::Instant::now();
+    let mut items = 0;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("far.xlsx");
+    std::fs::write(&path, bytes).unwrap();
+    wagecheck::filing::read::for_each(&[path], |i| {
+        items += 1;
+        if items == 1 {
+            assert!(matches!(i, Item::Filing { .. }), "the real row reads");
+        }
+    });
+    // The far cell's row is a document of its own (a value in no column: invalid), not an
+    // allocation of a million rows by sixteen thousand columns.
+    assert_eq!(items, 2);
+    assert!(started.elapsed().as_secs() < 20);
+}

@@ -129,7 +129,7 @@ pub fn read_bytes(file: &str, bytes: Vec<u8>, columns: HeaderMap, each: &mut imp
         ));
         return;
     }
-    if let Err(msg) = check_zip(&bytes) {
+    if let Err(msg) = check_zip(&bytes, MAX_PART_BYTES, MAX_UNPACKED_BYTES) {
         each(error(file, msg));
         return;
     }
@@ -164,6 +164,7 @@ pub fn read_bytes(file: &str, bytes: Vec<u8>, columns: HeaderMap, each: &mut imp
                     let r = r as usize + 1;
                     let col = col as usize + 1;
                     if col > MAX_COLUMNS {
+                        reader.beyond(r, col, each);
                         continue;
                     }
                     reader.cell(r, col, c.get_value(), each);
@@ -209,7 +210,7 @@ fn not_xlsx(detail: &str) -> Text {
 
 /// Unpacks every part of the zip with a limit, before calamine reads it: a zip bomb or a
 /// part that lies about its size stops here.
-fn check_zip(bytes: &[u8]) -> Result<(), Text> {
+fn check_zip(bytes: &[u8], part_max: u64, total_max: u64) -> Result<(), Text> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| not_xlsx(&e.to_string()))?;
     if zip.len() > MAX_PARTS {
         return Err(not_xlsx(&format!("{} parts", zip.len())));
@@ -217,16 +218,14 @@ fn check_zip(bytes: &[u8]) -> Result<(), Text> {
     let mut total = 0u64;
     for i in 0..zip.len() {
         let part = zip.by_index(i).map_err(|e| not_xlsx(&e.to_string()))?;
-        let n = std::io::copy(&mut part.take(MAX_PART_BYTES + 1), &mut std::io::sink())
+        let n = std::io::copy(&mut part.take(part_max + 1), &mut std::io::sink())
             .map_err(|e| not_xlsx(&e.to_string()))?;
         total += n;
-        if n > MAX_PART_BYTES || total > MAX_UNPACKED_BYTES {
+        if n > part_max || total > total_max {
             return Err(Text::owned(
+                format!("工作簿解压后过大（超过 {total_max} 字节或单个部件超过 {part_max} 字节）"),
                 format!(
-                    "工作簿解压后过大（超过 {MAX_UNPACKED_BYTES} 字节或单个部件超过 {MAX_PART_BYTES} 字节）"
-                ),
-                format!(
-                    "the workbook unpacks to too much data (over {MAX_UNPACKED_BYTES} bytes, or {MAX_PART_BYTES} in one part)"
+                    "the workbook unpacks to too much data (over {total_max} bytes, or {part_max} in one part)"
                 ),
             ));
         }
@@ -336,6 +335,31 @@ impl SheetReader {
                 ));
             }
         }
+    }
+
+    /// A value past [`MAX_COLUMNS`]: not read, but not ignored either (once per row).
+    fn beyond(&mut self, row: usize, col: usize, each: &mut impl FnMut(Read)) {
+        if self.current != Some(row) {
+            self.flush(each);
+            self.current = Some(row);
+        }
+        if self.form_errors.iter().any(|e| e.line == Some(row)) {
+            return;
+        }
+        let pos = Pos {
+            line: row,
+            column: col,
+        };
+        self.form_errors.push(at_cell(
+            &self.file,
+            &self.sheet,
+            pos,
+            None,
+            Text::owned(
+                format!("单元格超出可读取的范围（最多 {MAX_COLUMNS} 列）"),
+                format!("a value beyond the columns read (at most {MAX_COLUMNS})"),
+            ),
+        ));
     }
 
     fn field_of(&self, col: usize) -> Option<String> {
@@ -506,5 +530,71 @@ impl SheetReader {
             Shape::Rows { .. } => true,
             Shape::Unknown | Shape::Other => false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn zip_of(parts: &[(&str, Vec<u8>)]) -> Vec<u8> {
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (name, data) in parts {
+            w.start_file(*name, opts).unwrap();
+            w.write_all(data).unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn a_zip_bomb_stops_at_the_limit() {
+        // 4 MiB of zeros packs into a few kilobytes.
+        let bomb = zip_of(&[("xl/worksheets/sheet1.xml", vec![0u8; 4 << 20])]);
+        assert!(bomb.len() < 64 * 1024);
+        let e = check_zip(&bomb, 1 << 20, 8 << 20).unwrap_err();
+        assert!(e.en.contains("too much data"), "{}", e.en);
+        // Several parts, each under the part limit, over the total.
+        let parts: Vec<(&str, Vec<u8>)> = ["a", "b", "c"]
+            .iter()
+            .map(|n| (*n, vec![0u8; 1 << 20]))
+            .collect();
+        assert!(check_zip(&zip_of(&parts), 2 << 20, (5 << 20) / 2).is_err());
+        assert!(check_zip(&zip_of(&parts), 2 << 20, 4 << 20).is_ok());
+    }
+
+    #[test]
+    fn not_a_workbook_is_an_error_naming_the_file() {
+        let mut out = Vec::new();
+        read_bytes(
+            "x.xlsx",
+            b"PK not really".to_vec(),
+            sheet::dotted,
+            &mut |r| out.push(r),
+        );
+        assert_eq!(out.len(), 1);
+        let Read::Error { error, .. } = &out[0] else {
+            panic!("an error")
+        };
+        assert_eq!(error.file, "x.xlsx");
+        assert!(error.message.en.contains("not a valid XLSX"));
+    }
+
+    #[test]
+    fn cell_names() {
+        assert_eq!(cell_name("预算", Pos { line: 7, column: 3 }), "预算!C7");
+        assert_eq!(cell_name("Sheet1", Pos { line: 1, column: 1 }), "Sheet1!A1");
+        assert_eq!(
+            cell_name(
+                "my sheet",
+                Pos {
+                    line: 2,
+                    column: 28
+                }
+            ),
+            "'my sheet'!AB2"
+        );
     }
 }
