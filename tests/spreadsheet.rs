@@ -335,6 +335,11 @@ fn every_sample_as_a_gbk_csv_with_chinese_headers_and_thousands_separators() {
     for (sample, f) in samples().iter().zip(&read) {
         assert_same(sample, f, "a GBK CSV row");
     }
+    // The decoding is no secret: a batch says so, once, on stderr.
+    let (_, out, err) = bin(&["batch", path.to_str().unwrap(), "--lang", "en"]);
+    assert_eq!(err.matches("read as GB18030").count(), 1, "{err}");
+    assert!(!out.contains("GB18030"), "{out}");
+    assert!(out.contains("filings                 ┆ 8"), "{out}");
 }
 
 #[test]

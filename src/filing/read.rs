@@ -63,14 +63,17 @@ impl Row {
 pub enum Raw {
     Item(Item),
     Row(Row),
+    /// A warning about an input that is still read (a CSV decoded from GBK).
+    Notice(Diagnostic),
 }
 
 impl Raw {
-    /// The item, decoding a CSV row here.
-    pub fn into_item(self) -> Item {
+    /// The item, decoding a CSV row here; `None` for a notice.
+    pub fn into_item(self) -> Option<Item> {
         match self {
-            Raw::Item(i) => i,
-            Raw::Row(r) => r.decode(),
+            Raw::Item(i) => Some(i),
+            Raw::Row(r) => Some(r.decode()),
+            Raw::Notice(_) => None,
         }
     }
 }
@@ -78,7 +81,11 @@ impl Raw {
 /// Reads every filing of every path, calling `each` once per item, in input order.
 /// `-` is standard input, read as TOML.
 pub fn for_each(paths: &[PathBuf], mut each: impl FnMut(Item)) {
-    for_each_raw(paths, Format::Toml, |r| each(r.into_item()));
+    for_each_raw(paths, Format::Toml, |r| {
+        if let Some(i) = r.into_item() {
+            each(i)
+        }
+    });
 }
 
 /// Like [`for_each`], but leaves CSV rows undecoded: the caller decodes each [`Row`].
@@ -164,6 +171,7 @@ pub fn for_each_raw(paths: &[PathBuf], stdin_format: Format, mut each: impl FnMu
 fn csv_item(r: input::csv::Read) -> Raw {
     match r {
         input::csv::Read::Record(r) => Raw::Row(Row(r)),
+        input::csv::Read::Note(n) => Raw::Notice(n),
         input::csv::Read::Error { row, error } => Raw::Item(Item::Invalid {
             source: error.file.clone(),
             row,
@@ -294,6 +302,7 @@ pub fn read_selected(file: &Path, sel: &Selector) -> Result<Filing, Vec<Diagnost
                         found = Some(Row(rec).decode());
                     }
                 }
+                input::csv::Read::Note(_) => {}
                 input::csv::Read::Error { row, error } => {
                     if row.is_none() {
                         file_error.get_or_insert_with(Vec::new).push(error);
@@ -438,6 +447,7 @@ fn one_from_workbook(name: &str, bytes: Vec<u8>) -> Result<Filing, Vec<Diagnosti
             }) if items.is_empty() => errors.extend(e),
             Raw::Item(i) => items.push(i),
             Raw::Row(r) => items.push(r.decode()),
+            Raw::Notice(_) => {}
         },
     );
     if !errors.is_empty() {

@@ -37,6 +37,8 @@ impl Record {
 /// `None`).
 pub enum Read {
     Record(Record),
+    /// Worth telling the user, not an error: the file was decoded from GBK (GB18030).
+    Note(Diagnostic),
     Error {
         row: Option<usize>,
         error: Diagnostic,
@@ -98,7 +100,22 @@ pub fn read(
     let invalid = |error| Read::Error { row: None, error };
     // Excel on a Chinese Windows saves CSV as GBK: decoded here (GB18030, its superset).
     let reader = match super::encoding::utf8_reader(reader) {
-        Ok((r, _)) => r,
+        Ok((r, None)) => r,
+        Ok((r, Some(enc))) => {
+            let name = enc.name().to_ascii_uppercase();
+            each(Read::Note(
+                csv_error(
+                    file,
+                    None,
+                    Text::owned(
+                        format!("文件不是 UTF-8 编码，已按 {name}（GBK）读取"),
+                        format!("the file is not UTF-8: read as {name} (GBK)"),
+                    ),
+                )
+                .warning(),
+            ));
+            r
+        }
         Err(e) => {
             each(invalid(csv_error(
                 file,
