@@ -4,7 +4,9 @@
 //! (`crate::template`), so reading the workbook back (`crate::input::xlsx`, a form) gives the
 //! same filing as the template; empty value cells are fields left to fill in.
 
-use rust_xlsxwriter::{DataValidation, ExcelDateTime, Format, FormatBorder, Workbook, Worksheet};
+use rust_xlsxwriter::{
+    DataValidation, ExcelDateTime, Format, FormatBorder, Formula, Workbook, Worksheet,
+};
 
 use super::columns;
 use super::json_schema::{table_title, unit};
@@ -32,13 +34,59 @@ pub fn workbook(
     let tree = crate::input::parse_toml("template.toml", &template).ok()?;
     let mut values = Vec::new();
     flatten("", &tree, &mut values);
-    Some(write(&values, lang).map_err(|e| e.to_string()))
+    Some(write(&values, lang, Some(pack)).map_err(|e| e.to_string()))
 }
 
 /// The form filled with `values` (dotted path and value as a TOML document holds it, see
-/// [`flatten`]): what a user who filled in the `init` form with them would save.
-pub fn filled(values: &[(String, Node)], lang: Lang) -> Result<Vec<u8>, String> {
-    write(values, lang).map_err(|e| e.to_string())
+/// [`flatten`]): what a user who filled in the `init` form with them would save. With a pack,
+/// indicators and measures are offered (and, in Chinese, written) by their catalog names.
+pub fn filled(
+    values: &[(String, Node)],
+    lang: Lang,
+    pack: Option<&crate::pack::Pack>,
+) -> Result<Vec<u8>, String> {
+    write(values, lang, pack).map_err(|e| e.to_string())
+}
+
+/// The catalog lists a form offers: (field suffix, column header, entries as (id, zh name)).
+type CatalogList = (&'static str, Text, Vec<(String, String)>);
+
+fn catalog_lists(pack: &crate::pack::Pack) -> Vec<CatalogList> {
+    let entries = |v: &[crate::pack::CatalogEntry]| -> Vec<(String, String)> {
+        v.iter()
+            .map(|e| (e.id.clone(), e.text.zh.clone()))
+            .collect()
+    };
+    vec![
+        (
+            "id",
+            Text::new("联动指标目录", "linkage indicators"),
+            entries(&pack.catalog.indicators),
+        ),
+        (
+            "productivity.kind",
+            Text::new("劳动生产率指标目录", "productivity measures"),
+            entries(&pack.catalog.productivity),
+        ),
+        (
+            "labor_cost.kind",
+            Text::new("人工成本指标目录", "labour-cost measures"),
+            entries(&pack.catalog.labor_cost),
+        ),
+    ]
+}
+
+/// Which catalog list a field's values come from, if any.
+fn catalog_of(path: &str) -> Option<usize> {
+    if path.starts_with("indicator.") && path.ends_with(".id") {
+        Some(0)
+    } else if path == "productivity.kind" {
+        Some(1)
+    } else if path == "labor_cost.kind" {
+        Some(2)
+    } else {
+        None
+    }
 }
 
 /// Every leaf of a document's tree by dotted path (`indicator.1.weight`); an array of tables
@@ -125,6 +173,28 @@ fn rows(values: &[(String, Node)]) -> Vec<(Option<(String, FieldSpec)>, Text)> {
     out
 }
 
+/// What the note column says a value cell takes: in Chinese, options by their labels.
+fn note(ty: FieldType, lang: Lang) -> String {
+    match (lang, ty) {
+        (Lang::Zh, FieldType::Enum(opts)) if opts.len() > 1 => {
+            let labels: Vec<&str> = opts
+                .iter()
+                .map(|o| schema::value_label(o).map_or(*o, |l| l.0))
+                .collect();
+            format!("从下拉列表选择：{}", labels.join(" | "))
+        }
+        (Lang::Zh, FieldType::Bool) => "是 或 否".to_string(),
+        (Lang::Zh, FieldType::EnumList(opts)) if !opts.is_empty() => {
+            let labels: Vec<&str> = opts
+                .iter()
+                .map(|o| schema::value_label(o).map_or(*o, |l| l.0))
+                .collect();
+            format!("多项以“;”分隔，取自：{}", labels.join(" | "))
+        }
+        _ => super::expected_text(ty).get(lang).to_string(),
+    }
+}
+
 /// The options a value cell offers, in the form's language; labels read back as the ids.
 fn options(ty: FieldType, lang: Lang) -> Option<Vec<String>> {
     let opts = match ty {
@@ -148,8 +218,14 @@ fn options(ty: FieldType, lang: Lang) -> Option<Vec<String>> {
     )
 }
 
-fn write(values: &[(String, Node)], lang: Lang) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+fn write(
+    values: &[(String, Node)],
+    lang: Lang,
+    pack: Option<&crate::pack::Pack>,
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let mut wb = Workbook::new();
+    let lists = pack.map(catalog_lists).unwrap_or_default();
+    let list_sheet = pick(lang, "选项", "options");
     let ws: &mut Worksheet = wb.add_worksheet();
     ws.set_name(pick(lang, "申报表", "filing"))?;
     let bold = Format::new()
@@ -184,24 +260,59 @@ fn write(values: &[(String, Node)], lang: Lang) -> Result<Vec<u8>, rust_xlsxwrit
         if let Some((uzh, uen)) = unit(spec.ty) {
             ws.write_string(r, 3, pick(lang, uzh, uen))?;
         }
-        let mut note = super::expected_text(spec.ty).get(lang).to_string();
+        let mut note = note(spec.ty, lang);
         if spec.required {
             note = format!("{}{note}", pick(lang, "必填。", "Required. "));
         }
         ws.write_string_with_format(r, 4, &note, &grey)?;
-        if let Some(opts) = options(spec.ty, lang) {
+        let catalog = catalog_of(&path).and_then(|i| lists.get(i).map(|l| (i, l)));
+        if let Some((i, (_, _, entries))) = catalog.filter(|(_, l)| !l.2.is_empty()) {
+            // The pack's catalog, on the options sheet: a list longer than Excel's 255
+            // characters of inline options.
+            let col = (b'A' + i as u8) as char;
+            let range = format!("='{list_sheet}'!${col}$2:${col}${}", entries.len() + 1);
+            let dv = DataValidation::new()
+                .allow_list_formula(Formula::new(range))
+                .ignore_blank(true);
+            ws.add_data_validation(r, 2, r, 2, &dv)?;
+        } else if let Some(opts) = options(spec.ty, lang) {
             let dv = DataValidation::new()
                 .allow_list_strings(&opts)?
                 .ignore_blank(true);
             ws.add_data_validation(r, 2, r, 2, &dv)?;
         }
         if let Some((_, node)) = values.iter().find(|(p, _)| *p == path) {
+            // In Chinese, an id from the catalog is written by its name (read back as the id).
+            let named = match (&node.kind, catalog.filter(|_| lang.is_zh())) {
+                (Kind::Str(id), Some((_, (_, _, entries)))) => {
+                    entries.iter().find(|(e, _)| e == id).map(|(_, zh)| Node {
+                        pos: node.pos,
+                        kind: Kind::Str(zh.clone()),
+                    })
+                }
+                _ => None,
+            };
+            let node = named.as_ref().unwrap_or(node);
             write_value(ws, r, &spec, node, lang, &money, &date, &text)?;
         } else if matches!(spec.ty, FieldType::Text | FieldType::Enum(_)) {
             // Text cells stay text as typed (a credit code is no number).
             ws.write_blank(r, 2, &text)?;
         }
         r += 1;
+    }
+    if !lists.is_empty() {
+        let ls = wb.add_worksheet();
+        ls.set_name(list_sheet)?;
+        let bold = Format::new().set_bold();
+        for (c, (_, title, entries)) in lists.iter().enumerate() {
+            let c = c as u16;
+            ls.write_string_with_format(0, c, title.get(lang), &bold)?;
+            ls.set_column_width(c, 28)?;
+            for (r, (id, zh)) in entries.iter().enumerate() {
+                ls.write_string(r as u32 + 1, c, if lang.is_zh() { zh } else { id })?;
+            }
+        }
+        ls.set_hidden(true);
     }
     wb.save_to_buffer()
 }
