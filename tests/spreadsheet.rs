@@ -647,3 +647,61 @@ fn a_huge_declared_dimension_allocates_nothing() {
     assert_eq!(items, 2);
     assert!(started.elapsed().as_secs() < 20);
 }
+
+#[test]
+fn a_workbook_of_two_sheets_names_each_row_as_it_is_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows: Vec<_> = samples().iter().map(|p| leaves(p)).collect();
+    let cols = all_columns(&rows);
+    let mut wb = Workbook::new();
+    for (name, part) in [("甲", &rows[..2]), ("乙 表", &rows[2..4])] {
+        let ws = wb.add_worksheet();
+        ws.set_name(name).unwrap();
+        for (c, path) in cols.iter().enumerate() {
+            ws.write_string(0, c as u16, path).unwrap();
+        }
+        for (r, row) in part.iter().enumerate() {
+            for (path, node) in row {
+                let c = cols.iter().position(|x| x == path).unwrap() as u16;
+                write_cell(ws, r as u32 + 1, c, path, node, false);
+            }
+        }
+    }
+    // A sheet of notes is no sheet of filings and is skipped.
+    wb.add_worksheet()
+        .set_name("说明")
+        .unwrap()
+        .write_string(0, 0, "填表说明：金额单位为元")
+        .unwrap();
+    let book = dir.path().join("two.xlsx");
+    wb.save(&book).unwrap();
+    let b = book.display().to_string();
+    let (_, out, err) = bin(&["batch", &b, "--format", "jsonl", "--lang", "en"]);
+    let sources: Vec<String> = out
+        .lines()
+        .map(|l| {
+            let v = json(l);
+            match v["row"].as_u64() {
+                Some(n) => format!("{}#{n}", v["source"].as_str().unwrap()),
+                None => v["source"].as_str().unwrap().to_string(),
+            }
+        })
+        .collect();
+    assert_eq!(
+        sources,
+        [
+            format!("{b}#1"),
+            format!("{b}#2"),
+            format!("{b}#乙 表!1"),
+            format!("{b}#乙 表!2")
+        ],
+        "{err}"
+    );
+    // Each source opens its row again, with the same verdict as the sample.
+    for (i, s) in sources.iter().enumerate() {
+        let (c1, got, _) = bin(&["check", s, "--format", "json"]);
+        let (c0, want, _) = bin(&["check", samples()[i].to_str().unwrap(), "--format", "json"]);
+        assert_eq!(c0, c1, "{s}");
+        assert_eq!(json(&want)["verdict"], json(&got)["verdict"], "{s}");
+    }
+}

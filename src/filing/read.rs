@@ -180,23 +180,15 @@ fn csv_item(r: input::csv::Read) -> Raw {
     }
 }
 
-/// Names the sheets of a workbook as its items' sources: the first sheet of filings is the
-/// file itself (`book.xlsx#3`), a later one `book.xlsx#Sheet2` (`book.xlsx#Sheet2!3`).
+/// Names the sheets of a workbook as its items' sources: a row of the first sheet of filings
+/// is the file and its number (`book.xlsx#3`, as a CSV row); a row of a later sheet names its
+/// sheet in the source (`book.xlsx#Sheet2!3`), the form it is written in on a command line.
 #[derive(Default)]
 struct Sheets {
     first: Option<std::sync::Arc<str>>,
 }
 
 impl Sheets {
-    fn source(&mut self, file: &str, sheet: &std::sync::Arc<str>) -> String {
-        let first = self.first.get_or_insert_with(|| sheet.clone());
-        if first == sheet {
-            file.to_string()
-        } else {
-            format!("{file}#{sheet}")
-        }
-    }
-
     fn item(&mut self, r: input::xlsx::Read) -> Raw {
         match r {
             input::xlsx::Read::Error { row, error } => Raw::Item(Item::Invalid {
@@ -204,8 +196,15 @@ impl Sheets {
                 row,
                 errors: vec![error],
             }),
-            input::xlsx::Read::Record(rec) => {
-                let source = self.source(&rec.file, &rec.sheet);
+            input::xlsx::Read::Record(mut rec) => {
+                let first = self.first.get_or_insert_with(|| rec.sheet.clone());
+                let source = match rec.row {
+                    Some(n) if *first != rec.sheet => {
+                        rec.row = None;
+                        format!("{}#{}!{n}", rec.file, rec.sheet)
+                    }
+                    _ => rec.file.to_string(),
+                };
                 Raw::Item(xlsx_item(rec, source))
             }
         }

@@ -36,7 +36,6 @@ pub struct Row {
 
 fn source_of(r: &Report) -> String {
     match r.row {
-        Some(row) if r.source.contains('#') => format!("{}!{row}", r.source),
         Some(row) => format!("{}#{row}", r.source),
         None => r.source.clone(),
     }
