@@ -65,6 +65,22 @@ pub enum Raw {
     Row(Row),
     /// A warning about an input that is still read (a CSV decoded from GBK).
     Notice(Diagnostic),
+    /// A workbook row (or form) read, not yet decoded.
+    Sheet(SheetRow),
+}
+
+/// One workbook record as read, not yet checked against the schema ([`SheetRow::decode`]), so
+/// that a batch decodes rows in parallel as it does CSV rows.
+pub struct SheetRow {
+    rec: input::xlsx::Record,
+    source: String,
+}
+
+impl SheetRow {
+    /// The filing this record holds, or why it is not one.
+    pub fn decode(self) -> Item {
+        xlsx_item(self.rec, self.source)
+    }
 }
 
 impl Raw {
@@ -74,6 +90,7 @@ impl Raw {
             Raw::Item(i) => Some(i),
             Raw::Row(r) => Some(r.decode()),
             Raw::Notice(_) => None,
+            Raw::Sheet(r) => Some(r.decode()),
         }
     }
 }
@@ -205,7 +222,7 @@ impl Sheets {
                     }
                     _ => rec.file.to_string(),
                 };
-                Raw::Item(xlsx_item(rec, source))
+                Raw::Sheet(SheetRow { rec, source })
             }
         }
     }
@@ -447,6 +464,7 @@ fn one_from_workbook(name: &str, bytes: Vec<u8>) -> Result<Filing, Vec<Diagnosti
             Raw::Item(i) => items.push(i),
             Raw::Row(r) => items.push(r.decode()),
             Raw::Notice(_) => {}
+            Raw::Sheet(r) => items.push(r.decode()),
         },
     );
     if !errors.is_empty() {
