@@ -705,3 +705,29 @@ fn a_workbook_of_two_sheets_names_each_row_as_it_is_opened() {
         assert_eq!(json(&want)["verdict"], json(&got)["verdict"], "{s}");
     }
 }
+
+#[test]
+fn a_hand_made_form_with_amounts_in_wan() {
+    // A form as someone might lay it out: other column order, no label column, units per row.
+    let sample = &samples()[1];
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("预算").unwrap();
+    for (c, h) in ["单位", "数值", "字段"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, (path, node)) in leaves(sample).iter().enumerate() {
+        let r = r as u32 + 1;
+        ws.write_string(r, 2, path).unwrap();
+        if is_amount(path) {
+            ws.write_string(r, 0, "万元").unwrap();
+        }
+        // write_cell writes amounts in 万元 when `chinese`.
+        write_cell(ws, r, 1, path, node, true);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("form.xlsx");
+    wb.save(&path).unwrap();
+    let f = wagecheck::filing::read_file(&path).unwrap_or_else(|e| panic!("{e:#?}"));
+    assert_same(sample, &f, "a hand-made form in 万元");
+}
