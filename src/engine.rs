@@ -239,44 +239,6 @@ fn array_list(items: &[Vec<FieldValue>], j: usize, prefix: &str, field: &str) ->
     )
 }
 
-/// The filing with catalog names written where an id is expected replaced by the id
-/// (`利润总额` → `profit_total`, matched against the pack's catalog names in Chinese or
-/// English): a spreadsheet user writes what the catalog calls the indicator. Borrowed when
-/// every id is already an id.
-pub fn with_catalog_ids<'a>(filing: &'a Filing, pack: &Pack) -> std::borrow::Cow<'a, Filing> {
-    let find = |entries: &[crate::pack::CatalogEntry], v: &str| -> Option<String> {
-        if entries.iter().any(|e| e.id == v) {
-            return None;
-        }
-        let v = v.trim();
-        entries
-            .iter()
-            .find(|e| e.text.zh == v || e.text.en.eq_ignore_ascii_case(v))
-            .map(|e| e.id.clone())
-    };
-    let mut out = std::borrow::Cow::Borrowed(filing);
-    for i in 0..filing.indicators.len() {
-        if let Some(id) = filing.indicators[i][0]
-            .str()
-            .and_then(|v| find(&pack.catalog.indicators, v))
-        {
-            out.to_mut().indicators[i][0] = FieldValue::Str(id);
-        }
-    }
-    for (path, entries) in [
-        ("productivity.kind", &pack.catalog.productivity),
-        ("labor_cost.kind", &pack.catalog.labor_cost),
-    ] {
-        if let (Some(i), Some(id)) = (
-            schema::field_index(path),
-            filing.get(path).str().and_then(|v| find(entries, v)),
-        ) {
-            out.to_mut().fields[i] = FieldValue::Str(id);
-        }
-    }
-    out
-}
-
 /// Checks what only the pack can tell about a filing: indicator ids against its catalog.
 pub fn validate(filing: &Filing, pack: &Pack) -> Vec<Diagnostic> {
     let mut out = Vec::new();

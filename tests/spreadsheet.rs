@@ -110,7 +110,7 @@ fn assert_same(toml: &Path, other: &Filing, how: &str) {
     let pack = wagecheck::pack::Registry::new()
         .select("benxi", 2024)
         .unwrap();
-    let other = &*wagecheck::engine::with_catalog_ids(other, &pack);
+    let other = &*wagecheck::check::catalog::with_catalog_ids(other, &pack);
     let name = toml.file_name().unwrap().to_string_lossy();
     assert_eq!(want.fields, other.fields, "{name} as {how}: fields");
     assert_eq!(
@@ -382,7 +382,7 @@ fn the_init_form_reads_back_as_the_toml_template() {
                 )
                 .unwrap_or_else(|e| panic!("{category} {kind} {lang:?}: {e:#?}"));
                 // Chinese forms name indicators and measures by the catalog's names.
-                let got = &*wagecheck::engine::with_catalog_ids(&got, &pack);
+                let got = &*wagecheck::check::catalog::with_catalog_ids(&got, &pack);
                 assert_eq!(want.fields, got.fields, "{category} {kind} {lang:?}");
                 assert_eq!(
                     want.indicators, got.indicators,
