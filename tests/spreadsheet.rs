@@ -731,3 +731,31 @@ fn a_hand_made_form_with_amounts_in_wan() {
     let f = wagecheck::filing::read_file(&path).unwrap_or_else(|e| panic!("{e:#?}"));
     assert_same(sample, &f, "a hand-made form in 万元");
 }
+
+#[test]
+fn a_workbook_is_not_written_to_a_terminal() {
+    // `script` (util-linux) gives the command a terminal; without it there is none to test.
+    if !Path::new("/usr/bin/script").exists() {
+        eprintln!("skipped: no /usr/bin/script to provide a terminal");
+        return;
+    }
+    for cmd in [
+        "check samples/01-pass-competitive.toml --format xlsx --lang en",
+        "batch samples/batch-2024.csv --format xlsx --lang en",
+        "init --format xlsx --lang en",
+    ] {
+        let out = Command::new("/usr/bin/script")
+            .args([
+                "-qec",
+                &format!("{} {cmd}", env!("CARGO_BIN_EXE_wagecheck")),
+                "/dev/null",
+            ])
+            .current_dir(ROOT)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(2), "{cmd}: {text}");
+        assert!(text.contains("not written to a terminal"), "{cmd}: {text}");
+        assert!(!text.contains("PK"), "{cmd}: no zip bytes on the terminal");
+    }
+}
