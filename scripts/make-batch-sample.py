@@ -1,11 +1,25 @@
 #!/usr/bin/env python3
 """Writes samples/batch-2024.csv: a year of filings for `wagecheck batch`, mixing budgets and
 annual returns with pass, fail, review and out_of_scope outcomes and a few deliberately bad rows.
-Deterministic (fixed seed), so the README's summary stays true. Usage: scripts/make-batch-sample.py [N]"""
-import csv, random, sys
+Deterministic (fixed seed), so the README's summary stays true.
 
-N = int(sys.argv[1]) if len(sys.argv) > 1 else 60
-OUT = sys.argv[2] if len(sys.argv) > 2 else "samples/batch-2024.csv"
+Usage: scripts/make-batch-sample.py [N] [OUT] [--force]
+The committed sample (samples/batch-2024.csv, the default OUT) is never overwritten unless
+--force is given: the README, the tests and the golden files describe it as it is."""
+import argparse, csv, os, random, sys
+
+ap = argparse.ArgumentParser(description="Write a batch CSV of filings.")
+ap.add_argument("n", nargs="?", type=int, default=60, help="rows (default 60)")
+ap.add_argument("out", nargs="?", default="samples/batch-2024.csv", help="output path")
+ap.add_argument("--force", action="store_true",
+                help="overwrite the committed samples/batch-2024.csv")
+args = ap.parse_args()
+N, OUT = args.n, args.out
+COMMITTED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "samples", "batch-2024.csv")
+if os.path.exists(OUT) and os.path.exists(COMMITTED) and os.path.samefile(OUT, COMMITTED) \
+        and not args.force:
+    sys.exit(f"{OUT} is the committed sample: not overwritten (give --force to rewrite it, "
+             "or an OUT path to write elsewhere)")
 rnd = random.Random(2024)
 COLS = ["schema", "kind", "enterprise.name", "enterprise.credit_code", "enterprise.category",
         "enterprise.ownership", "enterprise.jurisdiction",

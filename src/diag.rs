@@ -132,6 +132,9 @@ pub struct Diagnostic {
     pub field: Option<String>,
     /// What is wrong, in both languages.
     pub message: Text,
+    /// In a workbook, the sheet and cell (`预算!C7`); `line` and `column` are then its row and
+    /// column numbers.
+    pub cell: Option<String>,
 }
 
 #[warn(missing_docs)]
@@ -145,6 +148,7 @@ impl Diagnostic {
             column: pos.map(|p| p.column),
             field: field.map(str::to_string),
             message,
+            cell: None,
         }
     }
 
@@ -157,7 +161,9 @@ impl Diagnostic {
     /// `file:line:column: field: message`, as compilers print it.
     pub fn render(&self, lang: Lang) -> String {
         let mut s = self.file.clone();
-        if let Some(l) = self.line {
+        if let Some(cell) = &self.cell {
+            s.push_str(&format!(":{cell}"));
+        } else if let Some(l) = self.line {
             s.push_str(&format!(":{l}"));
             if let Some(c) = self.column {
                 s.push_str(&format!(":{c}"));

@@ -37,6 +37,7 @@ pub mod expr;
 pub mod filing;
 pub mod input;
 pub mod num;
+pub mod numform;
 pub mod pack;
 pub mod packtest;
 pub mod report;

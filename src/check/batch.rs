@@ -104,8 +104,19 @@ impl Checker {
         let mut packs = PackCache::default();
 
         let mut process = |chunk: Vec<Raw>| {
+            let mut raws = Vec::with_capacity(chunk.len());
+            for raw in chunk {
+                match raw {
+                    Raw::Notice(n) => {
+                        if !out.notices.contains(&n) {
+                            out.notices.push(n);
+                        }
+                    }
+                    r => raws.push(r),
+                }
+            }
             let items: Vec<Item> =
-                pool.install(|| chunk.into_par_iter().map(Raw::into_item).collect());
+                pool.install(|| raws.into_par_iter().filter_map(Raw::into_item).collect());
             // Pack selection is sequential and cached; evaluation and rendering run in parallel.
             let mut work = Vec::with_capacity(items.len());
             for item in items {

@@ -60,6 +60,7 @@ impl Comparison {
 }
 
 fn side(filing: &Filing, pack: &Pack) -> Side {
+    let filing = &*super::catalog::with_catalog_ids(filing, pack);
     if !engine::validate(filing, pack).is_empty() {
         return Side {
             verdict: Verdict::Invalid,

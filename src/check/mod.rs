@@ -5,6 +5,7 @@
 //! `Send + Sync`: share it by reference or clone it (an `Arc` inside) across threads.
 
 pub mod batch;
+pub mod catalog;
 pub mod compare;
 
 use std::path::Path;
@@ -197,6 +198,7 @@ impl Checker {
         pack_ref: Arc<PackRef>,
         opts: &CheckOptions,
     ) -> Report {
+        let filing = &*catalog::with_catalog_ids(filing, pack);
         let problems = engine::validate(filing, pack);
         if !problems.is_empty() {
             return Report::invalid(&filing.source, problems);

@@ -17,18 +17,26 @@ use crate::report::{OutputFormat, Printer, Summary};
 /// memory does not grow with the input.
 struct Sink {
     printer: &'static dyn Printer,
-    out: BufWriter<std::io::Stdout>,
+    out: BufWriter<Box<dyn Write>>,
     spill: Option<BufWriter<std::fs::File>>,
     first: bool,
 }
 
 impl Sink {
-    fn new(printer: &'static dyn Printer, lang: Lang) -> std::io::Result<Sink> {
+    fn new(
+        printer: &'static dyn Printer,
+        lang: Lang,
+        output: Option<&std::path::Path>,
+    ) -> std::io::Result<Sink> {
         let spill = match printer.begin_reads_summary() {
             true => Some(BufWriter::new(tempfile::tempfile()?)),
             false => None,
         };
-        let mut out = BufWriter::new(std::io::stdout());
+        let target: Box<dyn Write> = match output {
+            Some(path) => Box::new(std::fs::File::create(path)?),
+            None => Box::new(std::io::stdout()),
+        };
+        let mut out = BufWriter::new(target);
         if spill.is_none() {
             write!(out, "{}", printer.begin(&Summary::default(), lang))?;
         }
@@ -54,6 +62,21 @@ impl Sink {
     }
 
     fn finish(mut self, summary: &Summary, lang: Lang) -> std::io::Result<()> {
+        if self.printer.is_binary() {
+            // A workbook is built from every item at once (they were spilled to disk).
+            let mut items = Vec::new();
+            if let Some(spill) = self.spill.take() {
+                let mut f = spill.into_inner().map_err(|e| e.into_error())?;
+                f.rewind()?;
+                f.read_to_end(&mut items)?;
+            }
+            let bytes = self
+                .printer
+                .binary_from_items(&items, lang)
+                .map_err(std::io::Error::other)?;
+            self.out.write_all(&bytes)?;
+            return self.out.flush();
+        }
         if let Some(spill) = self.spill.take() {
             write!(self.out, "{}", self.printer.begin(summary, lang))?;
             let mut f = spill.into_inner().map_err(|e| e.into_error())?;
@@ -97,7 +120,10 @@ pub fn batch(
         jobs,
     };
     let printer = format.printer();
-    let mut sink = match Sink::new(printer, lang) {
+    if super::refuse_binary_on_terminal(printer.is_binary(), common) {
+        return 2;
+    }
+    let mut sink = match Sink::new(printer, lang, common.output.as_deref()) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("{e}");

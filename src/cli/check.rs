@@ -48,6 +48,9 @@ pub fn run_check(
     trace: bool,
     checker: &Checker,
 ) -> i32 {
+    if super::refuse_binary_on_terminal(format.printer().is_binary(), common) {
+        return 2;
+    }
     let pack = match pack_choice(checker, common.rules.as_deref()) {
         Ok(p) => p,
         Err(errors) => {
@@ -64,8 +67,33 @@ pub fn run_check(
         notices.print(&c.notices, common.lang);
         reports.push(c.report);
     }
-    let doc = format.printer().document(&reports, common.lang, trace);
-    let _ = std::io::Write::write_all(&mut std::io::stdout(), doc.as_bytes());
+    let printer = format.printer();
+    if printer.is_binary() {
+        let code = match printer.binary(&reports, common.lang) {
+            Ok(bytes) => super::write_binary(&bytes, common.output.as_deref(), common.lang),
+            Err(e) => {
+                eprintln!("{e}");
+                2
+            }
+        };
+        if code != 0 {
+            return code;
+        }
+    } else {
+        let doc = printer.document(&reports, common.lang, trace);
+        match &common.output {
+            Some(_) => {
+                let code =
+                    super::write_binary(doc.as_bytes(), common.output.as_deref(), common.lang);
+                if code != 0 {
+                    return code;
+                }
+            }
+            None => {
+                let _ = std::io::Write::write_all(&mut std::io::stdout(), doc.as_bytes());
+            }
+        }
+    }
     reports
         .iter()
         .map(|r| r.verdict.exit_code(deny_review))

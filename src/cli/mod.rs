@@ -57,8 +57,12 @@ pub struct Common {
     #[arg(long, value_enum, default_value = "zh")]
     pub lang: Lang,
     /// Format of standard input (`-`); files are read by their extension.
-    #[arg(long, default_value = "toml", value_parser = ["toml", "json", "csv"])]
+    #[arg(long, default_value = "toml", value_parser = ["toml", "json", "csv", "xlsx"])]
     pub input_format: String,
+    /// Write the report to this file instead of standard output (needed for `--format xlsx`
+    /// on a terminal).
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
 }
 
 impl Common {
@@ -151,6 +155,19 @@ pub enum Command {
         /// Language of the comments.
         #[arg(long, value_enum, default_value = "zh")]
         lang: Lang,
+        /// `toml` (a commented text template) or `xlsx` (an Excel form to fill in).
+        #[arg(long, default_value = "toml", value_parser = ["toml", "xlsx"])]
+        format: String,
+        /// Write to this file instead of standard output (required for `xlsx` on a terminal).
+        #[arg(long, short = 'o')]
+        output: Option<PathBuf>,
+    },
+    /// Print the filing schema as a JSON Schema (2020-12): every field's type, unit, allowed
+    /// values, default, and title in Chinese and English.
+    Schema {
+        /// Language of the titles and descriptions (both are always in `x-title`).
+        #[arg(long, value_enum, default_value = "zh")]
+        lang: Lang,
     },
     /// Browse, check and test the rule packs.
     Rules {
@@ -222,6 +239,59 @@ mod init;
 mod rules;
 mod rules_show;
 mod rules_test;
+
+/// Writes a binary document (a workbook) to `output`, or to standard output unless that is a
+/// terminal, which a binary format refuses. The exit code: 0, or 2 when it cannot be written.
+/// A binary format with no `-o` on a terminal: refused before any work, with the reason.
+pub(crate) fn refuse_binary_on_terminal(binary: bool, common: &Common) -> bool {
+    use std::io::IsTerminal;
+    if binary && common.output.is_none() && std::io::stdout().is_terminal() {
+        eprintln!(
+            "{}",
+            if common.lang.is_zh() {
+                "XLSX 是二进制格式，不输出到终端：请用 -o 文件名.xlsx 指定输出文件（或重定向到文件）"
+            } else {
+                "XLSX is a binary format and is not written to a terminal: give -o FILE.xlsx (or redirect to a file)"
+            }
+        );
+        return true;
+    }
+    false
+}
+
+pub(crate) fn write_binary(bytes: &[u8], output: Option<&std::path::Path>, lang: Lang) -> i32 {
+    use std::io::{IsTerminal, Write};
+    let zh = lang.is_zh();
+    let result = match output {
+        Some(path) => std::fs::write(path, bytes).map_err(|e| {
+            if zh {
+                format!("无法写入 {}：{e}", path.display())
+            } else {
+                format!("cannot write {}: {e}", path.display())
+            }
+        }),
+        None if std::io::stdout().is_terminal() => Err(if zh {
+            "XLSX 是二进制格式，不输出到终端：请用 -o 文件名.xlsx 指定输出文件（或重定向到文件）"
+                .to_string()
+        } else {
+            "XLSX is a binary format and is not written to a terminal: give -o FILE.xlsx (or redirect to a file)"
+                .to_string()
+        }),
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(bytes)
+                .and_then(|_| out.flush())
+                .map_err(|e| e.to_string())
+        }
+    };
+    match result {
+        Ok(()) => 0,
+        Err(msg) => {
+            eprintln!("{msg}");
+            2
+        }
+    }
+}
 
 pub(crate) fn print_pack_errors(errors: &[Diagnostic], lang: Lang) {
     for e in errors {
@@ -319,7 +389,24 @@ pub fn run(cli: Cli) -> i32 {
             category,
             kind,
             lang,
-        } => init::run(&category, &kind, lang, checker.registry()),
+            format,
+            output,
+        } => init::run(
+            &category,
+            &kind,
+            lang,
+            &format,
+            output.as_deref(),
+            checker.registry(),
+        ),
+        Command::Schema { lang } => {
+            let schema = crate::filing::json_schema::filing_schema(lang);
+            outln!(
+                "{}",
+                serde_json::to_string_pretty(&schema).unwrap_or_default()
+            );
+            0
+        }
         Command::Rules { action } => rules::run(action, checker.registry()),
     }
 }

@@ -4,7 +4,10 @@
 //! [`decode`] checks it against the schema (`schema.rs`) and produces a [`Filing`]: every field
 //! exact, every default applied, every absent field without a default left unknown.
 
+pub mod columns;
 pub mod credit_code;
+pub mod form;
+pub mod json_schema;
 pub mod read;
 pub mod schema;
 
@@ -488,7 +491,7 @@ fn num_text(node: &Node) -> Option<&str> {
     }
 }
 
-fn expected_text(ty: FieldType) -> Text {
+pub(crate) fn expected_text(ty: FieldType) -> Text {
     match ty {
         FieldType::Text => Text::new("字符串", "a string"),
         FieldType::Enum(opts) => Text::owned(
@@ -564,6 +567,9 @@ fn decode_value(ty: FieldType, node: &Node) -> Result<FieldValue, Option<Text>> 
             Kind::Str(s) | Kind::Cell(s) => {
                 if opts.contains(&s.as_str()) {
                     Ok(FieldValue::Str(s.clone()))
+                } else if let Some(v) = schema::value_by_label(s, opts) {
+                    // The option's label as people write it: `竞争类` for `competitive`.
+                    Ok(FieldValue::Str(v.to_string()))
                 } else {
                     Err(did_you_mean(s, opts.iter().copied()).map(|h| {
                         Text::owned(
@@ -579,6 +585,10 @@ fn decode_value(ty: FieldType, node: &Node) -> Result<FieldValue, Option<Text>> 
             Kind::Bool(b) => Ok(FieldValue::Bool(*b)),
             Kind::Cell(s) if s.eq_ignore_ascii_case("true") => Ok(FieldValue::Bool(true)),
             Kind::Cell(s) if s.eq_ignore_ascii_case("false") => Ok(FieldValue::Bool(false)),
+            // A spreadsheet's yes/no as Chinese forms write it.
+            Kind::Cell(s) if matches!(s.trim(), "是" | "否") => {
+                Ok(FieldValue::Bool(s.trim() == "是"))
+            }
             _ => Err(None),
         },
         FieldType::Ratio
@@ -588,18 +598,48 @@ fn decode_value(ty: FieldType, node: &Node) -> Result<FieldValue, Option<Text>> 
         | FieldType::Year
         | FieldType::PositiveWhole
         | FieldType::Whole => {
-            let text = num_text(node).ok_or(None)?;
+            let written = num_text(node).ok_or(None)?;
+            // Text as people write it (a cell, a string): `38,500,000`, full-width digits,
+            // `3850万元`; a TOML or JSON number is taken as written (crate::numform).
+            let loose = match &node.kind {
+                Kind::Number(_) => None,
+                _ => crate::numform::loosen(written),
+            };
+            let text = loose.as_ref().map_or(written, |l| l.text.as_str());
+            let wan = loose.as_ref().is_some_and(|l| l.ten_thousand);
+            if wan
+                && !matches!(
+                    ty,
+                    FieldType::Amount | FieldType::SignedAmount | FieldType::Ratio
+                )
+            {
+                return Err(Some(Text::new(
+                    "该字段不是金额，不能以万元为单位",
+                    "this field is not an amount: 万元 does not apply",
+                )));
+            }
             let parsed = if ty == FieldType::Ratio {
                 parse_number_or_percent(text)
             } else {
                 parse_decimal(text)
             };
+            let parsed = parsed.and_then(|v| {
+                if wan {
+                    // × 10,000 is exact unless the 28 digits overflow; the scale the
+                    // multiplication leaves (`1690.6万` → 16906000.0) is no digit written.
+                    v.checked_mul(Decimal::from(10_000))
+                        .map(|x| x.normalize())
+                        .ok_or(NumError::OutOfRange)
+                } else {
+                    Ok(v)
+                }
+            });
             let v = parsed.map_err(|e| match e {
                 NumError::OutOfRange => Some(Text::new(
                     "数值超出可精确表示的范围（最多 28 位有效数字），不作舍入",
                     "the value has more digits or magnitude than can be kept exactly (28 significant digits); it is not rounded",
                 )),
-                NumError::NotANumber => None,
+                NumError::NotANumber => crate::numform::hint(written),
             })?;
             check_range(ty, v)?;
             Ok(FieldValue::Num(v))
@@ -624,6 +664,10 @@ fn decode_value(ty: FieldType, node: &Node) -> Result<FieldValue, Option<Text>> 
             for item in items {
                 match item {
                     ListItem::Text(s) if !s.is_empty() => {
+                        let s = match schema::value_by_label(&s, opts) {
+                            Some(v) if !opts.contains(&s.as_str()) => v.to_string(),
+                            _ => s,
+                        };
                         if !opts.is_empty() && !opts.contains(&s.as_str()) {
                             return Err(Some(Text::owned(
                                 format!("\"{s}\" 不在允许的取值中"),

@@ -539,7 +539,7 @@ pub const TABLES: &[&str] = &[
 
 /// Fields of each `[[indicator]]` (路径 `indicator.N.x`).
 pub const INDICATOR_FIELDS: &[FieldSpec] = &[
-    f("id", T::Text, true, D::None, "指标", "indicator id"),
+    f("id", T::Text, true, D::None, "名称", "id"),
     f("weight", T::Ratio, false, D::None, "权重", "weight"),
     f(
         "prior",
@@ -569,23 +569,15 @@ pub const INDICATOR_FIELDS: &[FieldSpec] = &[
 
 /// Fields of each `[[adjustment]]`.
 pub const ADJUSTMENT_FIELDS: &[FieldSpec] = &[
-    f(
-        "kind",
-        T::Text,
-        true,
-        D::None,
-        "调整类型",
-        "kind of adjustment",
-    ),
-    f(
-        "amount",
-        T::SignedAmount,
-        true,
-        D::None,
-        "调整金额",
-        "amount",
-    ),
+    f("kind", T::Text, true, D::None, "类型", "kind"),
+    f("amount", T::SignedAmount, true, D::None, "金额", "amount"),
     f("note", T::Text, false, D::None, "说明", "note"),
+];
+
+/// How people name the arrays in column headers: `指标1权重` is `indicator.1.weight`.
+pub const ARRAY_LABELS: &[(&str, &str, &str)] = &[
+    ("indicator", "指标", "indicator"),
+    ("adjustment", "调整", "adjustment"),
 ];
 
 /// The arrays of tables and their fields.
@@ -639,6 +631,37 @@ pub fn value_label(value: &str) -> Option<(&'static str, &'static str)> {
         "new_entity" => ("新设企业或机构", "new entity"),
         "divestiture" => ("分立或划出", "divestiture"),
         "policy_adjustment" => ("政策调整", "policy adjustment"),
+        "value_added_per_capita" => ("人均增加值", "value added per capita"),
+        "profit_per_capita" => ("人均利润", "profit per capita"),
+        "revenue_per_capita" => ("人均营业收入", "revenue per capita"),
+        "workload_per_capita" => ("人均工作量", "workload per capita"),
+        "labor_cost_profit_ratio" => ("人工成本利润率", "labour-cost profit ratio"),
+        "personnel_expense_ratio" => ("人事费用率", "personnel expense ratio"),
         _ => return None,
     })
+}
+
+/// The option of `opts` whose label is `label` (Chinese as written, or English ignoring case):
+/// `竞争类` → `competitive`. Full-width and ASCII parentheses are the same here.
+pub fn value_by_label(label: &str, opts: &[&'static str]) -> Option<&'static str> {
+    let norm = |s: &str| -> String {
+        s.trim()
+            .chars()
+            .map(|c| match c {
+                '（' => '(',
+                '）' => ')',
+                '，' => ',',
+                _ => c,
+            })
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_lowercase()
+    };
+    let want = norm(label);
+    if want.is_empty() {
+        return None;
+    }
+    opts.iter()
+        .copied()
+        .find(|o| value_label(o).is_some_and(|(zh, en)| norm(zh) == want || norm(en) == want))
 }

@@ -4,12 +4,14 @@
 
 use std::sync::Arc;
 
+use super::sheet::{self, HeaderMap};
 use super::{Entry, Kind, Node};
 use crate::diag::{Diagnostic, Pos, Text};
 
-/// The column names of one CSV file, each split once at its dots.
+/// The columns of one CSV file: each one's path split once at its dots, and its unit.
 pub struct Headers {
     parts: Vec<Vec<String>>,
+    units: Vec<Option<crate::numform::Unit>>,
 }
 
 /// One CSV row as read, its tree not yet built.
@@ -35,6 +37,8 @@ impl Record {
 /// `None`).
 pub enum Read {
     Record(Record),
+    /// Worth telling the user, not an error: the file was decoded from GBK (GB18030).
+    Note(Diagnostic),
     Error {
         row: Option<usize>,
         error: Diagnostic,
@@ -44,44 +48,6 @@ pub enum Read {
 fn csv_error(file: &str, pos: Option<Pos>, msg: Text) -> Diagnostic {
     Diagnostic::new(file, pos, None, msg)
 }
-
-fn insert(table: &mut Vec<Entry>, parts: &[String], pos: Pos, cell: &str) {
-    let Some((first, rest)) = parts.split_first() else {
-        return;
-    };
-    if rest.is_empty() {
-        table.push(Entry {
-            key: first.clone(),
-            pos,
-            value: Node {
-                pos,
-                kind: Kind::Cell(cell.to_string()),
-            },
-        });
-        return;
-    }
-    let idx = match table.iter().position(|e| e.key == *first) {
-        Some(i) => i,
-        None => {
-            table.push(Entry {
-                key: first.clone(),
-                pos,
-                value: Node {
-                    pos,
-                    kind: Kind::Table(Vec::new()),
-                },
-            });
-            table.len() - 1
-        }
-    };
-    if let Kind::Table(t) = &mut table[idx].value.kind {
-        insert(t, rest, pos, cell);
-    }
-}
-
-/// How many dotted parts of a column name become levels of the row's tree; the deepest field
-/// is `indicator.1.weight`. Not policy: a bound on the input's shape.
-const MAX_COLUMN_PARTS: usize = 4;
 
 /// Builds the nested tree of one CSV row from its dotted column names.
 fn row_tree(headers: &Headers, record: &csv::StringRecord, line: usize) -> Node {
@@ -94,7 +60,8 @@ fn row_tree(headers: &Headers, record: &csv::StringRecord, line: usize) -> Node 
             line,
             column: i + 1,
         };
-        insert(&mut root, parts, pos, cell.trim());
+        let unit = headers.units.get(i).copied().flatten();
+        sheet::insert(&mut root, parts, pos, &sheet::with_unit(cell.trim(), unit));
     }
     Node {
         pos: Pos { line, column: 1 },
@@ -103,10 +70,10 @@ fn row_tree(headers: &Headers, record: &csv::StringRecord, line: usize) -> Node 
 }
 
 /// Reads the CSV file at `path`, calling `each` once per row or error, in order.
-pub fn read_path(path: &std::path::Path, each: &mut impl FnMut(Read)) {
+pub fn read_path(path: &std::path::Path, columns: HeaderMap, each: &mut impl FnMut(Read)) {
     let file = path.display().to_string();
     match std::fs::File::open(path) {
-        Ok(f) => read(&file, f, each),
+        Ok(f) => read(&file, f, columns, each),
         Err(e) => each(Read::Error {
             row: None,
             error: csv_error(
@@ -123,25 +90,55 @@ pub fn read_path(path: &std::path::Path, each: &mut impl FnMut(Read)) {
 
 /// Reads CSV text from `reader` (named `file` in messages), calling `each` once per row or
 /// error, in order.
-pub fn read(file: &str, reader: impl std::io::Read, each: &mut impl FnMut(Read)) {
+/// `columns` maps each header to the field it fills ([`sheet::dotted`] takes it as written).
+pub fn read(
+    file: &str,
+    reader: impl std::io::Read,
+    columns: HeaderMap,
+    each: &mut impl FnMut(Read),
+) {
     let invalid = |error| Read::Error { row: None, error };
+    // Excel on a Chinese Windows saves CSV as GBK: decoded here (GB18030, its superset).
+    let reader = match super::encoding::utf8_reader(reader) {
+        Ok((r, None)) => r,
+        Ok((r, Some(enc))) => {
+            let name = enc.name().to_ascii_uppercase();
+            each(Read::Note(
+                csv_error(
+                    file,
+                    None,
+                    Text::owned(
+                        format!("文件不是 UTF-8 编码，已按 {name}（GBK）读取"),
+                        format!("the file is not UTF-8: read as {name} (GBK)"),
+                    ),
+                )
+                .warning(),
+            ));
+            r
+        }
+        Err(e) => {
+            each(invalid(csv_error(
+                file,
+                None,
+                Text::owned(
+                    format!("无法读取 CSV：{e}"),
+                    format!("cannot read the CSV: {e}"),
+                ),
+            )));
+            return;
+        }
+    };
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(false)
         .from_reader(reader);
     let headers = match rdr.headers() {
-        Ok(h) if !(h.is_empty() || h.len() == 1 && h[0].trim().is_empty()) => Arc::new(Headers {
-            parts: h
-                .iter()
-                .map(|s| {
-                    let name = s.trim().trim_start_matches('\u{feff}');
-                    // At most MAX_COLUMN_PARTS levels: a longer dotted name is no field anyway,
-                    // and is then reported as unknown instead of nesting once per dot.
-                    name.splitn(MAX_COLUMN_PARTS, '.')
-                        .map(str::to_string)
-                        .collect()
-                })
-                .collect(),
-        }),
+        Ok(h) if !(h.is_empty() || h.len() == 1 && h[0].trim().is_empty()) => {
+            let cols: Vec<_> = h.iter().map(columns).collect();
+            Arc::new(Headers {
+                parts: cols.iter().map(|c| sheet::parts(&c.path)).collect(),
+                units: cols.iter().map(|c| c.unit).collect(),
+            })
+        }
         Ok(_) => {
             each(invalid(csv_error(
                 file,

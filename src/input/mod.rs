@@ -7,8 +7,11 @@
 //! directory walk, [`expand`]); it knows nothing of filings or packs.
 
 pub mod csv;
+pub mod encoding;
 mod json;
+pub mod sheet;
 mod toml;
+pub mod xlsx;
 
 use std::path::{Path, PathBuf};
 
@@ -28,12 +31,14 @@ pub enum Format {
     Json,
     /// Comma-separated rows, one document a row, columns named by dotted field paths.
     Csv,
+    /// An Excel workbook: a sheet of documents (one a row, as a CSV) or a form ([`xlsx`]).
+    Xlsx,
 }
 
 #[warn(missing_docs)]
 impl Format {
     /// Every format, in the order they are listed to a user.
-    pub const ALL: [Format; 3] = [Format::Toml, Format::Json, Format::Csv];
+    pub const ALL: [Format; 4] = [Format::Toml, Format::Json, Format::Csv, Format::Xlsx];
 
     /// The format a file's extension names (case-insensitive), if any.
     pub fn from_path(path: &Path) -> Option<Format> {
@@ -49,6 +54,7 @@ impl Format {
             Format::Toml => "toml",
             Format::Json => "json",
             Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
         }
     }
 
@@ -66,6 +72,15 @@ pub fn parse(file: &str, text: &str, format: Format) -> Result<Node, Diagnostic>
     match format {
         Format::Toml => parse_toml(file, text),
         Format::Json => parse_json(file, text),
+        Format::Xlsx => Err(Diagnostic::new(
+            file,
+            None,
+            None,
+            Text::new(
+                "XLSX 工作簿是二进制文件，不能作为文本读取",
+                "an XLSX workbook is binary, not text",
+            ),
+        )),
         Format::Csv => Err(Diagnostic::new(
             file,
             None,

@@ -73,13 +73,18 @@ impl Serialize for Errors<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let lang = self.1;
         s.collect_seq(self.0.iter().map(|e| {
-            json!({
+            let mut v = json!({
                 "file": e.file,
                 "line": e.line,
                 "column": e.column,
                 "field": e.field,
                 "message": e.message.get(lang),
-            })
+            });
+            // A workbook's errors also name the sheet and cell (`预算!C7`).
+            if let (Some(cell), Some(o)) = (&e.cell, v.as_object_mut()) {
+                o.insert("cell".into(), cell.clone().into());
+            }
+            v
         }))
     }
 }

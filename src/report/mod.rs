@@ -6,6 +6,7 @@ pub mod junit;
 pub mod markdown;
 pub mod summary;
 pub mod table;
+pub mod xlsx;
 
 use std::sync::Arc;
 
@@ -200,17 +201,20 @@ pub enum OutputFormat {
     Markdown,
     /// JUnit XML, for CI.
     Junit,
+    /// An Excel workbook (binary: `-o FILE`).
+    Xlsx,
 }
 
 #[warn(missing_docs)]
 impl OutputFormat {
     /// Every format, in the order they are listed to a user.
-    pub const ALL: [OutputFormat; 5] = [
+    pub const ALL: [OutputFormat; 6] = [
         OutputFormat::Table,
         OutputFormat::Json,
         OutputFormat::Jsonl,
         OutputFormat::Markdown,
         OutputFormat::Junit,
+        OutputFormat::Xlsx,
     ];
 
     /// The name a user types (`--format NAME`).
@@ -221,6 +225,7 @@ impl OutputFormat {
             OutputFormat::Jsonl => "jsonl",
             OutputFormat::Markdown => "markdown",
             OutputFormat::Junit => "junit",
+            OutputFormat::Xlsx => "xlsx",
         }
     }
 
@@ -237,6 +242,7 @@ impl OutputFormat {
             OutputFormat::Jsonl => &json::Jsonl,
             OutputFormat::Markdown => &markdown::Markdown,
             OutputFormat::Junit => &junit::Junit,
+            OutputFormat::Xlsx => &xlsx::Xlsx,
         }
     }
 }
@@ -265,4 +271,20 @@ pub trait Printer: Sync {
     fn begin(&self, summary: &Summary, lang: Lang) -> String;
     /// The stream's closing.
     fn end(&self, summary: &Summary, lang: Lang) -> String;
+    /// A binary format (a workbook): written with [`binary`](Printer::binary) or, for a
+    /// stream, [`binary_from_items`](Printer::binary_from_items), never to a terminal.
+    fn is_binary(&self) -> bool {
+        false
+    }
+    /// Every report as one binary document.
+    fn binary(&self, reports: &[Report], lang: Lang) -> Result<Vec<u8>, String> {
+        let _ = (reports, lang);
+        Err("not a binary format".into())
+    }
+    /// A stream's items (as [`item`](Printer::item) rendered them, in order) as one binary
+    /// document.
+    fn binary_from_items(&self, items: &[u8], lang: Lang) -> Result<Vec<u8>, String> {
+        let _ = (items, lang);
+        Err("not a binary format".into())
+    }
 }
