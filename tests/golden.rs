@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::Command;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-const FORMATS: [&str; 5] = ["table", "json", "jsonl", "markdown", "junit"];
+const FORMATS: [&str; 6] = ["table", "json", "jsonl", "markdown", "junit", "html"];
 
 /// Each command with its arguments and the formats it supports.
 const COMMANDS: &[(&str, &[&str], &[&str])] = &[
@@ -34,7 +34,7 @@ const COMMANDS: &[(&str, &[&str], &[&str])] = &[
     (
         "explain",
         &["explain", "samples/02-over-cap.toml"],
-        &["table", "json"],
+        &["table", "json", "html"],
     ),
     (
         "compare",

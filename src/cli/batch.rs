@@ -9,7 +9,7 @@ use crate::check::Checker;
 use crate::check::batch::{BatchOptions, Batched};
 use crate::diag::Lang;
 use crate::filing::read;
-use crate::report::summary::summary_table;
+use crate::report::summary::{Entry, summary_table};
 use crate::report::{OutputFormat, Printer, Summary};
 
 /// Where finished filings go: straight to stdout (JSON, JSON Lines), or, when the stream's
@@ -114,12 +114,14 @@ pub fn batch(
             return 2;
         }
     };
+    let printer = format.printer();
     let opts = BatchOptions {
         pack,
-        check: common.options(trace),
+        check: common.options(trace || printer.needs_trace()),
         jobs,
     };
-    let printer = format.printer();
+    // What the summary's table of filings reads (HTML); the counts come from the library.
+    let mut entries = Vec::new();
     if super::refuse_binary_on_terminal(printer.is_binary(), common) {
         return 2;
     }
@@ -135,14 +137,23 @@ pub fn batch(
     let run = checker.batch(
         |each| read::for_each_raw(paths, stdin_format, each),
         &opts,
-        |r| printer.item(r, lang, trace),
-        |text| {
+        |r| {
+            let entry = printer.wants_entries().then(|| Entry::of(r, lang, true));
+            (entry, printer.item(r, lang, trace))
+        },
+        |(entry, text)| {
+            if let Some(e) = entry {
+                entries.push(e);
+            }
             if let Err(e) = sink.put(&text) {
                 io_error.get_or_insert(e);
             }
         },
     );
-    let Batched { summary, notices } = match run {
+    let Batched {
+        mut summary,
+        notices,
+    } = match run {
         Ok(b) => b,
         Err(e) => {
             eprintln!("{e}");
@@ -150,6 +161,9 @@ pub fn batch(
         }
     };
     Notices::default().print(&notices, lang);
+    for e in entries {
+        summary.note_entry(e, true);
+    }
     if let Some(e) = io_error
         .take()
         .or_else(|| sink.finish(&summary, lang).err())

@@ -59,7 +59,7 @@ pub fn run_check(
         }
     };
     // The trace is recorded only when it is printed (`--trace`; `explain` always).
-    let opts = common.options(trace);
+    let opts = common.options(trace || format.printer().needs_trace());
     let mut notices = Notices::default();
     let mut reports = Vec::new();
     for f in filings {
@@ -135,7 +135,13 @@ pub fn run_explain(
                     );
                     return 2;
                 }
-                outln!("{}", report::table::explain(&r, common.lang, rule));
+                if format == OutputFormat::Html {
+                    let mode = report::html::Mode::Explain(rule);
+                    let doc = report::html::document(std::slice::from_ref(&r), common.lang, mode);
+                    let _ = std::io::Write::write_all(&mut std::io::stdout(), doc.as_bytes());
+                } else {
+                    outln!("{}", report::table::explain(&r, common.lang, rule));
+                }
             }
             r.verdict.exit_code(false)
         }

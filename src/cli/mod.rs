@@ -33,7 +33,8 @@ pub struct Cli {
 /// with a usage error (exit 2) naming them.
 pub const CHECK_FORMATS: &[OutputFormat] = &OutputFormat::ALL;
 pub const BATCH_FORMATS: &[OutputFormat] = &OutputFormat::ALL;
-pub const EXPLAIN_FORMATS: &[OutputFormat] = &[OutputFormat::Table, OutputFormat::Json];
+pub const EXPLAIN_FORMATS: &[OutputFormat] =
+    &[OutputFormat::Table, OutputFormat::Json, OutputFormat::Html];
 pub const COMPARE_FORMATS: &[OutputFormat] =
     &[OutputFormat::Table, OutputFormat::Json, OutputFormat::Jsonl];
 

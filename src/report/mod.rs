@@ -1,12 +1,15 @@
 //! Reports: what a reviewer reads. [`Report`] gathers one filing's result; each output format
 //! lives in its own module and prints the same report.
 
+pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod summary;
 pub mod table;
 pub mod xlsx;
+
+pub mod words;
 
 use std::sync::Arc;
 
@@ -31,6 +34,10 @@ pub struct PackRef {
     pub quantity_layers: Vec<(String, String)>,
     /// For each rule id, the parameters it reads.
     pub rule_params: Vec<(String, Vec<ParamUse>)>,
+    /// The growth the cap limits, as the pack writes it (`[cap] growth`, a quantity's name).
+    pub growth: String,
+    /// The rules that bound growth (those whose bound a chart can draw).
+    pub bounded: Vec<String>,
 }
 
 impl PackRef {
@@ -109,6 +116,13 @@ impl PackRef {
                     });
                     (r.id.clone(), used.collect())
                 })
+                .collect(),
+            growth: pack.cap.growth.source().to_string(),
+            bounded: pack
+                .rules
+                .iter()
+                .filter(|r| matches!(r.check, Some(crate::pack::Check::Bound { .. })))
+                .map(|r| r.id.clone())
                 .collect(),
         }
     }
@@ -203,18 +217,22 @@ pub enum OutputFormat {
     Junit,
     /// An Excel workbook (binary: `-o FILE`).
     Xlsx,
+
+    /// One self-contained HTML page, to open, print or forward.
+    Html,
 }
 
 #[warn(missing_docs)]
 impl OutputFormat {
     /// Every format, in the order they are listed to a user.
-    pub const ALL: [OutputFormat; 6] = [
+    pub const ALL: [OutputFormat; 7] = [
         OutputFormat::Table,
         OutputFormat::Json,
         OutputFormat::Jsonl,
         OutputFormat::Markdown,
         OutputFormat::Junit,
         OutputFormat::Xlsx,
+        OutputFormat::Html,
     ];
 
     /// The name a user types (`--format NAME`).
@@ -226,6 +244,8 @@ impl OutputFormat {
             OutputFormat::Markdown => "markdown",
             OutputFormat::Junit => "junit",
             OutputFormat::Xlsx => "xlsx",
+
+            OutputFormat::Html => "html",
         }
     }
 
@@ -243,6 +263,8 @@ impl OutputFormat {
             OutputFormat::Markdown => &markdown::Markdown,
             OutputFormat::Junit => &junit::Junit,
             OutputFormat::Xlsx => &xlsx::Xlsx,
+
+            OutputFormat::Html => &html::Html,
         }
     }
 }
@@ -286,5 +308,13 @@ pub trait Printer: Sync {
     fn binary_from_items(&self, items: &[u8], lang: Lang) -> Result<Vec<u8>, String> {
         let _ = (items, lang);
         Err("not a binary format".into())
+    }
+    /// Whether [`begin`](Printer::begin) lists every filing (`Summary::entries`).
+    fn wants_entries(&self) -> bool {
+        false
+    }
+    /// Whether every report shows its trace (the evaluation must record it).
+    fn needs_trace(&self) -> bool {
+        false
     }
 }

@@ -5,6 +5,7 @@ use rust_decimal::Decimal;
 use super::Report;
 use crate::diag::Lang;
 use crate::engine::Verdict;
+use crate::pack::Status;
 
 /// Counts for the batch summary.
 #[derive(Clone, Debug, Default)]
@@ -20,6 +21,79 @@ pub struct Summary {
     pub to_recover: Decimal,
     /// The worst verdict met.
     pub worst: Option<Verdict>,
+    /// For each rule that failed or was left to review somewhere: (id, title, fails, reviews),
+    /// in the order first met.
+    pub by_rule: Vec<(String, String, usize, usize)>,
+    /// Every filing as a line of the batch table, in input order, when the printer lists them
+    /// all (see [`Printer::wants_entries`](super::Printer::wants_entries)); empty otherwise.
+    pub entries: Vec<Entry>,
+}
+
+/// One filing as the batch table lists it.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    /// The HTML anchor of its report.
+    pub anchor: String,
+    pub name: String,
+    pub credit_code: String,
+    pub category: String,
+    /// `file.csv#N` for a CSV row, else the file.
+    pub source: String,
+    pub verdict: Verdict,
+    pub binding_rule: String,
+    pub allowed: Option<Decimal>,
+    pub excess: Option<Decimal>,
+    pub to_recover: Option<Decimal>,
+    /// (rule id, title, status) of every rule that fails or is left to review.
+    pub flagged: Vec<(String, String, Status)>,
+    /// The one-line reason a reviewer reads first.
+    pub reason: String,
+}
+
+impl Entry {
+    /// The line of `r`; with `full` false, only what the counts read (no names, no reason).
+    pub fn of(r: &Report, lang: Lang, full: bool) -> Entry {
+        let text = |s: &str| if full { s.to_string() } else { String::new() };
+        let ev = r.eval.as_ref();
+        let cap = ev.and_then(|e| e.cap.as_ref());
+        Entry {
+            anchor: if full { anchor_of(r) } else { String::new() },
+            name: text(&r.name),
+            credit_code: text(r.credit_code.as_deref().unwrap_or_default()),
+            category: r.category.clone(),
+            source: if full { source_of(r) } else { String::new() },
+            verdict: r.verdict,
+            binding_rule: cap.map(|c| c.binding_rule.clone()).unwrap_or_default(),
+            allowed: cap.map(|c| c.max_wage_total),
+            excess: cap.and_then(|c| c.excess),
+            to_recover: to_recover(r),
+            flagged: ev
+                .map(|e| {
+                    e.rules
+                        .iter()
+                        .filter(|x| matches!(x.status, Status::Fail | Status::Review))
+                        .map(|x| (x.id.clone(), x.title.get(lang).to_string(), x.status))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            reason: if full {
+                r.main_reason(lang)
+            } else {
+                String::new()
+            },
+        }
+    }
+}
+
+/// A stable HTML anchor for a report: `f-` and a hash of where it came from.
+pub fn anchor_of(r: &Report) -> String {
+    // FNV-1a, 64 bits: stable across runs and platforms, and short.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in source_of(r).bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("f-{h:016x}")
 }
 
 #[warn(missing_docs)]
@@ -42,6 +116,34 @@ impl Summary {
             self.to_recover += x;
         }
         self.worst = self.worst.max(Some(verdict));
+    }
+
+    /// Counts one filing from its table line; keeps the line when `keep`.
+    pub fn count_entry(&mut self, e: Entry, keep: bool) {
+        self.count(e.verdict, &e.category, e.to_recover);
+        self.note_entry(e, keep);
+    }
+
+    /// What a table line adds besides the counts (the library's batch counts those): the
+    /// per-rule counts, the total over the caps, the time; keeps the line when `keep`.
+    pub fn note_entry(&mut self, e: Entry, keep: bool) {
+        for (id, title, st) in &e.flagged {
+            let i = match self.by_rule.iter().position(|x| &x.0 == id) {
+                Some(i) => i,
+                None => {
+                    self.by_rule.push((id.clone(), title.clone(), 0, 0));
+                    self.by_rule.len() - 1
+                }
+            };
+            if *st == Status::Fail {
+                self.by_rule[i].2 += 1;
+            } else {
+                self.by_rule[i].3 += 1;
+            }
+        }
+        if keep {
+            self.entries.push(e);
+        }
     }
 
     /// How many filings have one of `verdicts`.
