@@ -1073,6 +1073,9 @@ fn eval_rule(
             )
         };
         msg = msg.join(&note, "；", "; ");
+        for hint in missing_rows(&unknown.reasons, env) {
+            msg = msg.join(&hint, "；", "; ");
+        }
     }
     (
         RuleResult {
@@ -1092,6 +1095,57 @@ fn eval_rule(
         },
         applies,
     )
+}
+
+/// For each unknown that is a dated table's missing row (`national_average_wage_series[2025]`),
+/// how to supply the figure: the filing fields among the same unknowns (which the pack reads
+/// first), or a child pack that adds the row. Nothing is guessed: no earlier year stands in.
+fn missing_rows(reasons: &[String], env: &Slots<'_>) -> Vec<Text> {
+    let fields: Vec<&str> = reasons
+        .iter()
+        .map(String::as_str)
+        .filter(|r| schema::field_index(r).is_some())
+        .collect();
+    let mut out = Vec::new();
+    for r in reasons {
+        let Some((name, key)) = r.strip_suffix(']').and_then(|r| r.split_once('[')) else {
+            continue;
+        };
+        let Some(table) = env.pack.tables.iter().find(|t| t.name == name) else {
+            continue;
+        };
+        let span = match (table.rows.first(), table.rows.last()) {
+            (Some(a), Some(b)) => format!("{}–{}", a.0, b.0),
+            _ => "-".to_string(),
+        };
+        let (give_zh, give_en) = if fields.is_empty() {
+            (String::new(), String::new())
+        } else {
+            let f = fields.join(", ");
+            (
+                format!("在申报中填写 {f}（该年官方公布的数值），或"),
+                format!(
+                    "give {f} in the filing (the officially published figure for that year), or "
+                ),
+            )
+        };
+        out.push(text_in(
+            env,
+            || {
+                format!(
+                    "{}（{name}）没有 {key} 年的数据（现有 {span} 年）：{give_zh}在子规则包的 [tables.{name}] 中补上 {key} 年",
+                    table.text.zh
+                )
+            },
+            || {
+                format!(
+                    "the table {name} ({}) has no row for {key} (it covers {span}): {give_en}add the row {key} to [tables.{name}] in a child pack",
+                    table.text.en
+                )
+            },
+        ));
+    }
+    out
 }
 
 /// Combines the bounds into the cap: the smallest of those that apply. Where a rule that might

@@ -300,17 +300,41 @@ pub fn filing(category: &str, kind: &str, lang: Lang, pack: &Pack) -> Option<Str
         lines[1].3 = c;
     }
     render(&lines, lang, &mut out);
-    if !competitive {
-        out.push('\n');
-        let bench = [
+    out.push('\n');
+    let bench: &[(&str, &str)] = if competitive {
+        &[]
+    } else {
+        &[
             ("control_level", "150_000"),
             ("wage_growth_control_target", "\"6%\""),
-        ];
-        render(
-            &commented("[benchmarks]", "benchmarks", f, &bench, lang),
-            lang,
-            &mut out,
-        );
+        ]
+    };
+    render(
+        &commented("[benchmarks]", "benchmarks", f, bench, lang),
+        lang,
+        &mut out,
+    );
+    // Shown, not set: the pack's table gives the figure when it has the year; a year it lacks
+    // is filled in here (no figure is guessed).
+    let lines: &[&str] = if zh {
+        &[
+            "全国城镇非私营单位就业人员年平均工资（预算年度上一年，元，国家统计局公布）。",
+            "规则包的表中没有该年时（见 wagecheck rules show），去掉行首的 # 并填写。",
+        ]
+    } else {
+        &[
+            "national average annual wage, urban non-private units, of the year before the",
+            "budget year (yuan, as NBS publishes it). When the pack's table lacks that year",
+            "(see wagecheck rules show), remove the leading # and fill it in.",
+        ]
+    };
+    for (i, line) in lines.iter().enumerate() {
+        let key = if i == 0 {
+            "# national_average_wage = …"
+        } else {
+            "#"
+        };
+        out.push_str(&format!("{key:<40} # {line}\n"));
     }
     if annual {
         out.push('\n');
