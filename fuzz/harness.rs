@@ -82,10 +82,12 @@ fn render_all(r: &Report) {
     for lang in [Lang::Zh, Lang::En] {
         let j = report::json::report(r, lang, true);
         let _ = serde_json::to_string(&j);
-        let _ = report::table::report(r, lang);
-        let _ = report::table::explain(r, lang, None);
+        let view = report::View::PLAIN;
+        let _ = report::table::report(r, lang, view);
+        let _ = report::table::explain(r, lang, None, view);
         let _ = report::markdown::report(r, lang);
-        let _ = report::junit::testcase(r, lang);
+        let _ = report::junit::testcase(r, lang, view);
+        let _ = report::html::section(r, lang, "r1", report::html::Mode::Explain(None));
         let _ = r.main_reason(lang);
     }
 }

@@ -34,6 +34,18 @@ pub enum Verdict {
 
 #[warn(missing_docs)]
 impl Verdict {
+    /// The verdict a name stands for (`pass`, `out_of_scope`, `review`, `fail`, `invalid`).
+    pub fn parse(s: &str) -> Option<Verdict> {
+        [
+            Verdict::Pass,
+            Verdict::OutOfScope,
+            Verdict::Review,
+            Verdict::Fail,
+            Verdict::Invalid,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == s)
+    }
     /// The name used in JSON and on the command line (`out_of_scope`).
     pub fn as_str(self) -> &'static str {
         match self {

@@ -273,7 +273,9 @@ fn a_strict_cap_missed_by_a_cent_shows_the_points_it_is_over_by() {
     ]);
     assert_eq!(code, 1);
     assert!(
-        out.contains("over by 0.01 yuan (0.000000041% points)"),
+        out.contains(
+            "over the cap by 0.01 yuan: growth 0.000000041 percentage points above the cap"
+        ),
         "{out}"
     );
 }

@@ -150,15 +150,39 @@ fn count_line(summary: &str, label: &str) -> usize {
         .unwrap_or(0)
 }
 
+/// A verdict as the English output words it.
+fn label(v: &str) -> &str {
+    if v == "out_of_scope" {
+        "out of scope"
+    } else {
+        v
+    }
+}
+
 fn check_summary(summary: &str, expected: &[(String, &str)]) {
     assert_eq!(count_line(summary, "filings"), expected.len(), "{summary}");
     for v in ["pass", "out_of_scope", "review", "fail", "invalid"] {
         let n = expected.iter().filter(|(_, x)| *x == v).count();
         assert_eq!(
-            count_line(summary, &format!("verdict {v}")),
+            count_line(summary, &format!("verdict {}", label(v))),
             n,
             "{v}\n{summary}"
         );
+    }
+}
+
+fn check_markdown_summary(md: &str, expected: &[(String, &str)]) {
+    let count = |label: &str| -> usize {
+        md.lines()
+            .find(|l| l.starts_with(&format!("| {label} | ")))
+            .and_then(|l| l.split(" | ").nth(1))
+            .and_then(|c| c.trim_end_matches(" |").trim().parse().ok())
+            .unwrap_or(0)
+    };
+    assert_eq!(count("filings"), expected.len(), "{md}");
+    for v in ["pass", "out_of_scope", "review", "fail", "invalid"] {
+        let n = expected.iter().filter(|(_, x)| *x == v).count();
+        assert_eq!(count(&format!("verdict {}", label(v))), n, "{v}\n{md}");
     }
 }
 
@@ -208,7 +232,8 @@ fn every_input_appears_once_in_order_in_every_format() {
         .collect();
     assert_eq!(got, want, "json");
 
-    // JUnit: one test case per input, failures = neither pass nor out of scope.
+    // JUnit: one test case per input, agreeing with the exit code: `fail` is a failure,
+    // `invalid` an error, `out_of_scope` skipped, `review` passes (no --deny review).
     let (code, out, _) = batch(&input, "junit");
     assert_eq!(code, 2);
     let doc = roxmltree::Document::parse(&out).expect("JUnit XML parses");
@@ -220,13 +245,12 @@ fn every_input_appears_once_in_order_in_every_format() {
         suite.attribute("tests"),
         Some(exp.len().to_string().as_str())
     );
-    let failing = exp
-        .iter()
-        .filter(|(_, v)| !matches!(*v, "pass" | "out_of_scope"))
-        .count();
+    let count = |v: &str| exp.iter().filter(|(_, x)| *x == v).count().to_string();
+    assert_eq!(suite.attribute("failures"), Some(count("fail").as_str()));
+    assert_eq!(suite.attribute("errors"), Some(count("invalid").as_str()));
     assert_eq!(
-        suite.attribute("failures"),
-        Some(failing.to_string().as_str())
+        suite.attribute("skipped"),
+        Some(count("out_of_scope").as_str())
     );
     let cases: Vec<_> = suite
         .children()
@@ -240,44 +264,51 @@ fn every_input_appears_once_in_order_in_every_format() {
             name == src || name.ends_with(&format!(" ({src})")),
             "{name} vs {src}"
         );
-        let failed = case
-            .children()
-            .any(|n| n.has_tag_name("failure") || n.has_tag_name("error"));
-        assert_eq!(
-            failed,
-            !matches!(*verdict, "pass" | "out_of_scope"),
-            "{name}"
-        );
+        assert!(case.attribute("time").is_some(), "{name}: a time");
+        let has = |tag: &str| case.children().any(|n| n.has_tag_name(tag));
+        assert_eq!(has("failure"), *verdict == "fail", "{name}");
+        assert_eq!(has("error"), *verdict == "invalid", "{name}");
+        assert_eq!(has("skipped"), *verdict == "out_of_scope", "{name}");
     }
 
     // Table and Markdown: the summary counts every input, then each non-pass one, in order.
-    let non_pass: Vec<(String, String)> =
-        want.iter().filter(|(_, v)| v != "pass").cloned().collect();
+    let non_pass: Vec<(String, String)> = want
+        .iter()
+        .filter(|(_, v)| v != "pass")
+        .map(|(s, v)| (s.clone(), label(v).to_string()))
+        .collect();
     let (code, out, _) = batch(&input, "table");
     assert_eq!(code, 2);
     check_summary(&out, exp);
+    // Each listed filing opens a block: `verdict  [name  ]source`.
     let listed: Vec<(String, String)> = out
         .lines()
-        .filter(|l| !l.starts_with(['┌', '│', '╞', '└', '├']))
-        .filter_map(|l| {
-            let mut parts = l.splitn(3, "  ");
-            Some((parts.next()?.to_string(), parts.next()?.to_string()))
+        .filter(|l| !l.starts_with(['┌', '│', '╞', '└', '├', ' ']))
+        .map(|l| {
+            let parts: Vec<&str> = l
+                .split("  ")
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .collect();
+            (parts[parts.len() - 1].to_string(), parts[0].to_string())
         })
         .collect();
     assert_eq!(listed, non_pass, "table\n{out}");
 
     let (code, out, _) = batch(&input, "markdown");
     assert_eq!(code, 2);
-    check_summary(&out, exp);
+    assert!(
+        out.starts_with("## "),
+        "Markdown opens with a heading, not a box table"
+    );
+    check_markdown_summary(&out, exp);
+    // The listing: | name | `source` | verdict | allowed | excess | reason |
     let listed: Vec<(String, String)> = out
         .lines()
-        .filter(|l| l.starts_with("| ") && !l.starts_with("| source"))
+        .filter(|l| l.starts_with("| ") && l.contains(" | `"))
         .map(|l| {
             let cells: Vec<&str> = l.split(" | ").collect();
-            (
-                cells[0].trim_start_matches("| ").to_string(),
-                cells[1].to_string(),
-            )
+            (cells[1].trim_matches('`').to_string(), cells[2].to_string())
         })
         .collect();
     assert_eq!(listed, non_pass, "markdown\n{out}");

@@ -520,9 +520,36 @@ fn nothing_but_the_report_on_stdout() {
         "stderr: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    // pack errors go to stderr, not stdout
-    wagecheck()
+    // A pack that fails to load: its errors on stderr, and under --format json a JSON error
+    // document on stdout (a program reading stdout still reads JSON); none for the table.
+    let out = wagecheck()
         .args(["check", "--format", "json", "--rules", "no-such-pack"])
+        .arg(sample("01-pass-competitive.toml"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!out.stderr.is_empty());
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("a JSON error document");
+    assert_eq!(doc["schema"], "wagecheck/report/v1");
+    assert_eq!(doc["verdict"], "invalid");
+    assert_eq!(doc["error"], "pack");
+    assert!(doc["errors"][0]["message"].is_string(), "{doc}");
+    for cmd in [
+        ["batch", "--format", "jsonl"],
+        ["explain", "--format", "json"],
+    ] {
+        let out = wagecheck()
+            .args(cmd)
+            .args(["--rules", "no-such-pack"])
+            .arg(sample("01-pass-competitive.toml"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{cmd:?}");
+        let doc: Value = serde_json::from_slice(&out.stdout).expect("a JSON error document");
+        assert_eq!(doc["verdict"], "invalid", "{cmd:?}");
+    }
+    wagecheck()
+        .args(["check", "--rules", "no-such-pack"])
         .arg(sample("01-pass-competitive.toml"))
         .assert()
         .code(2)

@@ -57,6 +57,7 @@ fn run(args: &[&str]) -> (i32, String, String) {
         .args(args)
         .current_dir(ROOT)
         .env("WAGECHECK_TODAY", "2026-01-15")
+        .env("WAGECHECK_JUNIT_TIME", "0.001")
         .output()
         .expect("run wagecheck");
     (

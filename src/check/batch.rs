@@ -163,7 +163,9 @@ impl Checker {
                                 pack,
                                 pack_ref,
                             } => {
+                                let start = std::time::Instant::now();
                                 let mut r = self.evaluate(&filing, &pack, pack_ref, &opts.check);
+                                r.elapsed = Some(start.elapsed());
                                 r.row = row;
                                 r
                             }

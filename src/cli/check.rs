@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Common, Notices, print_pack_errors};
+use super::{Common, Notices};
 use crate::check::{CheckOptions, Checked, Checker, PackChoice};
 use crate::diag::Diagnostic;
 use crate::filing;
@@ -54,20 +54,22 @@ pub fn run_check(
     let pack = match pack_choice(checker, common.rules.as_deref()) {
         Ok(p) => p,
         Err(errors) => {
-            print_pack_errors(&errors, common.lang);
+            super::pack_failure(&errors, common.lang, format);
             return 2;
         }
     };
+    let printer = format.printer_for(common.view(deny_review));
     // The trace is recorded only when it is printed (`--trace`; `explain` always).
-    let opts = common.options(trace || format.printer().needs_trace());
+    let opts = common.options(trace || printer.needs_trace());
     let mut notices = Notices::default();
     let mut reports = Vec::new();
     for f in filings {
-        let c = check_file(checker, f, common.stdin_format(), &pack, &opts);
+        let start = std::time::Instant::now();
+        let mut c = check_file(checker, f, common.stdin_format(), &pack, &opts);
+        c.report.elapsed = Some(start.elapsed());
         notices.print(&c.notices, common.lang);
         reports.push(c.report);
     }
-    let printer = format.printer();
     if printer.is_binary() {
         let code = match printer.binary(&reports, common.lang) {
             Ok(bytes) => super::write_binary(&bytes, common.output.as_deref(), common.lang),
@@ -140,13 +142,14 @@ pub fn run_explain(
                     let doc = report::html::document(std::slice::from_ref(&r), common.lang, mode);
                     let _ = std::io::Write::write_all(&mut std::io::stdout(), doc.as_bytes());
                 } else {
-                    outln!("{}", report::table::explain(&r, common.lang, rule));
+                    let view = common.view(false);
+                    outln!("{}", report::table::explain(&r, common.lang, rule, view));
                 }
             }
             r.verdict.exit_code(false)
         }
         Err(errors) => {
-            print_pack_errors(&errors, common.lang);
+            super::pack_failure(&errors, common.lang, format);
             2
         }
     }

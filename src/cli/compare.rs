@@ -6,7 +6,6 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
-use super::print_pack_errors;
 use crate::check::Checker;
 use crate::check::compare::{self, Change, Side};
 use crate::diag::Lang;
@@ -55,9 +54,12 @@ pub fn run(
     let (pa, pb) = match (checker.registry().load(a), checker.registry().load(b)) {
         (Ok(pa), Ok(pb)) => (pa, pb),
         (ra, rb) => {
-            for e in [ra.err(), rb.err()].into_iter().flatten() {
-                print_pack_errors(&e, lang);
-            }
+            let errors: Vec<_> = [ra.err(), rb.err()]
+                .into_iter()
+                .flatten()
+                .flatten()
+                .collect();
+            super::pack_failure(&errors, lang, format);
             return 2;
         }
     };
@@ -142,11 +144,16 @@ pub fn run(
                 ]
             });
             for c in &cmp.changes {
-                let regime = |s: &Side| s.required_regime.clone().unwrap_or_else(|| "?".into());
+                let regime = |s: &Side| {
+                    s.required_regime
+                        .as_deref()
+                        .map(|r| crate::report::words::value_label(r, lang))
+                        .unwrap_or_else(|| "?".into())
+                };
                 t.add_row(vec![
                     label(c),
-                    c.a.verdict.as_str().to_string(),
-                    c.b.verdict.as_str().to_string(),
+                    c.a.verdict.label().get(lang).to_string(),
+                    c.b.verdict.label().get(lang).to_string(),
                     money(c.a.max_wage_total),
                     money(c.b.max_wage_total),
                     money(c.cap_delta()),

@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 use crate::check::{CheckOptions, Checker};
 use crate::diag::{Diagnostic, Lang};
 use crate::input::Format;
-use crate::report::OutputFormat;
+use crate::report::{OutputFormat, View};
 
 /// Prints a line to stdout, ignoring a closed pipe (`wagecheck … | head` must not panic).
 macro_rules! outln {
@@ -57,6 +57,10 @@ pub struct Common {
     /// Language of every message.
     #[arg(long, value_enum, default_value = "zh")]
     pub lang: Lang,
+    /// Colours in the terminal: `auto` when standard output is a terminal and NO_COLOR is not
+    /// set.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
     /// Format of standard input (`-`); files are read by their extension.
     #[arg(long, default_value = "toml", value_parser = ["toml", "json", "csv", "xlsx"])]
     pub input_format: String,
@@ -66,7 +70,60 @@ pub struct Common {
     pub output: Option<PathBuf>,
 }
 
+/// The order of a batch's listing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum SortKey {
+    /// Largest excess over the cap first; filings without a cap last.
+    Excess,
+    /// By enterprise name (then source).
+    Name,
+    /// Worst verdict first (invalid, fail, review, out of scope, pass), then by excess.
+    Verdict,
+}
+
+/// When to colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
 impl Common {
+    /// How the output is seen: the terminal's width (`COLUMNS` when set, else the terminal's,
+    /// else 120 columns for a file or a pipe), colour as `--color` and `NO_COLOR` say, and
+    /// `WAGECHECK_JUNIT_TIME` (seconds) fixing JUnit's times for reproducible files.
+    pub fn view(&self, deny_review: bool) -> View {
+        use std::io::IsTerminal as _;
+        let tty = std::io::stdout().is_terminal();
+        let width = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse::<u16>().ok())
+            .filter(|w| *w >= 40)
+            .or_else(|| {
+                terminal_size::terminal_size_of(std::io::stdout())
+                    .map(|(terminal_size::Width(w), _)| w)
+                    .filter(|_| tty)
+            })
+            .unwrap_or(View::PLAIN.width);
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        View {
+            width,
+            color: match self.color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => tty && !no_color,
+            },
+            deny_review,
+            fixed_time: std::env::var("WAGECHECK_JUNIT_TIME")
+                .ok()
+                .and_then(|t| t.trim().parse::<f64>().ok())
+                .filter(|t| t.is_finite() && *t >= 0.0)
+                .map(std::time::Duration::from_secs_f64),
+            list_pass: false,
+        }
+    }
+
     /// The options of a check: today's date (see [`evaluation_date`]), messages only in the
     /// language printed.
     pub fn options(&self, trace: bool) -> CheckOptions {
@@ -119,6 +176,16 @@ pub enum Command {
         /// Worker threads for evaluation (default: all cores). Output stays in input order.
         #[arg(long, short = 'j')]
         jobs: Option<usize>,
+        /// List only filings with these verdicts (the summary still counts every filing).
+        #[arg(long, value_delimiter = ',', value_parser = ["pass", "out_of_scope", "review", "fail", "invalid"])]
+        only: Vec<String>,
+        /// Order of the listing: largest excess first, by enterprise name, or worst verdict
+        /// first. Default: input order.
+        #[arg(long, value_enum)]
+        sort: Option<SortKey>,
+        /// No progress bar on standard error.
+        #[arg(long, short = 'q')]
+        quiet: bool,
     },
     /// The full trace of one filing: every quantity and rule, formula, values substituted, clause.
     Explain {
@@ -170,6 +237,13 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "zh")]
         lang: Lang,
     },
+    /// Print a shell completion script (bash, zsh, fish, powershell) to standard output.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) to standard output: `wagecheck man | man -l -`.
+    Man,
     /// Browse, check and test the rule packs.
     Rules {
         #[command(subcommand)]
@@ -237,6 +311,7 @@ mod batch;
 mod check;
 mod compare;
 mod init;
+mod progress;
 mod rules;
 mod rules_show;
 mod rules_test;
@@ -297,6 +372,21 @@ pub(crate) fn write_binary(bytes: &[u8], output: Option<&std::path::Path>, lang:
 pub(crate) fn print_pack_errors(errors: &[Diagnostic], lang: Lang) {
     for e in errors {
         eprintln!("{}", e.render(lang));
+    }
+}
+
+/// A pack that failed to load: its errors on stderr, and for `--format json`/`jsonl` also a
+/// JSON error document on stdout, so a program reading the output still reads JSON.
+pub(crate) fn pack_failure(errors: &[Diagnostic], lang: Lang, format: OutputFormat) {
+    print_pack_errors(errors, lang);
+    if matches!(format, OutputFormat::Json | OutputFormat::Jsonl) {
+        let doc = crate::report::json::pack_error(errors, lang);
+        let text = if format == OutputFormat::Json {
+            serde_json::to_string_pretty(&doc)
+        } else {
+            serde_json::to_string(&doc)
+        };
+        outln!("{}", text.unwrap_or_default());
     }
 }
 
@@ -365,13 +455,24 @@ pub fn run(cli: Cli) -> i32 {
             deny,
             trace,
             jobs,
+            only,
+            sort,
+            quiet,
         } => batch::batch(
             &paths,
             &common,
             format,
-            deny.is_some(),
-            trace,
-            jobs,
+            batch::Listing {
+                deny_review: deny.is_some(),
+                trace,
+                jobs,
+                only: only
+                    .iter()
+                    .filter_map(|v| crate::engine::Verdict::parse(v))
+                    .collect(),
+                sort,
+                quiet,
+            },
             &checker,
         ),
         Command::Explain {
@@ -409,5 +510,25 @@ pub fn run(cli: Cli) -> i32 {
             0
         }
         Command::Rules { action } => rules::run(action, checker.registry()),
+        Command::Completions { shell } => {
+            use clap::CommandFactory as _;
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "wagecheck", &mut std::io::stdout());
+            0
+        }
+        Command::Man => {
+            use clap::CommandFactory as _;
+            let mut out = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut out) {
+                Ok(()) => {
+                    let _ = std::io::Write::write_all(&mut std::io::stdout(), &out);
+                    0
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    2
+                }
+            }
+        }
     }
 }

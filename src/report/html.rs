@@ -384,7 +384,7 @@ fn figures(o: &mut String, r: &Report, lang: Lang) {
                     .map(|p| words::points(p.abs(), 4))
                     .unwrap_or_else(|| "?".into());
                 let rel = words::relative_excess(c)
-                    .map(|x| num::percent(x.abs(), 2))
+                    .map(|x| num::percent_significant(x.abs(), 2))
                     .unwrap_or_else(|| "?".into());
                 let over = e > Decimal::ZERO;
                 kpis.push((
@@ -556,7 +556,7 @@ fn rule_block(o: &mut String, r: &Report, rule: &RuleResult, lang: Lang, anchor:
                 format!(
                     "<code>{}</code> = {} <span class=\"layer\">{}</span>",
                     esc(n),
-                    esc(&param_value(v, lang)),
+                    esc(v.get(lang)),
                     esc(l)
                 )
             })
@@ -593,15 +593,6 @@ fn rule_block(o: &mut String, r: &Report, rule: &RuleResult, lang: Lang, anchor:
         );
     }
     o.push_str("</details>\n</div>\n");
-}
-
-/// A parameter's value as the pack description holds it; `unset` in the reader's language.
-fn param_value(v: &str, lang: Lang) -> String {
-    if v == "unset" {
-        t(lang, "未设定", "unset")
-    } else {
-        v.to_string()
-    }
 }
 
 fn trace_steps(line: &TraceLine, lang: Lang) -> String {

@@ -67,6 +67,17 @@ impl Serialize for TraceItem<'_> {
     }
 }
 
+/// The document printed instead of reports when a rule pack fails to load (exit 2): the
+/// report schema's `invalid` shape, with the pack's located errors.
+pub fn pack_error(errors: &[crate::diag::Diagnostic], lang: Lang) -> J {
+    json!({
+        "schema": SCHEMA,
+        "verdict": "invalid",
+        "error": "pack",
+        "errors": serde_json::to_value(Errors(errors, lang)).unwrap_or(J::Null),
+    })
+}
+
 struct Errors<'a>(&'a [crate::diag::Diagnostic], Lang);
 
 impl Serialize for Errors<'_> {
@@ -264,7 +275,7 @@ impl Serialize for Rule<'_> {
                     &Seq(p
                         .params_of(&rr.id)
                         .iter()
-                        .map(|(n, v, l)| ParamJson(n, v, l))),
+                        .map(|(n, v, l)| ParamJson(n, &v.en, l))),
                 )?;
             }
         }

@@ -1,6 +1,7 @@
 //! The Markdown view, for pasting into a review memo or a pull request.
 
-use super::Report;
+use super::words::{self, t};
+use super::{Report, View};
 use crate::diag::Lang;
 use crate::num;
 
@@ -11,7 +12,7 @@ fn cell(s: &str) -> String {
 pub fn report(r: &Report, lang: Lang) -> String {
     let zh = lang.is_zh();
     let mut out = format!(
-        "## {} — {}\n\n",
+        "## {} — **{}**\n\n",
         if r.name.is_empty() {
             &r.source
         } else {
@@ -28,6 +29,13 @@ pub fn report(r: &Report, lang: Lang) -> String {
         out.push_str(&format!("- {}\n", cell(&e.render(lang))));
     }
     let Some(ev) = &r.eval else { return out };
+    if !r.category.is_empty() {
+        out.push_str(&format!(
+            "- {}: {}\n",
+            t(lang, "类别", "Category"),
+            words::category(r, lang)
+        ));
+    }
     if let Some(p) = &r.pack {
         out.push_str(&format!(
             "- {}: {} `{}`\n",
@@ -42,25 +50,30 @@ pub fn report(r: &Report, lang: Lang) -> String {
         ev.regime
             .required
             .as_deref()
-            .unwrap_or(if zh { "未定" } else { "undecided" })
+            .map(|x| words::value_label(x, lang))
+            .unwrap_or_else(|| t(lang, "未定", "undecided"))
     ));
     match &ev.cap {
-        Some(c) => out.push_str(&format!(
-            "- {}: {} ({} {}, `{}`), {}: {}\n",
-            if zh {
-                "最高工资总额"
-            } else {
-                "Largest allowed total"
-            },
-            num::money_grouped(c.max_wage_total),
-            if zh { "增幅上限" } else { "growth cap" },
-            num::percent(c.wage_growth, 4),
-            c.binding_rule,
-            if zh { "超出" } else { "excess" },
-            c.excess
-                .map(num::money_grouped)
-                .unwrap_or_else(|| "?".into())
-        )),
+        Some(c) => {
+            out.push_str(&format!(
+                "- {}: {} {}（{} {}，{}）\n",
+                if zh {
+                    "最高工资总额"
+                } else {
+                    "Largest allowed total"
+                },
+                num::money_grouped(c.max_wage_total),
+                t(lang, "元", "yuan"),
+                t(lang, "增幅上限", "growth cap"),
+                num::percent(c.wage_growth, 4),
+                cell(&words::binding_rule(r, lang).unwrap_or_default()),
+            ));
+            out.push_str(&format!(
+                "- {}: {}\n",
+                t(lang, "与上限相比", "Against the cap"),
+                words::against_cap(c, lang)
+            ));
+        }
         None => out.push_str(&format!("- {}\n", ev.cap_unknown.get(lang))),
     }
     if ev.cap.as_ref().is_some_and(|c| !c.undecided.is_empty()) {
@@ -83,6 +96,15 @@ pub fn report(r: &Report, lang: Lang) -> String {
             m(c.to_recover)
         ));
     }
+    let fill = words::fields_to_fill(r);
+    if !fill.is_empty() {
+        let list: Vec<String> = fill.iter().map(|f| format!("`{f}`")).collect();
+        out.push_str(&format!(
+            "- {}: {}\n",
+            t(lang, "需补填", "To fill in"),
+            list.join(", ")
+        ));
+    }
     out.push_str(if zh {
         "\n| 规则 | 条款 | 状态 | 说明 |\n|---|---|---|---|\n"
     } else {
@@ -100,34 +122,71 @@ pub fn report(r: &Report, lang: Lang) -> String {
     out
 }
 
-/// The Markdown format: each report as [`report`] in a document; in a stream, the summary
-/// table, then a table of the filings that are not `pass`.
-pub struct Markdown;
+/// The Markdown format: each report as [`report`] in a document; in a stream, the summary and
+/// the counts per rule as Markdown tables, then a table of the filings listed.
+pub struct Markdown {
+    pub view: View,
+}
 
 impl super::Printer for Markdown {
     fn document(&self, reports: &[Report], lang: Lang, _trace: bool) -> String {
         reports.iter().map(|r| report(r, lang) + "\n").collect()
     }
     fn item(&self, r: &Report, lang: Lang, _trace: bool) -> Vec<u8> {
-        if r.verdict == crate::engine::Verdict::Pass {
+        if r.verdict == crate::engine::Verdict::Pass && !self.view.list_pass {
             return Vec::new();
         }
+        let cap = r.eval.as_ref().and_then(|e| e.cap.as_ref());
         let cells = [
-            super::summary::source_of(r),
-            r.verdict.as_str().to_string(),
+            if r.name.is_empty() {
+                "–".to_string()
+            } else {
+                r.name.clone()
+            },
+            format!("`{}`", super::summary::source_of(r)),
+            r.verdict.label().get(lang).to_string(),
+            cap.map(|c| num::money_grouped(c.max_wage_total))
+                .unwrap_or_else(|| "–".into()),
+            cap.and_then(|c| c.excess)
+                .map(num::money_grouped)
+                .unwrap_or_else(|| "–".into()),
             r.main_reason(lang),
         ];
-        let cells: Vec<String> = cells.iter().map(|c| c.replace('|', "\\|")).collect();
+        let cells: Vec<String> = cells.iter().map(|c| cell(c)).collect();
         format!("| {} |\n", cells.join(" | ")).into_bytes()
     }
     fn begin_reads_summary(&self) -> bool {
         true
     }
     fn begin(&self, summary: &super::Summary, lang: Lang) -> String {
-        format!(
-            "{}\n\n| source | verdict | reason |\n|---|---|---|\n",
-            super::summary::summary_table(summary, lang)
-        )
+        let zh = lang.is_zh();
+        let mut out = format!(
+            "## {}\n\n| {} | {} |\n|---|---:|\n",
+            t(lang, "批量检查汇总", "Batch summary"),
+            t(lang, "汇总", "summary"),
+            t(lang, "数量", "count")
+        );
+        for (k, v) in super::summary::summary_rows(summary, lang) {
+            out.push_str(&format!("| {} | {} |\n", cell(&k), cell(&v)));
+        }
+        let rules = super::summary::rules_by_count(summary);
+        if !rules.is_empty() {
+            out.push_str(&format!(
+                "\n| {} | {} | {} |\n|---|---:|---:|\n",
+                t(lang, "规则", "rule"),
+                crate::pack::Status::Fail.label().get(lang),
+                crate::pack::Status::Review.label().get(lang)
+            ));
+            for (id, _, f, r) in rules {
+                out.push_str(&format!("| `{id}` | {f} | {r} |\n"));
+            }
+        }
+        out.push_str(if zh {
+            "\n| 企业 | 来源 | 结论 | 最高工资总额（元） | 超出（元） | 主要原因 |\n|---|---|---|---:|---:|---|\n"
+        } else {
+            "\n| enterprise | source | verdict | allowed total (yuan) | excess (yuan) | reason |\n|---|---|---|---:|---:|---|\n"
+        });
+        out
     }
     fn end(&self, _summary: &super::Summary, _lang: Lang) -> String {
         String::new()

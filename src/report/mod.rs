@@ -20,8 +20,8 @@ use crate::engine::{Evaluation, Verdict};
 use crate::filing::{Filing, FilingKind};
 use crate::pack::{Format, Pack};
 
-/// A parameter a rule reads: (name, value as shown, layer it came from).
-pub type ParamUse = (String, String, String);
+/// A parameter a rule reads: (name, value as shown in each language, layer it came from).
+pub type ParamUse = (String, Text, String);
 
 /// The pack a report was evaluated under.
 #[derive(Clone, Debug)]
@@ -82,6 +82,8 @@ pub struct Report {
     pub errors: Vec<Diagnostic>,
     /// The day the filing was evaluated, named in the receipt (`None` when it was not).
     pub evaluated_on: Option<NaiveDate>,
+    /// How long reading and evaluating it took, when measured (JUnit's `time`).
+    pub elapsed: Option<std::time::Duration>,
 }
 
 impl PackRef {
@@ -108,9 +110,12 @@ impl PackRef {
                 .map(|r| {
                     let used = pack.params_used(r).into_iter().map(|p| {
                         let v = if p.value.is_known() {
-                            crate::engine::format_value(&p.value, Format::Plain, Lang::En)
+                            Text::owned(
+                                crate::engine::format_value(&p.value, Format::Plain, Lang::Zh),
+                                crate::engine::format_value(&p.value, Format::Plain, Lang::En),
+                            )
                         } else {
-                            "unset".to_string()
+                            Text::new("未设定", "unset")
                         };
                         (p.name.clone(), v, p.layer.clone())
                     });
@@ -161,6 +166,7 @@ impl Report {
             eval: Some(eval),
             errors: Vec::new(),
             evaluated_on: Some(evaluated_on),
+            elapsed: None,
         }
     }
 
@@ -178,11 +184,12 @@ impl Report {
             eval: None,
             errors,
             evaluated_on: None,
+            elapsed: None,
         }
     }
 
-    /// The one-line reason a reviewer reads first: the first failing rule, else the first to
-    /// review, else the first error.
+    /// The one-line reason a reviewer reads first: the binding rule when it fails, else the
+    /// first failing rule, else the first to review, else the first error.
     pub fn main_reason(&self, lang: Lang) -> String {
         if let Some(e) = self.errors.first() {
             return e.render(lang);
@@ -190,9 +197,19 @@ impl Report {
         let Some(ev) = &self.eval else {
             return String::new();
         };
+        let sep = if lang.is_zh() { "：" } else { ": " };
+        // The binding rule first when it fails: it is the one that sets the largest total.
+        let binding = ev.cap.as_ref().map(|c| c.binding_rule.as_str());
+        let failing_binding = ev
+            .rules
+            .iter()
+            .find(|r| Some(r.id.as_str()) == binding && r.status == crate::pack::Status::Fail);
         for st in [crate::pack::Status::Fail, crate::pack::Status::Review] {
-            if let Some(r) = ev.rules.iter().find(|r| r.status == st) {
-                return format!("{} [{}]: {}", r.id, r.clause, r.message.get(lang));
+            if let Some(r) = failing_binding
+                .filter(|_| st == crate::pack::Status::Fail)
+                .or_else(|| ev.rules.iter().find(|r| r.status == st))
+            {
+                return format!("{} [{}]{sep}{}", r.id, r.clause, r.message.get(lang));
             }
         }
         String::new()
@@ -257,15 +274,96 @@ impl OutputFormat {
     /// How this format prints reports.
     pub fn printer(self) -> &'static dyn Printer {
         match self {
-            OutputFormat::Table => &table::TableFormat,
+            OutputFormat::Table => &table::TableFormat { view: View::PLAIN },
             OutputFormat::Json => &json::Json,
             OutputFormat::Jsonl => &json::Jsonl,
-            OutputFormat::Markdown => &markdown::Markdown,
-            OutputFormat::Junit => &junit::Junit,
+            OutputFormat::Markdown => &markdown::Markdown { view: View::PLAIN },
+            OutputFormat::Junit => &junit::Junit { view: View::PLAIN },
             OutputFormat::Xlsx => &xlsx::Xlsx,
-
             OutputFormat::Html => &html::Html,
         }
+    }
+}
+
+/// How the person reading sees the output: the terminal's width (measured by the command
+/// line, an input here), whether to colour, and whether `review` counts as a failure (JUnit).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct View {
+    pub width: u16,
+    pub color: bool,
+    pub deny_review: bool,
+    /// JUnit's `time` of every test case, fixed (tests); measured when `None`.
+    pub fixed_time: Option<std::time::Duration>,
+    /// Whether a batch's table and Markdown listings include the filings that pass (they
+    /// list only those that need attention unless asked, `--only pass`).
+    pub list_pass: bool,
+}
+
+impl View {
+    /// A page 120 columns wide, without colour: what goes into a file or a pipe.
+    pub const PLAIN: View = View {
+        width: 120,
+        color: false,
+        deny_review: false,
+        fixed_time: None,
+        list_pass: false,
+    };
+}
+
+impl Default for View {
+    fn default() -> View {
+        View::PLAIN
+    }
+}
+
+impl OutputFormat {
+    /// How this format prints reports for `view`.
+    pub fn printer_for(self, view: View) -> Box<dyn Printer> {
+        match self {
+            OutputFormat::Table => Box::new(table::TableFormat { view }),
+            OutputFormat::Markdown => Box::new(markdown::Markdown { view }),
+            OutputFormat::Junit => Box::new(junit::Junit { view }),
+            other => Box::new(Fixed(other.printer())),
+        }
+    }
+}
+
+/// A format that looks the same whatever the view.
+struct Fixed(&'static dyn Printer);
+
+impl Printer for Fixed {
+    fn document(&self, reports: &[Report], lang: Lang, trace: bool) -> String {
+        self.0.document(reports, lang, trace)
+    }
+    fn item(&self, r: &Report, lang: Lang, trace: bool) -> Vec<u8> {
+        self.0.item(r, lang, trace)
+    }
+    fn separator(&self) -> &'static [u8] {
+        self.0.separator()
+    }
+    fn begin_reads_summary(&self) -> bool {
+        self.0.begin_reads_summary()
+    }
+    fn begin(&self, summary: &Summary, lang: Lang) -> String {
+        self.0.begin(summary, lang)
+    }
+    fn end(&self, summary: &Summary, lang: Lang) -> String {
+        self.0.end(summary, lang)
+    }
+    fn wants_entries(&self) -> bool {
+        self.0.wants_entries()
+    }
+    fn needs_trace(&self) -> bool {
+        self.0.needs_trace()
+    }
+    fn is_binary(&self) -> bool {
+        self.0.is_binary()
+    }
+    fn binary(&self, reports: &[Report], lang: Lang) -> Result<Vec<u8>, String> {
+        self.0.binary(reports, lang)
+    }
+    fn binary_from_items(&self, items: &[u8], lang: Lang) -> Result<Vec<u8>, String> {
+        self.0.binary_from_items(items, lang)
     }
 }
 

@@ -19,6 +19,10 @@ pub struct Summary {
     pub by_category: Vec<(String, usize)>,
     /// The amounts to recover, added up.
     pub to_recover: Decimal,
+    /// The sum of every positive excess over a cap.
+    pub over_total: Decimal,
+    /// The time reading and evaluating took, summed over the filings measured.
+    pub elapsed: std::time::Duration,
     /// The worst verdict met.
     pub worst: Option<Verdict>,
     /// For each rule that failed or was left to review somewhere: (id, title, fails, reviews),
@@ -48,6 +52,7 @@ pub struct Entry {
     pub flagged: Vec<(String, String, Status)>,
     /// The one-line reason a reviewer reads first.
     pub reason: String,
+    pub elapsed: Option<std::time::Duration>,
 }
 
 impl Entry {
@@ -67,6 +72,7 @@ impl Entry {
             allowed: cap.map(|c| c.max_wage_total),
             excess: cap.and_then(|c| c.excess),
             to_recover: to_recover(r),
+            elapsed: r.elapsed,
             flagged: ev
                 .map(|e| {
                     e.rules
@@ -127,6 +133,12 @@ impl Summary {
     /// What a table line adds besides the counts (the library's batch counts those): the
     /// per-rule counts, the total over the caps, the time; keeps the line when `keep`.
     pub fn note_entry(&mut self, e: Entry, keep: bool) {
+        if let Some(d) = e.elapsed {
+            self.elapsed += d;
+        }
+        if let Some(x) = e.excess.filter(|x| *x > Decimal::ZERO) {
+            self.over_total = self.over_total.saturating_add(x);
+        }
         for (id, title, st) in &e.flagged {
             let i = match self.by_rule.iter().position(|x| &x.0 == id) {
                 Some(i) => i,
@@ -176,7 +188,7 @@ fn bump<K: PartialEq>(v: &mut Vec<(K, usize)>, k: K) {
     }
 }
 
-/// The summary as a table.
+/// The summary as a table: the counts by verdict and by category, and the totals.
 pub fn summary_table(s: &Summary, lang: Lang) -> String {
     let zh = lang.is_zh();
     let mut t = comfy_table::Table::new();
@@ -186,27 +198,54 @@ pub fn summary_table(s: &Summary, lang: Lang) -> String {
     } else {
         vec!["summary", "count"]
     });
-    t.add_row(vec![
+    for (k, v) in summary_rows(s, lang) {
+        t.add_row(vec![k, v]);
+    }
+    t.to_string()
+}
+
+/// The summary's lines: (what, how many or how much).
+pub fn summary_rows(s: &Summary, lang: Lang) -> Vec<(String, String)> {
+    let zh = lang.is_zh();
+    let mut rows = vec![(
         (if zh { "申报总数" } else { "filings" }).to_string(),
         s.total.to_string(),
-    ]);
+    )];
     let mut verdicts = s.by_verdict.clone();
     verdicts.sort();
     for (v, n) in verdicts {
-        t.add_row(vec![
-            format!("{} {}", if zh { "结论" } else { "verdict" }, v.as_str()),
+        rows.push((
+            format!(
+                "{} {}",
+                if zh { "结论" } else { "verdict" },
+                v.label().get(lang)
+            ),
             n.to_string(),
-        ]);
+        ));
     }
     let mut cats = s.by_category.clone();
     cats.sort();
     for (c, n) in cats {
-        t.add_row(vec![
-            format!("{} {c}", if zh { "类别" } else { "category" }),
+        let label = if c == "-" {
+            (if zh { "未知" } else { "unknown" }).to_string()
+        } else {
+            super::words::value_label(&c, lang)
+        };
+        rows.push((
+            format!("{} {label}", if zh { "类别" } else { "category" }),
             n.to_string(),
-        ]);
+        ));
     }
-    t.add_row(vec![
+    rows.push((
+        (if zh {
+            "超出上限合计（元）"
+        } else {
+            "total over the caps (yuan)"
+        })
+        .to_string(),
+        crate::num::money_grouped(s.over_total),
+    ));
+    rows.push((
         (if zh {
             "应扣回合计（元）"
         } else {
@@ -214,8 +253,34 @@ pub fn summary_table(s: &Summary, lang: Lang) -> String {
         })
         .to_string(),
         crate::num::money_grouped(s.to_recover),
+    ));
+    rows
+}
+
+/// How many filings fail or are left to review on each rule, most first; empty when none.
+pub fn rule_table(s: &Summary, lang: Lang) -> String {
+    if s.by_rule.is_empty() {
+        return String::new();
+    }
+    let zh = lang.is_zh();
+    let mut t = comfy_table::Table::new();
+    t.load_style(comfy_table::presets::UTF8_FULL_CONDENSED);
+    t.set_header(vec![
+        if zh { "规则" } else { "rule" },
+        Status::Fail.label().get(lang),
+        Status::Review.label().get(lang),
     ]);
+    for (id, _title, f, r) in rules_by_count(s) {
+        t.add_row(vec![id.clone(), f.to_string(), r.to_string()]);
+    }
     t.to_string()
+}
+
+/// The per-rule counts, most fails and reviews first, then by id.
+pub fn rules_by_count(s: &Summary) -> Vec<&(String, String, usize, usize)> {
+    let mut v: Vec<_> = s.by_rule.iter().collect();
+    v.sort_by(|a, b| (b.2 + b.3).cmp(&(a.2 + a.3)).then(a.0.cmp(&b.0)));
+    v
 }
 
 /// Where a report came from: the file, with `#row` for a CSV row.

@@ -1,44 +1,130 @@
-//! The table view for people: the enterprise, the pack and the verdict first; then the cap
-//! (largest allowed total, binding rule, how far over or under); then one row per rule.
+//! The table view for people: the verdict first, standing out; the enterprise and the pack;
+//! then the cap (largest allowed total, binding rule, how far over or under); then one row per
+//! rule. The width is an input (the command line measures the terminal): below
+//! [`NARROW`] columns the rules are listed rather than tabulated, so 80 columns read well.
+//! Colour only when the view asks for it.
 
-use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
+use comfy_table::{
+    Attribute, Cell, Color, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED,
+};
+use unicode_width::UnicodeWidthStr;
 
-use super::Report;
+use super::words::{self, t};
+use super::{Report, Summary, View};
 use crate::diag::Lang;
-use crate::expr::Value;
+use crate::engine::Verdict;
 use crate::num;
+use crate::pack::Status;
 
-fn t(lang: Lang, zh: &str, en: &str) -> String {
-    if lang.is_zh() { zh } else { en }.to_string()
-}
+/// Narrower than this, the rules table becomes a two-column list.
+pub const NARROW: u16 = 100;
 
 fn money_opt(d: Option<rust_decimal::Decimal>, lang: Lang) -> String {
     d.map(num::money_grouped)
         .unwrap_or_else(|| t(lang, "未知", "unknown"))
 }
 
-/// One report as text.
-pub fn report(r: &Report, lang: Lang) -> String {
-    let mut out = String::new();
-    let verdict = r.verdict.label();
+fn verdict_color(v: Verdict) -> Color {
+    match v {
+        Verdict::Pass => Color::Green,
+        Verdict::OutOfScope => Color::Grey,
+        Verdict::Review => Color::Yellow,
+        Verdict::Fail => Color::Red,
+        Verdict::Invalid => Color::Magenta,
+    }
+}
+
+fn status_color(s: Status) -> Option<Color> {
+    match s {
+        Status::Pass => Some(Color::Green),
+        Status::Fail => Some(Color::Red),
+        Status::Review => Some(Color::Yellow),
+        Status::Advisory => Some(Color::Cyan),
+        Status::NotApplicable => None,
+    }
+}
+
+/// ANSI SGR code of a colour, for text outside tables.
+fn ansi(c: Color) -> &'static str {
+    match c {
+        Color::Green => "32",
+        Color::Red => "31",
+        Color::Yellow => "33",
+        Color::Magenta => "35",
+        Color::Cyan => "36",
+        _ => "90",
+    }
+}
+
+/// `text` in bold colour when the view colours.
+fn paint(text: &str, c: Color, view: View) -> String {
+    if view.color {
+        format!("\x1b[1;{}m{text}\x1b[0m", ansi(c))
+    } else {
+        text.to_string()
+    }
+}
+
+fn new_table(view: View) -> Table {
+    let mut table = Table::new();
+    table
+        .load_style(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(view.width);
+    if view.color {
+        table.enforce_styling();
+    } else {
+        table.force_no_tty();
+    }
+    table
+}
+
+fn colored(text: String, c: Option<Color>, view: View) -> Cell {
+    let cell = Cell::new(text);
+    match c {
+        Some(c) if view.color => cell.fg(c).add_attribute(Attribute::Bold),
+        _ => cell,
+    }
+}
+
+/// The verdict line that opens a report: `■ 不通过  本溪…有限公司`.
+fn banner(r: &Report, lang: Lang, view: View) -> String {
+    let name = if r.name.is_empty() {
+        super::summary::source_of(r)
+    } else {
+        r.name.clone()
+    };
+    format!(
+        "{}  {name}\n",
+        paint(
+            &format!("■ {}", r.verdict.label().get(lang)),
+            verdict_color(r.verdict),
+            view
+        )
+    )
+}
+
+/// One report as text, at the view's width.
+pub fn report(r: &Report, lang: Lang, view: View) -> String {
+    let mut out = banner(r, lang, view);
     if r.eval.is_none() {
-        out.push_str(&format!(
-            "{}  {}: {}\n",
-            r.source,
-            t(lang, "结论", "verdict"),
-            verdict.get(lang)
-        ));
         for e in &r.errors {
             out.push_str(&format!("  {}\n", e.render(lang)));
         }
         return out;
     }
-    let mut head = Table::new();
-    head.load_style(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic);
+    let mut head = new_table(view);
     head.add_row(vec![
         t(lang, "企业", "Enterprise"),
         format!("{}  {}", r.name, r.credit_code.clone().unwrap_or_default()),
+    ]);
+    let kind = match r.kind {
+        Some(crate::filing::FilingKind::AnnualReturn) => words::value_label("annual_return", lang),
+        _ => words::value_label("budget", lang),
+    };
+    head.add_row(vec![
+        t(lang, "类别", "Category"),
+        format!("{} · {kind}", words::category(r, lang)),
     ]);
     head.add_row(vec![t(lang, "来源", "Source"), r.source.clone()]);
     if let Some(p) = &r.pack {
@@ -53,67 +139,52 @@ pub fn report(r: &Report, lang: Lang) -> String {
             ),
         ]);
     }
-    let shown = if lang.is_zh() {
-        format!("{} ({})", verdict.get(lang), r.verdict.as_str())
-    } else {
-        r.verdict.as_str().to_string()
-    };
-    head.add_row(vec![t(lang, "结论", "Verdict"), shown]);
+    head.add_row(vec![
+        Cell::new(t(lang, "结论", "Verdict")),
+        colored(
+            r.verdict.label().get(lang).to_string(),
+            Some(verdict_color(r.verdict)),
+            view,
+        ),
+    ]);
     let Some(ev) = &r.eval else {
         return out;
     };
-    let regime = match &ev.regime.required {
-        Some(x) => crate::filing::schema::value_label(x)
-            .map(|(zh, en)| format!("{} ({x})", if lang.is_zh() { zh } else { en }))
-            .unwrap_or_else(|| x.clone()),
-        None => format!(
-            "{} ({})",
-            t(lang, "未定", "undecided"),
-            ev.regime.unknown.join(", ")
-        ),
-    };
-    head.add_row(vec![t(lang, "应实行", "Required regime"), regime]);
+    if r.verdict != Verdict::OutOfScope && ev.kind == crate::filing::FilingKind::Budget {
+        let regime = match &ev.regime.required {
+            Some(x) => words::value_label(x, lang),
+            None => format!(
+                "{}（{}）",
+                t(lang, "未定", "undecided"),
+                ev.regime.unknown.join(", ")
+            ),
+        };
+        head.add_row(vec![t(lang, "应实行", "Required regime"), regime]);
+    }
     match &ev.cap {
         Some(c) => {
             head.add_row(vec![
                 t(lang, "最高工资总额", "Largest allowed total"),
                 format!(
-                    "{} {}（{} {}，{}）",
+                    "{} {}（{} {}）",
                     num::money_grouped(c.max_wage_total),
                     t(lang, "元", "yuan"),
                     t(lang, "增幅上限", "growth cap"),
                     num::percent(c.wage_growth, 4),
-                    c.binding_rule
                 ),
             ]);
-            let excess = c.excess.unwrap_or_default();
-            let over = excess.is_sign_positive() && !excess.is_zero();
-            let amount = num::money_grouped(excess.abs());
-            let points = c
-                .excess_points
-                .map(|p| num::percent_significant(p.abs(), 4))
-                .unwrap_or_default();
             head.add_row(vec![
-                t(lang, "与上限相比", "Against the cap"),
-                if c.excess.is_none() {
-                    t(
-                        lang,
-                        "未知（缺少申报的工资总额）",
-                        "unknown (no proposed total)",
-                    )
-                } else if over {
-                    t(
-                        lang,
-                        &format!("超出 {amount} 元（{points}）"),
-                        &format!("over by {amount} yuan ({points} points)"),
-                    )
-                } else {
-                    t(
-                        lang,
-                        &format!("低于上限 {amount} 元（{points}）"),
-                        &format!("under by {amount} yuan ({points} points)"),
-                    )
-                },
+                t(lang, "约束规则", "Binding rule"),
+                words::binding_rule(r, lang).unwrap_or_default(),
+            ]);
+            let over = c.excess.is_some_and(|e| e > rust_decimal::Decimal::ZERO);
+            head.add_row(vec![
+                Cell::new(t(lang, "与上限相比", "Against the cap")),
+                colored(
+                    words::against_cap(c, lang),
+                    over.then_some(Color::Red),
+                    view,
+                ),
             ]);
             if !c.undecided.is_empty() {
                 head.add_row(vec![
@@ -122,12 +193,13 @@ pub fn report(r: &Report, lang: Lang) -> String {
                 ]);
             }
         }
-        None => {
+        None if r.verdict != Verdict::OutOfScope => {
             head.add_row(vec![
                 t(lang, "增幅上限", "Cap"),
                 ev.cap_unknown.get(lang).to_string(),
             ]);
         }
+        None => {}
     }
     if let Some(c) = &ev.clearing {
         head.add_row(vec![
@@ -145,38 +217,76 @@ pub fn report(r: &Report, lang: Lang) -> String {
             ),
         ]);
     }
+    let fill = words::fields_to_fill(r);
+    if !fill.is_empty() {
+        head.add_row(vec![t(lang, "需补填", "To fill in"), fill.join(", ")]);
+    }
     out.push_str(&head.to_string());
     out.push('\n');
+    out.push_str(&rules_table(r, lang, view));
+    out
+}
 
-    let mut rules = Table::new();
-    rules
-        .load_style(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(120)
-        .set_header(vec![
+/// The rules: a table when the view is wide enough, else a list of status and rule.
+fn rules_table(r: &Report, lang: Lang, view: View) -> String {
+    let Some(ev) = &r.eval else {
+        return String::new();
+    };
+    let mut rules = new_table(view);
+    if view.width >= NARROW {
+        rules.set_header(vec![
             t(lang, "规则", "Rule"),
             t(lang, "条款", "Clause"),
             t(lang, "状态", "Status"),
             t(lang, "说明", "Message"),
         ]);
-    for rr in &ev.rules {
-        rules.add_row(vec![
-            rr.id.clone(),
-            rr.clause.clone(),
-            rr.status.label().get(lang).to_string(),
-            rr.message.get(lang).to_string(),
+        for rr in &ev.rules {
+            rules.add_row(vec![
+                Cell::new(&rr.id),
+                Cell::new(&rr.clause),
+                colored(
+                    rr.status.label().get(lang).to_string(),
+                    status_color(rr.status),
+                    view,
+                ),
+                Cell::new(rr.message.get(lang)),
+            ]);
+        }
+    } else {
+        rules.set_header(vec![
+            t(lang, "状态", "Status"),
+            t(lang, "规则 [条款] 与说明", "Rule [clause] and message"),
         ]);
+        for rr in &ev.rules {
+            rules.add_row(vec![
+                colored(
+                    rr.status.label().get(lang).to_string(),
+                    status_color(rr.status),
+                    view,
+                ),
+                Cell::new(format!(
+                    "{} [{}]\n{}",
+                    rr.id,
+                    rr.clause,
+                    rr.message.get(lang)
+                )),
+            ]);
+        }
     }
-    out.push_str(&rules.to_string());
-    out.push('\n');
-    out
+    rules.to_string() + "\n"
 }
 
-/// The full trace for `explain`: every quantity and every rule's formulas with values.
-pub fn explain(r: &Report, lang: Lang, only: Option<&str>) -> String {
-    let mut out = report(r, lang);
+/// The full trace for `explain`: a plain summary first (what was checked, the verdict, the
+/// rule that binds, the largest total allowed, what to fill in), then the report, then every
+/// quantity and every rule's formulas with values.
+pub fn explain(r: &Report, lang: Lang, only: Option<&str>, view: View) -> String {
+    let mut out = format!("{}\n", t(lang, "== 摘要 ==", "== Summary =="));
+    for line in words::plain_summary(r, lang) {
+        out.push_str(&wrap(&format!("• {line}"), view.width as usize, 2));
+    }
+    out.push('\n');
+    out.push_str(&report(r, lang, view));
     let Some(ev) = &r.eval else { return out };
-    let show = |v: &Value| v.display_lang(lang.is_zh());
     if only.is_none() {
         out.push_str(&format!(
             "\n{}\n",
@@ -195,7 +305,7 @@ pub fn explain(r: &Report, lang: Lang, only: Option<&str>) -> String {
                 text.get(lang),
                 line.expr,
                 line.substituted,
-                show(&line.value)
+                words::value(&line.value, lang)
             ));
         }
     }
@@ -206,7 +316,11 @@ pub fn explain(r: &Report, lang: Lang, only: Option<&str>) -> String {
             rr.id,
             rr.clause,
             rr.title.get(lang),
-            rr.status.label().get(lang),
+            paint(
+                rr.status.label().get(lang),
+                status_color(rr.status).unwrap_or(Color::Grey),
+                view
+            ),
             rr.message.get(lang)
         ));
         if !rr.layers.is_empty() {
@@ -222,7 +336,7 @@ pub fn explain(r: &Report, lang: Lang, only: Option<&str>) -> String {
             let list: Vec<String> = p
                 .params_of(&rr.id)
                 .iter()
-                .map(|(n, v, l)| format!("{n} = {v} [{l}]"))
+                .map(|(n, v, l)| format!("{n} = {} [{l}]", v.get(lang)))
                 .collect();
             out.push_str(&format!(
                 "  {}: {}\n",
@@ -233,10 +347,10 @@ pub fn explain(r: &Report, lang: Lang, only: Option<&str>) -> String {
         for line in &rr.trace {
             out.push_str(&format!(
                 "  {}: {}\n      = {}\n      = {}\n",
-                line.label,
+                words::trace_label(&line.label, lang),
                 line.expr,
                 line.substituted,
-                show(&line.value)
+                words::value(&line.value, lang)
             ));
         }
         if let Some(a) = rr.allowed_total {
@@ -254,33 +368,194 @@ pub fn explain(r: &Report, lang: Lang, only: Option<&str>) -> String {
     out
 }
 
-/// The table format: each report as [`report`] in a document; in a stream, the summary table
-/// first, then one line for each filing that is not `pass`.
-pub struct TableFormat;
+/// Wraps `text` to `width` columns (East Asian characters count two), continuation lines
+/// indented by `indent`; breaks at a space where there is one, else between characters.
+pub fn wrap(text: &str, width: usize, indent: usize) -> String {
+    let width = width.max(indent + 20);
+    let mut out = String::new();
+    let mut line = String::new();
+    let mut line_w = 0;
+    for word in split_keep(text) {
+        let w = word.width();
+        if line_w + w > width && line_w > indent {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = " ".repeat(indent);
+            line_w = indent;
+            if word == " " {
+                continue;
+            }
+        }
+        if w > width - indent {
+            // A word longer than a line: break it between characters.
+            for c in word.chars() {
+                let cw = c.to_string().width();
+                if line_w + cw > width {
+                    out.push_str(line.trim_end());
+                    out.push('\n');
+                    line = " ".repeat(indent);
+                    line_w = indent;
+                }
+                line.push(c);
+                line_w += cw;
+            }
+            continue;
+        }
+        line.push_str(word);
+        line_w += w;
+    }
+    out.push_str(line.trim_end());
+    out.push('\n');
+    out
+}
+
+/// Splits into breakable pieces: runs of non-space ASCII stay whole (words, numbers, ids),
+/// every other character and every space is a piece of its own.
+fn split_keep(text: &str) -> Vec<&str> {
+    let mut pieces = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        let word_char = c.is_ascii() && !c.is_ascii_whitespace();
+        match (word_char, start) {
+            (true, None) => start = Some(i),
+            (true, Some(_)) => {}
+            (false, s) => {
+                if let Some(s) = s {
+                    pieces.push(&text[s..i]);
+                    start = None;
+                }
+                pieces.push(&text[i..i + c.len_utf8()]);
+            }
+        }
+    }
+    if let Some(s) = start {
+        pieces.push(&text[s..]);
+    }
+    pieces
+}
+
+/// The table format: each report as [`report`]; in a batch, the summary, the counts per rule,
+/// then a block for every filing listed: verdict, enterprise and source, the allowed total and
+/// the excess, and the main reason.
+pub struct TableFormat {
+    pub view: View,
+}
+
+/// One filing of a batch listing, as a block of lines at the view's width.
+pub fn batch_block(r: &Report, lang: Lang, view: View) -> String {
+    let label = r.verdict.label();
+    let label = label.get(lang);
+    let pad = 8usize.saturating_sub(label.width());
+    let mut out = format!(
+        "{}{}  ",
+        paint(label, verdict_color(r.verdict), view),
+        " ".repeat(pad)
+    );
+    let source = super::summary::source_of(r);
+    if r.name.is_empty() {
+        out.push_str(&source);
+    } else {
+        out.push_str(&format!("{}  {source}", r.name));
+    }
+    out.push('\n');
+    let indent = 10;
+    if let Some(c) = r.eval.as_ref().and_then(|e| e.cap.as_ref()) {
+        let mut line = format!(
+            "{}{} {} {}",
+            " ".repeat(indent),
+            t(lang, "最高工资总额", "largest allowed total"),
+            num::money_grouped(c.max_wage_total),
+            t(lang, "元", "yuan")
+        );
+        if let Some(e) = c.excess {
+            let over = e > rust_decimal::Decimal::ZERO;
+            let amount = format!(
+                "{} {} {}",
+                if over {
+                    t(lang, "超出上限", "over the cap by")
+                } else {
+                    t(lang, "低于上限", "under the cap by")
+                },
+                num::money_grouped(e.abs()),
+                t(lang, "元", "yuan")
+            );
+            line.push_str(t(lang, "，", ", ").as_str());
+            line.push_str(&if over {
+                paint(&amount, Color::Red, view)
+            } else {
+                amount
+            });
+        }
+        out.push_str(&line);
+        out.push('\n');
+    }
+    if let Some(x) = super::summary::to_recover(r)
+        && !x.is_zero()
+    {
+        out.push_str(&format!(
+            "{}{} {} {}\n",
+            " ".repeat(indent),
+            t(lang, "应扣回", "to recover"),
+            num::money_grouped(x),
+            t(lang, "元", "yuan")
+        ));
+    }
+    let reason = r.main_reason(lang);
+    if !reason.is_empty() {
+        out.push_str(&wrap(
+            &format!("{}{reason}", " ".repeat(indent)),
+            view.width as usize,
+            indent,
+        ));
+    }
+    out
+}
 
 impl super::Printer for TableFormat {
     fn document(&self, reports: &[Report], lang: Lang, _trace: bool) -> String {
-        reports.iter().map(|r| report(r, lang) + "\n").collect()
+        reports
+            .iter()
+            .map(|r| report(r, lang, self.view) + "\n")
+            .collect()
     }
     fn item(&self, r: &Report, lang: Lang, _trace: bool) -> Vec<u8> {
-        if r.verdict == crate::engine::Verdict::Pass {
+        if r.verdict == Verdict::Pass && !self.view.list_pass {
             return Vec::new();
         }
-        format!(
-            "{}  {}  {}\n",
-            super::summary::source_of(r),
-            r.verdict.as_str(),
-            r.main_reason(lang)
-        )
-        .into_bytes()
+        batch_block(r, lang, self.view).into_bytes()
     }
     fn begin_reads_summary(&self) -> bool {
         true
     }
-    fn begin(&self, summary: &super::Summary, lang: Lang) -> String {
-        super::summary::summary_table(summary, lang) + "\n"
+    fn begin(&self, summary: &Summary, lang: Lang) -> String {
+        let mut out = super::summary::summary_table(summary, lang) + "\n";
+        let rules = super::summary::rule_table(summary, lang);
+        if !rules.is_empty() {
+            out.push_str(&rules);
+            out.push('\n');
+        }
+        out
     }
-    fn end(&self, _summary: &super::Summary, _lang: Lang) -> String {
+    fn end(&self, _summary: &Summary, _lang: Lang) -> String {
         String::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_chinese_and_words_to_the_width() {
+        let s = wrap(
+            "linkage.growth_cap [二(三)1]: 效益增长 3.2%：工资总额增幅 4% 不得超过 3.2%",
+            30,
+            4,
+        );
+        for line in s.lines() {
+            assert!(line.width() <= 30, "{line:?}");
+        }
+        assert!(s.contains("linkage.growth_cap"), "an id is not broken: {s}");
+        assert_eq!(s.lines().count(), 3, "{s}");
     }
 }

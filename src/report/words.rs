@@ -33,14 +33,14 @@ pub fn category(r: &Report, lang: Lang) -> String {
     }
 }
 
-/// A growth difference (`0.025444`) in percentage points (`2.5444`), at most `dp` decimals.
+/// A growth difference (`0.025444`) in percentage points (`2.5444`), with at least `dp`
+/// decimals and more when those would show a non-zero difference as 0 (a strict cap missed by
+/// 0.01 yuan is over by some 10⁻⁹ points).
 pub fn points(v: Decimal, dp: u32) -> String {
-    match v.checked_mul(Decimal::ONE_HUNDRED) {
-        Some(p) => p
-            .round_dp_with_strategy(dp, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
-            .normalize()
-            .to_string(),
-        None => num::plain(v),
+    let p = num::percent_significant(v, dp);
+    match p.strip_suffix('%') {
+        Some(x) => x.to_string(),
+        None => p,
     }
 }
 
@@ -71,7 +71,7 @@ pub fn against_cap(c: &CapResult, lang: Lang) -> String {
         .map(|p| points(p.abs(), 4))
         .unwrap_or_else(|| "?".into());
     let rel = relative_excess(c)
-        .map(|r| num::percent(r.abs(), 2))
+        .map(|r| num::percent_significant(r.abs(), 2))
         .unwrap_or_else(|| "?".into());
     if excess.is_zero() {
         t(lang, "恰好等于上限", "exactly at the cap")
@@ -104,6 +104,7 @@ pub fn trace_label(label: &str, lang: Lang) -> String {
         "when" => "适用条件".to_string(),
         "require" => "要求".to_string(),
         "bound" => "增幅界限".to_string(),
+        "bound (if it applies)" => "增幅界限（如适用）".to_string(),
         "review_when" => "转复核条件".to_string(),
         _ => match label.strip_prefix("trigger ") {
             Some(name) => format!("触发情形 {name}"),
@@ -206,7 +207,7 @@ pub fn plain_summary(r: &Report, lang: Lang) -> Vec<String> {
             let rule = binding_rule(r, lang).unwrap_or_default();
             out.push(if zh {
                 format!(
-                    "最高工资总额 {} 元（增幅上限 {}），由 {rule} 决定。",
+                    "最高工资总额 {} 元（增幅上限 {}），由{rule}决定。",
                     num::money_grouped(c.max_wage_total),
                     num::percent(c.wage_growth, 4)
                 )
