@@ -144,3 +144,241 @@ fn init_shows_the_national_average_wage_field() {
         }
     }
 }
+
+fn run(args: &[&str], envs: &[(&str, &str)]) -> (i32, String, String) {
+    let mut c = wagecheck();
+    c.args(args).env_remove("NO_COLOR").env_remove("COLUMNS");
+    for (k, v) in envs {
+        c.env(k, v);
+    }
+    let out = c.output().expect("run");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).expect("utf-8"),
+        String::from_utf8(out.stderr).expect("utf-8"),
+    )
+}
+
+/// `batch --only fail --sort excess`: only the failing filings, largest excess first; the
+/// summary still counts every filing.
+#[test]
+fn batch_only_fail_sorted_by_excess() {
+    let (code, out, _) = run(
+        &[
+            "batch",
+            "samples/batch-2024.csv",
+            "--only",
+            "fail",
+            "--sort",
+            "excess",
+            "--lang",
+            "en",
+        ],
+        &[],
+    );
+    assert_eq!(code, 2, "the exit code still counts the invalid rows");
+    assert!(out.contains("│ filings                    ┆ 60"), "{out}");
+    let blocks: Vec<&str> = out
+        .lines()
+        .filter(|l| !l.starts_with(['┌', '│', '╞', '└', '├', ' ']))
+        .collect();
+    assert_eq!(
+        blocks.len(),
+        34,
+        "every failing filing, nothing else:\n{out}"
+    );
+    assert!(blocks.iter().all(|l| l.starts_with("fail ")), "{blocks:?}");
+    // Each names the enterprise and its row.
+    assert!(
+        blocks[0].contains("本溪燃气第19有限公司")
+            && blocks[0].ends_with("samples/batch-2024.csv#19"),
+        "{}",
+        blocks[0]
+    );
+    // Largest excess first.
+    let excess: Vec<f64> = out
+        .lines()
+        .filter_map(|l| l.split("over the cap by ").nth(1))
+        .map(|x| {
+            x.trim_end_matches(" yuan")
+                .replace(',', "")
+                .parse()
+                .expect("an amount")
+        })
+        .collect();
+    assert!(excess.len() > 10);
+    assert!(excess.windows(2).all(|w| w[0] >= w[1]), "{excess:?}");
+
+    // The same in JSON Lines: only fails, the same order.
+    let (_, jsonl, _) = run(
+        &[
+            "batch",
+            "samples/batch-2024.csv",
+            "--only",
+            "fail",
+            "--sort",
+            "excess",
+            "--format",
+            "jsonl",
+        ],
+        &[],
+    );
+    let rows: Vec<serde_json::Value> = jsonl
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    assert_eq!(rows.len(), 34);
+    assert!(rows.iter().all(|r| r["verdict"] == "fail"));
+    assert_eq!(rows[0]["row"], 19);
+
+    // By name; and review with invalid.
+    let (_, out, _) = run(
+        &[
+            "batch",
+            "samples/batch-2024.csv",
+            "--only",
+            "review,invalid",
+            "--sort",
+            "verdict",
+            "--lang",
+            "en",
+        ],
+        &[],
+    );
+    let verdicts: Vec<&str> = out
+        .lines()
+        .filter(|l| !l.starts_with(['┌', '│', '╞', '└', '├', ' ']))
+        .map(|l| l.split("  ").next().unwrap_or("").trim())
+        .collect();
+    assert_eq!(verdicts.len(), 14, "{out}");
+    assert!(
+        verdicts[..6].iter().all(|v| *v == "invalid")
+            && verdicts[6..].iter().all(|v| *v == "review"),
+        "{verdicts:?}"
+    );
+}
+
+/// `explain FILE.csv#2`-style work aside, a batch's Markdown opens with a heading, not a box.
+#[test]
+fn batch_markdown_has_no_box_drawing() {
+    let (_, out, _) = run(
+        &["batch", "samples/batch-2024.csv", "--format", "markdown"],
+        &[],
+    );
+    assert!(out.starts_with("## "), "{out}");
+    assert!(!out.contains(['┌', '│', '╞', '└']), "{out}");
+    assert!(out.contains("| 本溪水务第2有限公司 | `samples/batch-2024.csv#2` | 不通过 | 72,932,166.00 | 2,917,287.00 |"), "{out}");
+}
+
+/// The width is the terminal's (COLUMNS here): at 80 columns no line is wider than 80.
+#[test]
+fn eighty_columns_fit() {
+    use unicode_width::UnicodeWidthStr as _;
+    for args in [
+        vec!["check", "samples/03-restricted-70.toml"],
+        vec!["check", "samples/06-missing-data.toml", "--lang", "en"],
+        vec!["explain", "samples/08-annual-return.toml"],
+        vec!["batch", "samples/batch-2024.csv"],
+    ] {
+        let (_, out, _) = run(&args, &[("COLUMNS", "80")]);
+        let mut in_trace = false;
+        for line in out.lines() {
+            // The trace quotes formulas as written (indented lines); everything else fits.
+            in_trace |= line.starts_with("== 数量 ==");
+            if in_trace && line.starts_with("  ") {
+                continue;
+            }
+            assert!(
+                line.width() <= 80,
+                "{args:?}: {} columns: {line}",
+                line.width()
+            );
+        }
+    }
+}
+
+/// Colour only when asked (or on a terminal), never with NO_COLOR; the verdict is coloured.
+#[test]
+fn colour_follows_the_flag_and_no_color() {
+    let (_, plain, _) = run(&["check", "samples/02-over-cap.toml"], &[]);
+    assert!(!plain.contains('\x1b'), "a pipe gets no colour");
+    let (_, always, _) = run(
+        &["check", "samples/02-over-cap.toml", "--color", "always"],
+        &[],
+    );
+    assert!(always.contains("\x1b[1;31m■ 不通过\x1b[0m"), "{always}");
+    let (_, auto, _) = run(
+        &["check", "samples/02-over-cap.toml", "--color", "auto"],
+        &[("NO_COLOR", "1")],
+    );
+    assert!(!auto.contains('\x1b'));
+    let (_, never, _) = run(
+        &["check", "samples/02-over-cap.toml", "--color", "never"],
+        &[],
+    );
+    assert!(!never.contains('\x1b'));
+}
+
+/// No progress bar when stderr is not a terminal: stderr of a table batch stays empty.
+#[test]
+fn no_progress_in_a_pipe() {
+    let (_, _, err) = run(&["batch", "samples/batch-2024.csv"], &[]);
+    assert!(err.is_empty(), "{err}");
+}
+
+#[test]
+fn completions_and_man_page() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let (code, out, _) = run(&["completions", shell], &[]);
+        assert_eq!(code, 0, "{shell}");
+        assert!(
+            out.contains("wagecheck") && out.contains("explain"),
+            "{shell}"
+        );
+    }
+    let (code, man, _) = run(&["man"], &[]);
+    assert_eq!(code, 0);
+    assert!(man.contains(".TH wagecheck"), "{man}");
+    assert!(man.contains("batch"));
+}
+
+/// JUnit agrees with the exit code: review is a failure only with --deny review.
+#[test]
+fn junit_review_follows_deny_review() {
+    let envs = [("WAGECHECK_JUNIT_TIME", "0.25")];
+    let (code, xml, _) = run(
+        &["check", "samples/06-missing-data.toml", "--format", "junit"],
+        &envs,
+    );
+    assert_eq!(code, 0);
+    assert!(
+        xml.contains("failures=\"0\" errors=\"0\" skipped=\"0\" time=\"0.250\""),
+        "{xml}"
+    );
+    assert!(xml.contains("<system-out>需复核："), "{xml}");
+    let (code, xml, _) = run(
+        &[
+            "check",
+            "samples/06-missing-data.toml",
+            "--format",
+            "junit",
+            "--deny",
+            "review",
+        ],
+        &envs,
+    );
+    assert_eq!(code, 1);
+    assert!(xml.contains("failures=\"1\""), "{xml}");
+    assert!(xml.contains("<failure type=\"review\""), "{xml}");
+    // Measured times without the fixed one.
+    let (_, xml, _) = run(
+        &[
+            "check",
+            "samples/01-pass-competitive.toml",
+            "--format",
+            "junit",
+        ],
+        &[],
+    );
+    assert!(xml.contains(" time=\""), "{xml}");
+}

@@ -67,14 +67,18 @@ pub fn testcase(r: &Report, lang: Lang, view: View) -> String {
         seconds(time_of(r, view))
     );
     let reason = escape(&r.main_reason(lang));
-    let label = escape(r.verdict.label().get(lang));
+    let label = format!(
+        "{}{}",
+        escape(r.verdict.label().get(lang)),
+        if lang.is_zh() { "：" } else { ":" }
+    );
     match outcome(r.verdict, view.deny_review) {
         Outcome::Passed if r.verdict == Verdict::Review => {
             s.push_str(&format!("<system-out>{label}: {reason}</system-out>"))
         }
         Outcome::Passed => {}
         Outcome::Failure => s.push_str(&format!(
-            "<failure type=\"{}\" message=\"{reason}\">{label}: {reason}</failure>",
+            "<failure type=\"{}\" message=\"{reason}\">{label}{reason}</failure>",
             r.verdict.as_str()
         )),
         Outcome::Error => s.push_str(&format!(

@@ -299,10 +299,13 @@ pub fn explain(r: &Report, lang: Lang, only: Option<&str>, view: View) -> String
                 .and_then(|p| p.quantity_layer(&line.label))
                 .map(|l| format!(" [{l}]"))
                 .unwrap_or_default();
+            out.push_str(&wrap(
+                &format!("{} ({}){layer}", line.label, text.get(lang)),
+                view.width as usize,
+                2,
+            ));
             out.push_str(&format!(
-                "{} ({}){layer}\n  = {}\n  = {}\n  = {}\n",
-                line.label,
-                text.get(lang),
+                "  = {}\n  = {}\n  = {}\n",
                 line.expr,
                 line.substituted,
                 words::value(&line.value, lang)
@@ -311,17 +314,33 @@ pub fn explain(r: &Report, lang: Lang, only: Option<&str>, view: View) -> String
     }
     out.push_str(&format!("\n{}\n", t(lang, "== 规则 ==", "== Rules ==")));
     for rr in ev.rules.iter().filter(|rr| only.is_none_or(|o| o == rr.id)) {
-        out.push_str(&format!(
-            "{} [{}] {} — {}\n  {}\n",
-            rr.id,
-            rr.clause,
-            rr.title.get(lang),
-            paint(
-                rr.status.label().get(lang),
-                status_color(rr.status).unwrap_or(Color::Grey),
-                view
+        // Wrapped before painting: the colour codes take no columns.
+        let head = wrap(
+            &format!(
+                "{} [{}] {} — {}",
+                rr.id,
+                rr.clause,
+                rr.title.get(lang),
+                rr.status.label().get(lang)
             ),
-            rr.message.get(lang)
+            view.width as usize,
+            2,
+        );
+        let status = rr.status.label();
+        let status = status.get(lang);
+        out.push_str(&match head.rfind(status) {
+            Some(i) => format!(
+                "{}{}{}",
+                &head[..i],
+                paint(status, status_color(rr.status).unwrap_or(Color::Grey), view),
+                &head[i + status.len()..]
+            ),
+            None => head.clone(),
+        });
+        out.push_str(&wrap(
+            &format!("  {}", rr.message.get(lang)),
+            view.width as usize,
+            2,
         ));
         if !rr.layers.is_empty() {
             out.push_str(&format!(
