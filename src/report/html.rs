@@ -397,7 +397,7 @@ fn figures(o: &mut String, r: &Report, lang: Lang) {
                     yuan(e.abs(), lang),
                     if lang.is_zh() {
                         format!(
-                            "增幅{}上限 {pts} 个百分点 · {}{rel}",
+                            "增幅{}上限 {pts} 个百分点 · {} {rel}",
                             if over { "高出" } else { "低于" },
                             if over { "多" } else { "少" }
                         )
