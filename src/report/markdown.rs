@@ -56,7 +56,7 @@ pub fn report(r: &Report, lang: Lang) -> String {
     match &ev.cap {
         Some(c) => {
             out.push_str(&format!(
-                "- {}: {} {}（{} {}，{}）\n",
+                "- {}: {} {}{}{} {}{}{}{}\n",
                 if zh {
                     "最高工资总额"
                 } else {
@@ -64,9 +64,12 @@ pub fn report(r: &Report, lang: Lang) -> String {
                 },
                 num::money_grouped(c.max_wage_total),
                 t(lang, "元", "yuan"),
+                t(lang, "（", " ("),
                 t(lang, "增幅上限", "growth cap"),
                 num::percent(c.wage_growth, 4),
+                t(lang, "，", ", "),
                 cell(&words::binding_rule(r, lang).unwrap_or_default()),
+                t(lang, "）", ")"),
             ));
             out.push_str(&format!(
                 "- {}: {}\n",

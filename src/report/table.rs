@@ -132,10 +132,12 @@ pub fn report(r: &Report, lang: Lang, view: View) -> String {
         head.add_row(vec![
             t(lang, "规则包", "Rule pack"),
             format!(
-                "{} {}（{}）",
+                "{} {}{}{}{}",
                 p.document,
                 p.title.get(lang),
-                chain.join(" → ")
+                t(lang, "（", " ("),
+                chain.join(" → "),
+                t(lang, "）", ")")
             ),
         ]);
     }
@@ -166,11 +168,13 @@ pub fn report(r: &Report, lang: Lang, view: View) -> String {
             head.add_row(vec![
                 t(lang, "最高工资总额", "Largest allowed total"),
                 format!(
-                    "{} {}（{} {}）",
+                    "{} {}{}{} {}{}",
                     num::money_grouped(c.max_wage_total),
                     t(lang, "元", "yuan"),
+                    t(lang, "（", " ("),
                     t(lang, "增幅上限", "growth cap"),
                     num::percent(c.wage_growth, 4),
+                    t(lang, "）", ")"),
                 ),
             ]);
             head.add_row(vec![

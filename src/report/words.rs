@@ -73,6 +73,7 @@ pub fn against_cap(c: &CapResult, lang: Lang) -> String {
     let rel = relative_excess(c)
         .map(|r| num::percent_significant(r.abs(), 2))
         .unwrap_or_else(|| "?".into());
+    let unit = if pts == "1" { "point" } else { "points" };
     if excess.is_zero() {
         t(lang, "恰好等于上限", "exactly at the cap")
     } else if excess.is_sign_positive() {
@@ -80,7 +81,7 @@ pub fn against_cap(c: &CapResult, lang: Lang) -> String {
             lang,
             &format!("超出上限 {amount} 元：增幅高出上限 {pts} 个百分点，比最高工资总额多 {rel}"),
             &format!(
-                "over the cap by {amount} yuan: growth {pts} percentage points above the cap, {rel} more than the largest allowed total"
+                "over the cap by {amount} yuan: growth {pts} percentage {unit} above the cap, {rel} more than the largest allowed total"
             ),
         )
     } else {
@@ -88,7 +89,7 @@ pub fn against_cap(c: &CapResult, lang: Lang) -> String {
             lang,
             &format!("低于上限 {amount} 元：增幅低于上限 {pts} 个百分点，比最高工资总额少 {rel}"),
             &format!(
-                "under the cap by {amount} yuan: growth {pts} percentage points below the cap, {rel} less than the largest allowed total"
+                "under the cap by {amount} yuan: growth {pts} percentage {unit} below the cap, {rel} less than the largest allowed total"
             ),
         )
     }
