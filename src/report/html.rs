@@ -927,10 +927,11 @@ pub fn batch_head(summary: &Summary, lang: Lang) -> String {
         o,
         "<article class=\"batch\" id=\"summary\">\n<header>\n<h1>{}</h1>\n<p class=\"meta\">{} · wagecheck {}</p>\n</header>",
         t(lang, "工资总额批量检查", "Wage-total batch check"),
-        if lang.is_zh() {
-            format!("共 {total_rows} 份申报")
-        } else {
-            format!("{total_rows} filings")
+        match (lang.is_zh(), rows.len() == total_rows) {
+            (true, true) => format!("共 {total_rows} 份申报"),
+            (true, false) => format!("共 {total_rows} 份申报，下列 {} 份", rows.len()),
+            (false, true) => format!("{total_rows} filings"),
+            (false, false) => format!("{total_rows} filings, {} listed", rows.len()),
         },
         env!("CARGO_PKG_VERSION"),
     );
@@ -943,7 +944,7 @@ pub fn batch_head(summary: &Summary, lang: Lang) -> String {
         Verdict::Pass,
         Verdict::OutOfScope,
     ] {
-        let n = rows.iter().filter(|r| r.verdict == v).count();
+        let n = summary.with_verdict(&[v]);
         let _ = writeln!(
             o,
             "<div class=\"count v-{}\"><div class=\"n\">{n}</div><div class=\"k\">{}</div></div>",
@@ -953,13 +954,7 @@ pub fn batch_head(summary: &Summary, lang: Lang) -> String {
     }
     o.push_str("</section>\n");
     let mut money = Vec::new();
-    let sum = |f: &dyn Fn(&super::summary::Entry) -> Option<Decimal>| {
-        rows.iter()
-            .filter_map(f)
-            .fold(Decimal::ZERO, |a, b| a.saturating_add(b))
-    };
-    let over = sum(&|r| r.excess.filter(|e| *e > Decimal::ZERO));
-    let recover = sum(&|r| r.to_recover);
+    let (over, recover) = (summary.over_total, summary.to_recover);
     money.push((
         t(lang, "超出上限合计", "Total over the caps"),
         yuan(over, lang),
