@@ -40,6 +40,8 @@ pub mod num;
 pub mod pack;
 pub mod packtest;
 pub mod report;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod template;
 
 pub use check::batch::{BatchOptions, Batched};

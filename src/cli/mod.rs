@@ -152,6 +152,9 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "zh")]
         lang: Lang,
     },
+    /// Serve the self-check page (`/`) and the HTTP API (`/api/v1`) until SIGINT or SIGTERM.
+    #[cfg(feature = "serve")]
+    Serve(serve::ServeArgs),
     /// Browse, check and test the rule packs.
     Rules {
         #[command(subcommand)]
@@ -203,6 +206,8 @@ mod init;
 mod rules;
 mod rules_show;
 mod rules_test;
+#[cfg(feature = "serve")]
+mod serve;
 
 pub(crate) fn print_pack_errors(errors: &[Diagnostic], lang: Lang) {
     for e in errors {
@@ -302,5 +307,7 @@ pub fn run(cli: Cli) -> i32 {
             lang,
         } => init::run(&category, &kind, lang, checker.registry()),
         Command::Rules { action } => rules::run(action, checker.registry()),
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => serve::run(args),
     }
 }

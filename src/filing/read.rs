@@ -183,3 +183,9 @@ pub fn parse_str(name: &str, text: &str) -> Result<Filing, Vec<Diagnostic>> {
     };
     parse(name, text, format)
 }
+
+/// Reads the filings of a CSV held in memory (a request body), named `name` in reports and
+/// messages, one [`Raw`] a row, for [`Checker::batch`](crate::check::Checker::batch).
+pub fn for_each_csv(name: &str, reader: impl std::io::Read, mut each: impl FnMut(Raw)) {
+    input::csv::read(name, reader, &mut |r| each(csv_item(r)));
+}
