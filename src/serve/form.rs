@@ -61,12 +61,8 @@ fn value(ty: FieldType, all: &[&str]) -> Option<String> {
     let first = all.first().map(|s| s.trim()).unwrap_or("");
     match ty {
         FieldType::EnumList(opts) if !opts.is_empty() => {
-            let items: Vec<String> = all
-                .iter()
-                .map(|s| s.trim())
-                .filter(|s| !s.is_empty())
-                .map(quote)
-                .collect();
+            // Checkboxes post one value each; a typed list is split like any other.
+            let items: Vec<String> = all.iter().flat_map(|s| split_list(s)).map(quote).collect();
             // A checkbox list that is posted at all was answered: none ticked is `[]`.
             (!all.is_empty()).then(|| format!("[{}]", items.join(", ")))
         }

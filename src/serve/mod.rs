@@ -200,13 +200,28 @@ impl StartError {
 /// Loads the packs and binds the address (inside a tokio runtime).
 pub async fn start(config: Config) -> Result<Server, StartError> {
     let state = AppState::new(config).map_err(StartError::Packs)?;
-    let listener = tokio::net::TcpListener::bind(state.config.addr)
-        .await
-        .map_err(StartError::Bind)?;
+    let listener = bind(state.config.addr).map_err(StartError::Bind)?;
     Ok(Server {
         listener,
         state: Arc::new(state),
     })
+}
+
+/// Connections the kernel queues before the server accepts them (capped by the system's
+/// `somaxconn`): a burst of clients waits in the queue rather than being reset.
+const BACKLOG: u32 = 4096;
+
+fn bind(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    #[cfg(unix)]
+    socket.set_reuseaddr(true)?;
+    socket.set_nodelay(true)?;
+    socket.bind(addr)?;
+    socket.listen(BACKLOG)
 }
 
 impl Server {
