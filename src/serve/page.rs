@@ -471,7 +471,7 @@ fn form_html(
     }
     let _ = write!(
         out,
-        r#"<div class="actions sticky"><button type="submit" class="primary" id="submit">{}</button></div>
+        r#"<div class="actions submit"><button type="submit" class="primary" id="submit">{}</button></div>
 </form>
 "#,
         t(lang, "检查", "Check")
