@@ -537,3 +537,91 @@ async fn a_thousand_concurrent_requests_are_all_answered() {
     let _ = stop.send(());
     handle.await.unwrap().unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_never_finishes_its_headers_is_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let server = wagecheck::serve::start(Config {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        body_timeout: Duration::from_millis(200),
+        ..config()
+    })
+    .await
+    .unwrap();
+    let addr = server.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let handle = tokio::spawn(server.run(async {
+        let _ = stopped.await;
+    }));
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    s.write_all(b"POST /api/v1/check HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    // The server closes the connection (a bound far above the deadline, so a server that
+    // never did would fail the test rather than hang it).
+    let mut out = Vec::new();
+    let closed = tokio::time::timeout(Duration::from_secs(20), s.read_to_end(&mut out)).await;
+    assert!(closed.is_ok(), "the connection was not closed");
+    // Served connections still work, and shutdown waits for nothing left over.
+    let (status, _) = raw_post(
+        addr,
+        "/api/v1/check",
+        "application/toml",
+        &std::fs::read("samples/01-pass-competitive.toml").unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let _ = stop.send(());
+    handle.await.unwrap().unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn the_command_says_where_it_listens_and_stops_on_sigterm() {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wagecheck"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--lang", "en"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    err.read_line(&mut line).unwrap();
+    assert!(
+        line.starts_with("wagecheck serve: listening on http://127.0.0.1:"),
+        "{line}"
+    );
+    assert!(
+        line.contains("rule packs: national-2018, benxi-2019"),
+        "{line}"
+    );
+    let addr: std::net::SocketAddr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|s| s.split('/').next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (status, body) = rt.block_on(raw_post(
+        addr,
+        "/api/v1/check",
+        "application/toml",
+        &std::fs::read("samples/06-missing-data.toml").unwrap(),
+    ));
+    assert_eq!(status, 200);
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&body).unwrap()["verdict"],
+        "review"
+    );
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut err, &mut rest).unwrap();
+    assert_eq!(rest.trim(), "stopped");
+}

@@ -241,14 +241,58 @@ impl Server {
     }
 
     /// Serves until `shutdown` completes, then lets requests in flight finish.
+    ///
+    /// Each connection is HTTP/1.1 with a deadline for its request head (`body_timeout`):
+    /// a client that opens a connection and sends its headers slowly, or never, is cut off.
     pub async fn run(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
+        let head_timeout = self.state.config.body_timeout;
         let app = router(self.state);
-        axum::serve(self.listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await
+        // Connections watch `stop` to shut down gracefully; each holds a `done` receiver, so
+        // `done_tx.closed()` completes when the last one has finished.
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let (done_tx, done_rx) = tokio::sync::watch::channel(());
+        let mut shutdown = std::pin::pin!(shutdown);
+        loop {
+            let stream = tokio::select! {
+                r = self.listener.accept() => match r {
+                    Ok((s, _)) => s,
+                    // Out of file descriptors and the like: wait a moment rather than spin.
+                    Err(_) => {
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                },
+                _ = &mut shutdown => break,
+            };
+            let _ = stream.set_nodelay(true);
+            let service = hyper_util::service::TowerToHyperService::new(app.clone());
+            let mut stop = stop_rx.clone();
+            let done = done_rx.clone();
+            tokio::spawn(async move {
+                let mut builder = hyper::server::conn::http1::Builder::new();
+                builder
+                    .timer(hyper_util::rt::TokioTimer::new())
+                    .header_read_timeout(head_timeout);
+                let conn = builder.serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+                let mut conn = std::pin::pin!(conn);
+                tokio::select! {
+                    _ = conn.as_mut() => {}
+                    _ = stop.changed() => {
+                        conn.as_mut().graceful_shutdown();
+                        let _ = conn.await;
+                    }
+                }
+                drop(done);
+            });
+        }
+        drop(self.listener);
+        let _ = stop_tx.send(true);
+        drop(done_rx);
+        done_tx.closed().await;
+        Ok(())
     }
 }
 
