@@ -28,7 +28,7 @@ import json, sys
 body = open(sys.argv[1], encoding="utf-8").read()
 print('wrk.method = "POST"')
 print('wrk.headers["Content-Type"] = "application/toml"')
-print("wrk.body = " + json.dumps(body))
+print("wrk.body = " + json.dumps(body, ensure_ascii=False))
 print('''done = function(summary, latency, requests)
   local non2xx = summary.errors.status
   io.write(string.format("checks/s %.0f, p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms, non-2xx %d, socket errors %d\\n",
