@@ -444,6 +444,17 @@ async fn packs_schema_health_and_openapi() {
     for code in ["200", "400", "408", "413", "415", "422"] {
         assert!(responses[code].is_object(), "{code}");
     }
+    // The example bodies are filings that pass.
+    let content = &doc["paths"]["/check"]["post"]["requestBody"]["content"];
+    let json = content["application/json"]["example"].to_string();
+    let a = post("/api/v1/check", "application/json", json).await;
+    assert_eq!(a.json()["verdict"], "pass");
+    let toml = content["application/toml"]["example"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let a = post("/api/v1/check", "application/toml", toml).await;
+    assert_eq!(a.json()["verdict"], "pass");
 }
 
 #[tokio::test]

@@ -606,8 +606,10 @@ pub async fn healthz(State(state): State<Arc<AppState>>) -> Response {
     tag = "meta",
     responses((status = 200, description = "The OpenAPI 3.1 document of this API.", body = Object))
 )]
-pub async fn openapi_json() -> Response {
-    let body = openapi().to_pretty_json().unwrap_or_default();
+pub async fn openapi_json(State(state): State<Arc<AppState>>) -> Response {
+    let body = openapi_with_examples(&state.engine)
+        .to_pretty_json()
+        .unwrap_or_default();
     json_bytes(StatusCode::OK, body)
 }
 
@@ -616,6 +618,32 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     // The crate declares no licence; an empty licence object would not be valid OpenAPI.
     doc.info.license = None;
+    doc
+}
+
+/// The OpenAPI document with a filing that passes as the example body of `POST /check` (the
+/// template `wagecheck init` prints, in TOML and as JSON), so a client generated from it, or a
+/// tool that tests the API, has one real filing to start from.
+pub fn openapi_with_examples(engine: &engine::Engine) -> utoipa::openapi::OpenApi {
+    let mut doc = openapi();
+    let Some(toml) = engine.template(Lang::Zh) else {
+        return doc;
+    };
+    let json = toml::from_str::<serde_json::Value>(&toml).ok();
+    let body = doc
+        .paths
+        .paths
+        .get_mut("/check")
+        .and_then(|p| p.post.as_mut())
+        .and_then(|op| op.request_body.as_mut());
+    if let Some(body) = body {
+        if let Some(c) = body.content.get_mut("application/toml") {
+            c.example = Some(serde_json::Value::String(toml.clone()));
+        }
+        if let (Some(c), Some(j)) = (body.content.get_mut("application/json"), json) {
+            c.example = Some(j);
+        }
+    }
     doc
 }
 
