@@ -227,6 +227,22 @@ async fn no_pack_in_force_is_422() {
 }
 
 #[tokio::test]
+async fn a_pack_used_outside_its_dates_is_a_warning_beside_the_report() {
+    let text = std::fs::read_to_string("samples/01-pass-competitive.toml")
+        .unwrap()
+        .replace("year = 2024", "year = 2015");
+    let a = post("/api/v1/check?rules=benxi-2019", "application/toml", text).await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(a.json()["pack"]["id"], "benxi-2019");
+    let w = a.headers["x-wagecheck-warning"].as_bytes();
+    let w = std::str::from_utf8(w).unwrap();
+    assert!(
+        w.contains("benxi-2019 is not in force on 2015-01-01"),
+        "{w}"
+    );
+}
+
+#[tokio::test]
 async fn an_unparseable_body_is_400_located() {
     let a = post(
         "/api/v1/check?lang=en",

@@ -283,7 +283,8 @@ pub async fn check(
             // Warnings about the check (a pack used outside its dates) go beside the report,
             // never into it: the body stays what `check --format json` prints.
             for n in notices {
-                if let Ok(v) = axum::http::HeaderValue::from_str(&n.render(Lang::En)) {
+                // UTF-8 is allowed in a header value's bytes (obs-text), if not by `from_str`.
+                if let Ok(v) = axum::http::HeaderValue::from_bytes(n.render(Lang::En).as_bytes()) {
                     r.headers_mut().append("x-wagecheck-warning", v);
                 }
             }
