@@ -176,7 +176,7 @@ fn expected_total(sample: &str) -> String {
 async fn fill(c: &Client, pairs: &[(String, String)]) {
     for (name, value) in pairs {
         let el = c
-            .find(Locator::Css(&format!("[name='{name}']")))
+            .find(Locator::Css(&format!("#filing [name='{name}']")))
             .await
             .unwrap_or_else(|e| panic!("no field {name}: {e}"));
         if el.tag_name().await.unwrap() == "select" {
@@ -266,6 +266,22 @@ async fn the_form_filled_in_a_browser_gives_the_report() {
     assert_eq!(verdict, "fail");
     assert!(total.contains(&expected_total(sample)), "{total}");
     screenshot(&c, "result.png").await;
+
+    // The switch checks the same values again, in English.
+    c.find(Locator::Css("header .switch"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("html[lang='en'] #verdict"))
+        .await
+        .unwrap();
+    let (verdict, total) = verdict_and_total(&c).await;
+    assert_eq!(verdict, "fail");
+    assert!(total.contains(&expected_total(sample)), "{total}");
+    assert!(total.ends_with("yuan"), "{total}");
 
     // The English switch.
     c.goto(&format!("http://{addr}/?lang=en")).await.unwrap();

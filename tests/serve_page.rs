@@ -117,8 +117,9 @@ async fn a_filled_in_form_shows_the_report() {
     assert!(html.contains(r#"data-verdict="fail""#));
     assert!(html.contains(r#"id="binding-rule""#));
     assert!(html.contains(r#"data-rule="linkage.growth_cap""#));
-    // The values ride along for the downloads, nothing being stored.
+    // The values ride along for the downloads and the language switch, nothing being stored.
     assert!(html.contains(r#"action="/download/filing.toml""#));
+    assert!(html.contains(r#"<button type="submit" class="switch" lang="zh-CN">中文</button>"#));
     assert!(html.contains(r#"name="budget.wage_total""#));
 }
 
@@ -150,7 +151,8 @@ async fn rows_are_added_and_removed_without_javascript() {
     let mut pairs = form_of("samples/01-pass-competitive.toml");
     pairs.push(("_op".into(), "remove:indicator.1".into()));
     let (_, _, html) = send(form_post("/form", &pairs)).await;
-    assert!(!html.contains(r#"name="indicator.2.id""#));
+    assert!(!html.contains(r#"id="f-indicator.2.id""#));
+    assert!(html.contains(r#"id="f-indicator.1.id""#));
     assert!(html.contains(r#"value="roe" selected"#));
     assert!(!html.contains(r#"value="profit_total" selected"#));
 }

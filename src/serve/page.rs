@@ -67,12 +67,7 @@ fn html(status: StatusCode, body: String) -> Response {
 }
 
 /// The page around a body: header with the language switch, the privacy note, the footer.
-fn layout(lang: Lang, title: &str, switch_href: &str, body: &str, packs: &[String]) -> String {
-    let other = if lang.is_zh() {
-        ("English", "en")
-    } else {
-        ("中文", "zh-CN")
-    };
+fn layout(lang: Lang, title: &str, switch: &str, body: &str, packs: &[String]) -> String {
     format!(
         r#"<!doctype html>
 <html lang="{html_lang}">
@@ -86,7 +81,7 @@ fn layout(lang: Lang, title: &str, switch_href: &str, body: &str, packs: &[Strin
 <body>
 <header class="top">
 <div class="brand"><a href="/?lang={code}">{app}</a><span class="sub">{sub}</span></div>
-<nav><a class="switch" href="{switch_href}" lang="{other_lang}" hreflang="{other_lang}">{other_name}</a></nav>
+<nav>{switch}</nav>
 </header>
 <main>
 <p class="privacy" id="privacy">{privacy}</p>
@@ -105,9 +100,7 @@ fn layout(lang: Lang, title: &str, switch_href: &str, body: &str, packs: &[Strin
             "国有企业工资决定机制 · 国发〔2018〕16号",
             "SOE wage determination · State Council 2018 No. 16"
         ),
-        switch_href = esc(switch_href),
-        other_lang = other.1,
-        other_name = other.0,
+        switch = switch,
         privacy = t(
             lang,
             "本服务不保存任何内容：填写或上传的数据只用于本次检查，不写入服务器的磁盘或日志；结果页关闭即消失，请自行下载保存。",
@@ -117,6 +110,30 @@ fn layout(lang: Lang, title: &str, switch_href: &str, body: &str, packs: &[Strin
         packs_label = t(lang, "规则包：", "rule packs: "),
         packs = esc(&packs.join(", ")),
         body = body,
+    )
+}
+
+/// The other language: (its `lang` code, its name, its HTML language tag).
+fn other(lang: Lang) -> (&'static str, &'static str, &'static str) {
+    if lang.is_zh() {
+        ("en", "English", "en")
+    } else {
+        ("zh", "中文", "zh-CN")
+    }
+}
+
+/// The language switch: a link to the empty page, or, when the page shows what was filled in,
+/// a button that posts it again (to `action`) in the other language, so nothing is lost.
+fn switch(lang: Lang, values: &Values, action: &str) -> String {
+    let (code, name, tag) = other(lang);
+    if values.is_empty() {
+        return format!(
+            r#"<a class="switch" href="/?lang={code}" lang="{tag}" hreflang="{tag}">{name}</a>"#
+        );
+    }
+    format!(
+        r#"<form method="post" action="{action}"><input type="hidden" name="_lang" value="{code}">{}<button type="submit" class="switch" lang="{tag}">{name}</button></form>"#,
+        hidden(values)
     )
 }
 
@@ -620,11 +637,10 @@ fn index_page(
     body.push_str(banner);
     body.push_str(&upload_html(lang));
     body.push_str(&form_html(state, lang, values, errors, extra));
-    let switch = format!("/?lang={}", if lang.is_zh() { "en" } else { "zh" });
     layout(
         lang,
         t(lang, "工资总额预算自查", "Wage budget self-check"),
-        &switch,
+        &switch(lang, values, "/form"),
         &body,
         &pack_ids(state),
     )
@@ -646,7 +662,10 @@ pub fn not_found(lang: Lang) -> Response {
         lang_code(lang),
         t(lang, "返回首页", "Back to the form")
     );
-    html(StatusCode::NOT_FOUND, layout(lang, "404", "/", &body, &[]))
+    html(
+        StatusCode::NOT_FOUND,
+        layout(lang, "404", &switch(lang, &Vec::new(), "/"), &body, &[]),
+    )
 }
 
 /// A located error list for people: field label, position, message.
@@ -686,7 +705,11 @@ fn error_list(errors: &[Diagnostic], lang: Lang) -> String {
 /// Hidden inputs carrying the form's values (to download or edit without storing anything).
 fn hidden(values: &Values) -> String {
     let mut out = String::new();
-    for (k, v) in values.iter().filter(|(k, _)| !k.starts_with("_op")) {
+    // Empty values say nothing, but a list's marker (`_list.…`) says the list was asked.
+    for (k, v) in values
+        .iter()
+        .filter(|(k, v)| k != "_op" && k != "_lang" && (!v.is_empty() || k.starts_with("_list.")))
+    {
         let _ = write!(
             out,
             r#"<input type="hidden" name="{}" value="{}">"#,
@@ -825,12 +848,11 @@ fn result_page(state: &AppState, lang: Lang, report: &Report, values: &Values) -
         edit = t(lang, "返回修改", "Edit and check again"),
         new = t(lang, "重新填写", "Start over"),
     );
-    // The language switch re-renders this result: the values go along in the form.
-    let switch = format!("/?lang={}", if lang.is_zh() { "en" } else { "zh" });
+    // The language switch checks the same values again in the other language.
     layout(
         lang,
         t(lang, "检查结果", "Result"),
-        &switch,
+        &switch(lang, values, "/check"),
         &body,
         &pack_ids(state),
     )
