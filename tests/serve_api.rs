@@ -460,6 +460,11 @@ async fn packs_schema_health_and_openapi() {
     for code in ["200", "400", "408", "413", "415", "422"] {
         assert!(responses[code].is_object(), "{code}");
     }
+    assert_eq!(
+        doc["paths"]["/check"]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/Filing"
+    );
+    assert!(doc["components"]["schemas"]["Filing"]["properties"]["budget"].is_object());
     // The example bodies are filings that pass.
     let content = &doc["paths"]["/check"]["post"]["requestBody"]["content"];
     let json = content["application/json"]["example"].to_string();

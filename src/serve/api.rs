@@ -622,11 +622,29 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc
 }
 
-/// The OpenAPI document with a filing that passes as the example body of `POST /check` (the
-/// template `wagecheck init` prints, in TOML and as JSON), so a client generated from it, or a
-/// tool that tests the API, has one real filing to start from.
+/// The OpenAPI document with the filing schema as the JSON body of `POST /check` (component
+/// `Filing`, from the same table as `GET /schema`), and a filing that passes as the example
+/// body (the template `wagecheck init` prints, in TOML and as JSON), so a client generated
+/// from it, or a tool that tests the API, has one real filing to start from.
 pub fn openapi_with_examples(engine: &engine::Engine) -> utoipa::openapi::OpenApi {
     let mut doc = openapi();
+    // The filing schema is plain JSON Schema, which OpenAPI 3.1 schemas are.
+    let filing: Option<utoipa::openapi::schema::Schema> =
+        serde_json::from_value(super::schema::filing_json_schema()).ok();
+    if let Some(filing) = filing {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.schemas.insert("Filing".into(), filing.into());
+        let json = doc
+            .paths
+            .paths
+            .get_mut("/check")
+            .and_then(|p| p.post.as_mut())
+            .and_then(|op| op.request_body.as_mut())
+            .and_then(|b| b.content.get_mut("application/json"));
+        if let Some(c) = json {
+            c.schema = Some(utoipa::openapi::Ref::from_schema_name("Filing").into());
+        }
+    }
     let Some(toml) = engine.template(Lang::Zh) else {
         return doc;
     };
