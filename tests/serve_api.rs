@@ -657,3 +657,34 @@ fn the_command_says_where_it_listens_and_stops_on_sigterm() {
     std::io::Read::read_to_string(&mut err, &mut rest).unwrap();
     assert_eq!(rest.trim(), "stopped");
 }
+
+#[tokio::test]
+async fn a_pack_file_named_at_start_is_listed_and_used_by_id() {
+    let pack = "rules/examples/sanming-2019.toml";
+    let app = app_with(Config {
+        rules: vec![pack.to_string()],
+        ..config()
+    });
+    let a = send_to(
+        app.clone(),
+        Request::get("/api/v1/packs").body(Body::empty()).unwrap(),
+    )
+    .await;
+    let listed = a.json();
+    let sanming = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "sanming-2019")
+        .unwrap();
+    assert_eq!(sanming["builtin"], false);
+    let filing = "rules/examples/filings/high-wage.toml";
+    let expected = cli(&["check", "--format", "json", "--rules", pack, filing]);
+    let req = Request::post(format!("/api/v1/check?rules=sanming-2019&source={filing}"))
+        .header(header::CONTENT_TYPE, "application/toml")
+        .body(Body::from(std::fs::read(filing).unwrap()))
+        .unwrap();
+    let a = send_to(app, req).await;
+    assert_eq!(a.text(), String::from_utf8(expected).unwrap());
+    assert_eq!(a.json()["pack"]["id"], "sanming-2019");
+}
