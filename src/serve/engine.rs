@@ -165,7 +165,8 @@ impl Engine {
                 source,
                 Some(Pos { line: 1, column: 1 }),
                 None,
-                Text::new("内容为空", "the body is empty"),
+                // The words the command line uses for an empty file, so both list the same error.
+                Text::new("文件为空", "the file is empty"),
             )]));
         }
         let node = crate::input::parse(source, &text, text_format)
