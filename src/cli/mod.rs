@@ -169,6 +169,9 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "zh")]
         lang: Lang,
     },
+    /// Serve the self-check page (`/`) and the HTTP API (`/api/v1`) until SIGINT or SIGTERM.
+    #[cfg(feature = "serve")]
+    Serve(serve::ServeArgs),
     /// Browse, check and test the rule packs.
     Rules {
         #[command(subcommand)]
@@ -239,6 +242,8 @@ mod init;
 mod rules;
 mod rules_show;
 mod rules_test;
+#[cfg(feature = "serve")]
+mod serve;
 
 /// Writes a binary document (a workbook) to `output`, or to standard output unless that is a
 /// terminal, which a binary format refuses. The exit code: 0, or 2 when it cannot be written.
@@ -408,5 +413,7 @@ pub fn run(cli: Cli) -> i32 {
             0
         }
         Command::Rules { action } => rules::run(action, checker.registry()),
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => serve::run(args),
     }
 }

@@ -498,3 +498,11 @@ fn one_from_workbook(name: &str, bytes: Vec<u8>) -> Result<Filing, Vec<Diagnosti
         )]),
     }
 }
+
+/// Reads the filings of a CSV held in memory (a request body), named `name` in reports and
+/// messages, one [`Raw`] a row, for [`Checker::batch`](crate::check::Checker::batch).
+pub fn for_each_csv(name: &str, reader: impl std::io::Read, mut each: impl FnMut(Raw)) {
+    input::csv::read(name, reader, super::columns::parse_header, &mut |r| {
+        each(csv_item(r))
+    });
+}
