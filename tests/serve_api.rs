@@ -688,3 +688,218 @@ async fn a_pack_file_named_at_start_is_listed_and_used_by_id() {
     assert_eq!(a.text(), String::from_utf8(expected).unwrap());
     assert_eq!(a.json()["pack"]["id"], "sanming-2019");
 }
+
+// XLSX: the Excel form (`init --format xlsx`) filled in with a sample, a sheet of filings for
+// the batch, and the template, each against the command line.
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// A sample filled into the Excel form `init --format xlsx` writes (rust_xlsxwriter), with
+/// indicators by their catalog names in Chinese.
+fn sample_form(sample: &std::path::Path, lang: wagecheck::Lang) -> Vec<u8> {
+    let text = std::fs::read_to_string(sample).unwrap();
+    let tree = wagecheck::input::parse_toml("s.toml", &text).unwrap();
+    let mut values = Vec::new();
+    wagecheck::filing::form::flatten("", &tree, &mut values);
+    let pack = wagecheck::Registry::new().select("benxi", 2024).unwrap();
+    wagecheck::filing::form::filled(&values, lang, Some(&pack)).unwrap()
+}
+
+#[tokio::test]
+async fn each_sample_as_the_excel_form_is_what_check_prints_for_its_toml() {
+    for s in samples() {
+        let name = s.display().to_string();
+        for (lang, code) in [(wagecheck::Lang::Zh, "zh"), (wagecheck::Lang::En, "en")] {
+            let expected = cli(&["check", "--format", "json", "--lang", code, &name]);
+            let a = post(
+                &format!("/api/v1/check?lang={code}&source={name}"),
+                XLSX,
+                sample_form(&s, lang),
+            )
+            .await;
+            assert_eq!(a.status, StatusCode::OK, "{name}: {}", a.text());
+            assert_eq!(
+                a.text(),
+                String::from_utf8(expected).unwrap(),
+                "{name} {code}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_workbook_that_is_not_one_is_400_and_a_wrong_cell_422_located() {
+    let a = post("/api/v1/check?lang=en&source=b.xlsx", XLSX, "not a zip").await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.text());
+    let v = a.json();
+    assert_eq!(v["code"], "bad_request");
+    assert_eq!(v["errors"][0]["file"], "b.xlsx");
+
+    // A sheet with one filing (the batch's first row) and a bad amount: the CLI's invalid
+    // report, the cell named.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.xlsx");
+    let mut r = csv::Reader::from_path("samples/batch-2024.csv").unwrap();
+    let headers = r.headers().unwrap().clone();
+    let row = r.records().next().unwrap().unwrap();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("预算").unwrap();
+    for (c, (h, cell)) in headers.iter().zip(row.iter()).enumerate() {
+        let c = c as u16;
+        ws.write_string(0, c, h).unwrap();
+        let cell = if h == "budget.wage_total" {
+            "很多"
+        } else {
+            cell
+        };
+        if !cell.is_empty() {
+            ws.write_string(1, c, cell).unwrap();
+        }
+    }
+    wb.save(&path).unwrap();
+    let name = path.display().to_string();
+    let expected = cli(&["check", "--format", "json", "--lang", "en", &name]);
+    let a = post(
+        &format!("/api/v1/check?lang=en&source={name}"),
+        XLSX,
+        std::fs::read(&path).unwrap(),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", a.text());
+    assert_eq!(a.text(), String::from_utf8(expected).unwrap());
+    let v = a.json();
+    assert_eq!(v["verdict"], "invalid");
+    assert_eq!(v["errors"].as_array().unwrap().len(), 1, "{v:#}");
+    assert_eq!(v["errors"][0]["field"], "budget.wage_total");
+    assert!(
+        v["errors"][0]["cell"]
+            .as_str()
+            .unwrap()
+            .starts_with("预算!")
+    );
+    // A sheet of many filings is one filing too many for a check: 422, saying how many.
+    let a = post("/api/v1/check?lang=en", XLSX, batch_workbook()).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", a.text());
+    let msg = a.json()["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(msg.contains("holds 60 filings"), "{msg}");
+}
+
+/// `samples/batch-2024.csv` as a workbook: every cell as text, as typed (its short row short).
+fn batch_workbook() -> Vec<u8> {
+    let mut r = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path("samples/batch-2024.csv")
+        .unwrap();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in r.headers().unwrap().iter().enumerate() {
+        ws.write_string(0, c as u16, h).unwrap();
+    }
+    for (i, rec) in r.records().enumerate() {
+        for (c, cell) in rec.unwrap().iter().enumerate() {
+            if !cell.is_empty() {
+                ws.write_string(i as u32 + 1, c as u16, cell).unwrap();
+            }
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+#[tokio::test]
+async fn an_xlsx_batch_streams_what_batch_jsonl_prints() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("batch-2024.xlsx");
+    std::fs::write(&path, batch_workbook()).unwrap();
+    let name = path.display().to_string();
+    let expected = cli(&["batch", "--format", "jsonl", "--lang", "en", &name]);
+    let a = post(
+        &format!("/api/v1/batch?lang=en&source={name}"),
+        XLSX,
+        std::fs::read(&path).unwrap(),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(a.headers[header::CONTENT_TYPE], "application/jsonl");
+    assert_eq!(a.text().lines().count(), 60);
+    assert_eq!(a.text(), String::from_utf8(expected).unwrap());
+    // The same verdicts and amounts as the CSV it was made from.
+    let csv = post(
+        "/api/v1/batch?lang=en",
+        "text/csv",
+        std::fs::read("samples/batch-2024.csv").unwrap(),
+    )
+    .await;
+    let pick = |t: &str| -> Vec<(serde_json::Value, serde_json::Value)> {
+        t.lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .map(|v| (v["verdict"].clone(), v["cap"]["max_wage_total"].clone()))
+            .collect()
+    };
+    assert_eq!(pick(&a.text()), pick(&csv.text()));
+    // A body that is no workbook is one invalid entry, as for a CSV.
+    let a = post("/api/v1/batch", XLSX, "no zip").await;
+    assert_eq!(a.status, StatusCode::OK);
+    let first: serde_json::Value = serde_json::from_str(a.text().lines().next().unwrap()).unwrap();
+    assert_eq!(first["verdict"], "invalid");
+}
+
+#[tokio::test]
+async fn the_excel_template_is_the_init_form_and_checks_as_the_toml_template() {
+    let dir = tempfile::tempdir().unwrap();
+    for code in ["zh", "en"] {
+        let a = get(&format!("/template.xlsx?lang={code}")).await;
+        assert_eq!(a.status, StatusCode::OK);
+        assert_eq!(a.headers[header::CONTENT_TYPE], XLSX);
+        assert!(
+            a.headers[header::CONTENT_DISPOSITION]
+                .to_str()
+                .unwrap()
+                .contains("wagecheck-template.xlsx")
+        );
+        // Byte for byte what `init --format xlsx` writes.
+        let init = dir.path().join(format!("init-{code}.xlsx"));
+        let st = Command::new(env!("CARGO_BIN_EXE_wagecheck"))
+            .args(["init", "--format", "xlsx", "--lang", code, "-o"])
+            .arg(&init)
+            .status()
+            .unwrap();
+        assert!(st.success());
+        assert_eq!(a.body, std::fs::read(&init).unwrap(), "{code}");
+        // Checked through the API, it is what `check` prints for the TOML template.
+        let toml = dir.path().join(format!("init-{code}.toml"));
+        let st = Command::new(env!("CARGO_BIN_EXE_wagecheck"))
+            .args(["init", "--lang", code, "-o"])
+            .arg(&toml)
+            .status()
+            .unwrap();
+        assert!(st.success());
+        let name = toml.display().to_string();
+        let expected = cli(&["check", "--format", "json", "--lang", code, &name]);
+        let c = post(
+            &format!("/api/v1/check?lang={code}&source={name}"),
+            XLSX,
+            a.body,
+        )
+        .await;
+        assert_eq!(c.status, StatusCode::OK, "{}", c.text());
+        assert_eq!(c.json()["verdict"], "pass");
+        assert_eq!(c.text(), String::from_utf8(expected).unwrap(), "{code}");
+    }
+}
+
+#[tokio::test]
+async fn the_schema_is_what_wagecheck_schema_prints() {
+    for code in ["zh", "en"] {
+        let a = get(&format!("/api/v1/schema?lang={code}")).await;
+        assert_eq!(a.status, StatusCode::OK);
+        let expected: serde_json::Value =
+            serde_json::from_slice(&cli(&["schema", "--lang", code])).unwrap();
+        assert_eq!(a.json(), expected, "{code}");
+    }
+    let a = get("/api/v1/schema?lang=fr").await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+}

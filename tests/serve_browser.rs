@@ -303,24 +303,40 @@ async fn an_uploaded_filing_gives_the_report() {
     let (addr, _stop) = server().await;
     let c = browser(&d, true).await;
     c.goto(&format!("http://{addr}/")).await.unwrap();
-    // XLSX upload comes with the XLSX input; until then a TOML file goes the same way.
-    let sample = "samples/01-pass-competitive.toml";
-    let path = std::fs::canonicalize(sample).unwrap();
-    c.find(Locator::Id("file"))
-        .await
-        .unwrap()
-        .send_keys(&path.display().to_string())
-        .await
-        .unwrap();
-    c.find(Locator::Id("upload-submit"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    let (verdict, total) = verdict_and_total(&c).await;
-    assert_eq!(verdict, "pass");
-    assert!(total.contains(&expected_total(sample)), "{total}");
+    // A TOML filing, then the Excel form filled in with another sample (written here with
+    // rust_xlsxwriter, as `init --format xlsx` writes it).
+    let dir = tempfile::tempdir().unwrap();
+    let over = "samples/02-over-cap.toml";
+    let xlsx = dir.path().join("02-over-cap.xlsx");
+    let tree =
+        wagecheck::input::parse_toml("s.toml", &std::fs::read_to_string(over).unwrap()).unwrap();
+    let mut values = Vec::new();
+    wagecheck::filing::form::flatten("", &tree, &mut values);
+    let pack = wagecheck::Registry::new().select("benxi", 2024).unwrap();
+    let bytes = wagecheck::filing::form::filled(&values, wagecheck::Lang::Zh, Some(&pack)).unwrap();
+    std::fs::write(&xlsx, bytes).unwrap();
+    let toml = "samples/01-pass-competitive.toml";
+    for (sample, path, want) in [
+        (toml, std::fs::canonicalize(toml).unwrap(), "pass"),
+        (over, xlsx, "fail"),
+    ] {
+        c.goto(&format!("http://{addr}/")).await.unwrap();
+        c.find(Locator::Id("file"))
+            .await
+            .unwrap()
+            .send_keys(&path.display().to_string())
+            .await
+            .unwrap();
+        c.find(Locator::Id("upload-submit"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let (verdict, total) = verdict_and_total(&c).await;
+        assert_eq!(verdict, want, "{}", path.display());
+        assert!(total.contains(&expected_total(sample)), "{total}");
+    }
     c.close().await.unwrap();
 }
 

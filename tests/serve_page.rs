@@ -247,3 +247,89 @@ async fn the_template_and_the_assets() {
     assert_eq!(status, StatusCode::OK);
     assert!(!js.contains("fetch(") && !js.contains("XMLHttpRequest"));
 }
+
+async fn send_raw(req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    let app = router(Arc::new(AppState::new(Config::default()).unwrap()));
+    let r = app.oneshot(req).await.unwrap();
+    let status = r.status();
+    let headers = r.headers().clone();
+    let body = r.into_body().collect().await.unwrap().to_bytes().to_vec();
+    (status, headers, body)
+}
+
+fn upload(filename: &str, file: &[u8]) -> Request<Body> {
+    let boundary = "XyZ";
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"_lang\"\r\n\r\nen\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+    );
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    Request::post("/upload")
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_filing_downloads_as_excel_and_uploads_back_to_the_same_result() {
+    let sample = "samples/08-annual-return.toml";
+    let mut values = form_of(sample);
+    values.push(("_lang".into(), "en".into()));
+    let (status, headers, xlsx) = send_raw(form_post("/download/filing.xlsx", &values)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        headers[header::CONTENT_TYPE],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    assert!(
+        headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .contains("filing.xlsx")
+    );
+    // The library reads the workbook as the sample.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("filing.xlsx");
+    std::fs::write(&path, &xlsx).unwrap();
+    let a = wagecheck::filing::read_file(&path).unwrap();
+    let b = wagecheck::filing::read_file(std::path::Path::new(sample)).unwrap();
+    assert_eq!(a.fields, b.fields);
+    assert_eq!(a.indicators, b.indicators);
+    // Uploaded, it shows the sample's result.
+    let (status, _, html) = send(upload("filing.xlsx", &xlsx)).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains(r#"data-verdict="fail""#));
+    assert!(html.contains(r#"id="to-recover""#));
+    // A file that is no workbook is explained, not a 500.
+    let (status, _, html) = send(upload("x.xlsx", b"not a zip")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.contains("not a valid XLSX workbook"), "{html}");
+}
+
+#[tokio::test]
+async fn the_page_offers_excel() {
+    let (_, _, html) = send(Request::get("/").body(Body::empty()).unwrap()).await;
+    assert!(html.contains(r#"accept=".toml,.json,.xlsx""#));
+    assert!(html.contains(r#"href="/template.xlsx?lang=zh""#));
+    let (status, headers, xlsx) = send_raw(
+        Request::get("/template.xlsx?lang=en")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .contains("wagecheck-template.xlsx")
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.xlsx");
+    std::fs::write(&path, &xlsx).unwrap();
+    assert!(wagecheck::filing::read_file(&path).is_ok());
+}

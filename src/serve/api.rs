@@ -186,14 +186,6 @@ fn check_error(e: CheckError, state: &AppState, lang: Lang) -> ApiError {
                 ),
             )
         }
-        CheckError::Unsupported(f) => ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            lang,
-            Text::owned(
-                format!("此版本不能读取 {} 格式", f.extension().to_uppercase()),
-                format!("this build does not read {}", f.extension().to_uppercase()),
-            ),
-        ),
     }
 }
 
@@ -332,7 +324,7 @@ pub async fn batch(
     let essence = media_type(&headers).map(|(e, _)| e).unwrap_or_default();
     let format = match essence.as_str() {
         "text/csv" => engine::BatchFormat::Csv,
-        XLSX_TYPE if engine::XLSX_INPUT => engine::BatchFormat::Xlsx,
+        XLSX_TYPE => engine::BatchFormat::Xlsx,
         _ => {
             let found = headers
                 .get(header::CONTENT_TYPE)
@@ -359,7 +351,7 @@ pub async fn batch(
     let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(64);
     let worker = state.clone();
     tokio::task::spawn_blocking(move || {
-        // The pack was looked up above, and XLSX refused: nothing is left to fail here.
+        // The pack was looked up above: nothing is left to fail here.
         let _ = worker.engine.batch(
             &bytes,
             format,
@@ -559,20 +551,30 @@ pub async fn pack(
     Ok(json_response(StatusCode::OK, &detail))
 }
 
-/// The filing schema as JSON Schema (2020-12).
+/// The filing schema as JSON Schema (2020-12): what `wagecheck schema` prints.
 #[utoipa::path(
     get,
     path = "/schema",
     tag = "schema",
-    responses((status = 200, description = "The filing schema `wagecheck/filing/v1` as JSON Schema.", content_type = "application/schema+json", body = Object))
+    params(LangQuery),
+    responses(
+        (status = 200, description = "The filing schema `wagecheck/filing/v1` as JSON Schema, titles in the language asked.", content_type = "application/schema+json", body = Object),
+        (status = 400, description = "A query parameter is wrong.", body = ErrorDoc),
+    )
 )]
-pub async fn schema() -> Response {
-    let mut r = json_response(StatusCode::OK, &super::schema::filing_json_schema());
+pub async fn schema(
+    query: Result<Query<LangQuery>, QueryRejection>,
+    raw: axum::extract::RawQuery,
+) -> Result<Response, ApiError> {
+    let Query(q) = query.map_err(|e| bad_query(e, raw.0.as_deref()))?;
+    let lang: Lang = q.lang.unwrap_or_default().into();
+    let schema = crate::filing::json_schema::filing_schema(lang);
+    let mut r = json_response(StatusCode::OK, &schema);
     r.headers_mut().insert(
         header::CONTENT_TYPE,
         axum::http::HeaderValue::from_static("application/schema+json"),
     );
-    r
+    Ok(r)
 }
 
 #[derive(Serialize, ToSchema, Debug)]
@@ -623,14 +625,14 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 }
 
 /// The OpenAPI document with the filing schema as the JSON body of `POST /check` (component
-/// `Filing`, from the same table as `GET /schema`), and a filing that passes as the example
+/// `Filing`, what `GET /schema` serves), and a filing that passes as the example
 /// body (the template `wagecheck init` prints, in TOML and as JSON), so a client generated
 /// from it, or a tool that tests the API, has one real filing to start from.
 pub fn openapi_with_examples(engine: &engine::Engine) -> utoipa::openapi::OpenApi {
     let mut doc = openapi();
     // The filing schema is plain JSON Schema, which OpenAPI 3.1 schemas are.
     let filing: Option<utoipa::openapi::schema::Schema> =
-        serde_json::from_value(super::schema::filing_json_schema()).ok();
+        serde_json::from_value(crate::filing::json_schema::filing_schema(Lang::Zh)).ok();
     if let Some(filing) = filing {
         let components = doc.components.get_or_insert_with(Default::default);
         components.schemas.insert("Filing".into(), filing.into());

@@ -59,8 +59,6 @@ pub enum CheckError {
     Unparseable(Vec<Diagnostic>),
     /// `?rules=` names no pack loaded at start.
     UnknownPack(String),
-    /// A format this build cannot read.
-    Unsupported(InputFormat),
 }
 
 /// A loaded pack as the API lists it.
@@ -219,6 +217,39 @@ impl Engine {
         crate::template::filing("competitive", "budget", lang, &pack)
     }
 
+    /// The pack `init` takes its example indicators from (the one in force for the template's
+    /// example), whose catalog names the Excel form offers.
+    fn example_pack(&self) -> Option<Arc<Pack>> {
+        let year = crate::template::example_year("budget");
+        self.checker
+            .registry()
+            .select(crate::template::EXAMPLE_JURISDICTION, year)
+            .ok()
+    }
+
+    /// The Excel form `wagecheck init --format xlsx` writes, filled with the template's example.
+    pub fn template_xlsx(&self, lang: Lang) -> Option<Vec<u8>> {
+        let pack = self.example_pack()?;
+        crate::filing::form::workbook("competitive", "budget", lang, &pack)?.ok()
+    }
+
+    /// A filing's values as the Excel form (`init --format xlsx`) filled in with them: `text`
+    /// is the filing as TOML (the page's form values). `Err` names why it cannot be written.
+    pub fn filing_xlsx(&self, text: &str, lang: Lang) -> Result<Vec<u8>, Vec<Diagnostic>> {
+        let tree = crate::input::parse_toml("filing.toml", text).map_err(|d| vec![d])?;
+        let mut values = Vec::new();
+        crate::filing::form::flatten("", &tree, &mut values);
+        let pack = self.example_pack();
+        crate::filing::form::filled(&values, lang, pack.as_deref()).map_err(|e| {
+            vec![Diagnostic::new(
+                "filing.xlsx",
+                None,
+                None,
+                Text::owned(e.clone(), e),
+            )]
+        })
+    }
+
     fn check_with(&self, filing: &Filing, choice: &PackChoice, lang: Lang, trace: bool) -> Outcome {
         let c = self
             .checker
@@ -242,12 +273,13 @@ pub fn is_invalid(report: &Report) -> bool {
     report.verdict == Verdict::Invalid
 }
 
-/// Whether this build reads XLSX filings. Wired to `input::xlsx` when it lands.
-pub const XLSX_INPUT: bool = false;
-
-/// An XLSX filing. Wired to `input::xlsx` when it lands; until then the format is refused.
-fn xlsx_to_filing(_bytes: &[u8], _source: &str) -> Result<Result<Filing, Report>, CheckError> {
-    Err(CheckError::Unsupported(InputFormat::Xlsx))
+/// An XLSX filing (the `init --format xlsx` form, or a sheet with one row), read as `check`
+/// reads a workbook: a workbook that cannot be opened is unparseable, a filing in it with
+/// mistakes is an `invalid` report with each error's sheet and cell.
+fn xlsx_to_filing(bytes: &[u8], source: &str) -> Result<Result<Filing, Report>, CheckError> {
+    let read =
+        filing::read::read_workbook(source, bytes.to_vec()).map_err(CheckError::Unparseable)?;
+    Ok(read.map_err(|e| Report::invalid(source, e)))
 }
 
 /// The document formats a batch body may be in.
@@ -281,9 +313,6 @@ impl Engine {
         sink: impl FnMut(Vec<u8>),
     ) -> Result<(), CheckError> {
         let pack = self.choice(rules)?;
-        if format == BatchFormat::Xlsx {
-            return Err(CheckError::Unsupported(InputFormat::Xlsx));
-        }
         let opts = crate::check::batch::BatchOptions {
             pack,
             check: self.options(lang, trace),
@@ -291,12 +320,20 @@ impl Engine {
         };
         let printer = OutputFormat::Jsonl.printer();
         // `Err` only when no worker thread can be started; the answer then ends early.
-        let _ = self.checker.batch(
-            |each| crate::filing::read::for_each_csv(source, bytes, each),
-            &opts,
-            |r| printer.item(r, lang, trace),
-            sink,
-        );
+        let _ = match format {
+            BatchFormat::Csv => self.checker.batch(
+                |each| crate::filing::read::for_each_csv(source, bytes, each),
+                &opts,
+                |r| printer.item(r, lang, trace),
+                sink,
+            ),
+            BatchFormat::Xlsx => self.checker.batch(
+                |each| crate::filing::read::for_each_xlsx(source, bytes.to_vec(), each),
+                &opts,
+                |r| printer.item(r, lang, trace),
+                sink,
+            ),
+        };
         Ok(())
     }
 }

@@ -582,7 +582,6 @@ fn rows_html(
 }
 
 fn upload_html(lang: Lang) -> String {
-    let xlsx = engine::XLSX_INPUT;
     format!(
         r#"<section class="card upload" id="upload">
 <h2>{h}</h2>
@@ -591,37 +590,21 @@ fn upload_html(lang: Lang) -> String {
 <input type="file" name="file" id="file" accept="{accept}" aria-label="{h}">
 <button type="submit" id="upload-submit">{btn}</button>
 </form>
-<p class="help">{formats} · {tpl} <a href="/template.toml?lang={code}" download>{toml}</a>{xlsx_link}</p>
+<p class="help">{formats} · {tpl} <a href="/template.toml?lang={code}" download>{toml}</a> · <a href="/template.xlsx?lang={code}" download>{xtpl}</a></p>
 </section>
 "#,
         h = t(lang, "上传申报文件", "Upload a filing"),
         code = lang_code(lang),
-        accept = if xlsx {
-            ".toml,.json,.xlsx"
-        } else {
-            ".toml,.json"
-        },
+        accept = ".toml,.json,.xlsx",
         btn = t(lang, "上传并检查", "Upload and check"),
-        formats = if xlsx {
-            t(
-                lang,
-                "可上传 TOML、JSON 或 Excel（.xlsx）文件",
-                "TOML, JSON or Excel (.xlsx)",
-            )
-        } else {
-            t(lang, "可上传 TOML 或 JSON 文件", "TOML or JSON")
-        },
+        formats = t(
+            lang,
+            "可上传 TOML、JSON 或 Excel（.xlsx）文件",
+            "TOML, JSON or Excel (.xlsx)",
+        ),
         tpl = t(lang, "下载模板：", "templates:"),
         toml = t(lang, "TOML 模板", "TOML template"),
-        xlsx_link = if xlsx {
-            format!(
-                r#" · <a href="/template.xlsx?lang={}" download>{}</a>"#,
-                lang_code(lang),
-                t(lang, "Excel 模板", "Excel template")
-            )
-        } else {
-            String::new()
-        },
+        xtpl = t(lang, "Excel 模板", "Excel template"),
     )
 }
 
@@ -831,20 +814,13 @@ fn result_page(state: &AppState, lang: Lang, report: &Report, values: &Values) -
         body,
         r#"<section class="card actions" id="downloads">
 <form method="post" action="/download/filing.toml"><input type="hidden" name="_lang" value="{code}">{hidden}<button type="submit">{toml}</button></form>
-{xlsx}<form method="post" action="/form"><input type="hidden" name="_lang" value="{code}">{hidden}<button type="submit">{edit}</button></form>
+<form method="post" action="/download/filing.xlsx"><input type="hidden" name="_lang" value="{code}">{hidden}<button type="submit">{xlsx}</button></form>
+<form method="post" action="/form"><input type="hidden" name="_lang" value="{code}">{hidden}<button type="submit">{edit}</button></form>
 <a class="button" href="/?lang={code}">{new}</a>
 </section>
 "#,
         toml = t(lang, "下载申报文件（TOML）", "Download the filing (TOML)"),
-        xlsx = if engine::XLSX_INPUT {
-            format!(
-                r#"<form method="post" action="/download/filing.xlsx"><input type="hidden" name="_lang" value="{code}">{hidden}<button type="submit">{}</button></form>
-"#,
-                t(lang, "下载申报文件（Excel）", "Download the filing (Excel)")
-            )
-        } else {
-            String::new()
-        },
+        xlsx = t(lang, "下载申报文件（Excel）", "Download the filing (Excel)"),
         edit = t(lang, "返回修改", "Edit and check again"),
         new = t(lang, "重新填写", "Start over"),
     );
@@ -941,7 +917,7 @@ pub async fn edit(
     )
 }
 
-/// `POST /upload`: a filing file (TOML, JSON, or XLSX when this build reads it).
+/// `POST /upload`: a filing file (TOML, JSON or XLSX).
 pub async fn upload(State(state): State<Arc<AppState>>, mut multipart: Multipart) -> Response {
     let mut lang = Lang::Zh;
     let mut file: Option<(String, Vec<u8>)> = None;
@@ -993,18 +969,6 @@ pub async fn upload(State(state): State<Arc<AppState>>, mut multipart: Multipart
         return upload_error(&state, lang, StatusCode::UNSUPPORTED_MEDIA_TYPE, vec![d]);
     };
     match state.engine.read(&bytes, format, &display) {
-        Err(CheckError::Unsupported(_)) => {
-            let d = Diagnostic::new(
-                &display,
-                None,
-                None,
-                Text::new(
-                    "此版本不能读取该格式",
-                    "this build does not read that format",
-                ),
-            );
-            upload_error(&state, lang, StatusCode::UNSUPPORTED_MEDIA_TYPE, vec![d])
-        }
         Err(CheckError::Unparseable(errors)) => {
             upload_error(&state, lang, StatusCode::BAD_REQUEST, errors)
         }
@@ -1085,21 +1049,21 @@ pub async fn download_toml(axum::Form(pairs): axum::Form<Vec<(String, String)>>)
     )
 }
 
-/// `POST /download/filing.xlsx`: the form's values as an XLSX workbook.
-///
-/// Wired to the XLSX writer (`init --format xlsx`) when it lands; until then refused.
-pub async fn download_xlsx(axum::Form(pairs): axum::Form<Vec<(String, String)>>) -> Response {
-    let lang = parse_lang(form::get(&form_values(pairs), "_lang"));
-    super::error::ApiError::new(
-        StatusCode::NOT_FOUND,
-        lang,
-        Text::new(
-            "此版本不能生成 Excel 文件",
-            "this build does not write Excel files",
-        ),
-    )
-    .into_response()
+/// `POST /download/filing.xlsx`: the form's values as the Excel form (`init --format xlsx`)
+/// filled in with them; uploading it, or `check` on it, reads the same filing.
+pub async fn download_xlsx(
+    State(state): State<Arc<AppState>>,
+    axum::Form(pairs): axum::Form<Vec<(String, String)>>,
+) -> Response {
+    let values = form_values(pairs);
+    let lang = parse_lang(form::get(&values, "_lang"));
+    match state.engine.filing_xlsx(&form::to_toml(&values), lang) {
+        Ok(bytes) => attachment(XLSX_CONTENT_TYPE, "filing.xlsx", bytes),
+        Err(errors) => upload_error(&state, lang, StatusCode::BAD_REQUEST, errors),
+    }
 }
+
+const XLSX_CONTENT_TYPE: &str = super::api::XLSX_TYPE;
 
 /// `GET /template.toml`: the commented template `wagecheck init` prints.
 pub async fn template_toml(State(state): State<Arc<AppState>>, q: RawQuery) -> Response {
@@ -1112,18 +1076,18 @@ pub async fn template_toml(State(state): State<Arc<AppState>>, q: RawQuery) -> R
     )
 }
 
-/// `GET /template.xlsx`: the Excel template. Wired to `init --format xlsx` when it lands.
-pub async fn template_xlsx(q: RawQuery) -> Response {
+/// `GET /template.xlsx`: the Excel form `wagecheck init --format xlsx` writes.
+pub async fn template_xlsx(State(state): State<Arc<AppState>>, q: RawQuery) -> Response {
     let lang = super::api::lang_of_raw(q.0.as_deref());
-    super::error::ApiError::new(
-        StatusCode::NOT_FOUND,
-        lang,
-        Text::new(
-            "此版本不能生成 Excel 模板",
-            "this build does not write the Excel template",
-        ),
-    )
-    .into_response()
+    match state.engine.template_xlsx(lang) {
+        Some(bytes) => attachment(XLSX_CONTENT_TYPE, "wagecheck-template.xlsx", bytes),
+        None => super::error::ApiError::new(
+            StatusCode::NOT_FOUND,
+            lang,
+            Text::new("没有可用的 Excel 模板", "no Excel template is available"),
+        )
+        .into_response(),
+    }
 }
 
 fn asset(content_type: &'static str, body: &'static str) -> Response {
