@@ -41,6 +41,8 @@ pub mod numform;
 pub mod pack;
 pub mod packtest;
 pub mod report;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod template;
 
 pub use check::batch::{BatchOptions, Batched};

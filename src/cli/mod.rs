@@ -244,6 +244,9 @@ pub enum Command {
     },
     /// Print the manual page (roff) to standard output: `wagecheck man | man -l -`.
     Man,
+    /// Serve the self-check page (`/`) and the HTTP API (`/api/v1`) until SIGINT or SIGTERM.
+    #[cfg(feature = "serve")]
+    Serve(serve::ServeArgs),
     /// Browse, check and test the rule packs.
     Rules {
         #[command(subcommand)]
@@ -315,6 +318,8 @@ mod progress;
 mod rules;
 mod rules_show;
 mod rules_test;
+#[cfg(feature = "serve")]
+mod serve;
 
 /// Writes a binary document (a workbook) to `output`, or to standard output unless that is a
 /// terminal, which a binary format refuses. The exit code: 0, or 2 when it cannot be written.
@@ -530,5 +535,7 @@ pub fn run(cli: Cli) -> i32 {
                 }
             }
         }
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => serve::run(args),
     }
 }

@@ -448,6 +448,17 @@ pub fn parse_str(name: &str, text: &str) -> Result<Filing, Vec<Diagnostic>> {
 /// The one filing of a workbook: a form, or a sheet with a single row. More than one is an
 /// error that says how to pick one.
 fn one_from_workbook(name: &str, bytes: Vec<u8>) -> Result<Filing, Vec<Diagnostic>> {
+    read_workbook(name, bytes).and_then(|filing| filing)
+}
+
+/// The one filing of a workbook held in memory (a request body), named `name` in messages:
+/// `Err` when the workbook itself cannot be read (not a workbook, damaged, too large);
+/// `Ok(Err)` when it reads but holds no single valid filing (the located errors, or how many
+/// filings it holds).
+pub fn read_workbook(
+    name: &str,
+    bytes: Vec<u8>,
+) -> Result<Result<Filing, Vec<Diagnostic>>, Vec<Diagnostic>> {
     let mut items = Vec::new();
     let mut sheets = Sheets::default();
     let mut errors = Vec::new();
@@ -471,7 +482,7 @@ fn one_from_workbook(name: &str, bytes: Vec<u8>) -> Result<Filing, Vec<Diagnosti
         return Err(errors);
     }
     if items.len() > 1 {
-        return Err(vec![Diagnostic::new(
+        return Ok(Err(vec![Diagnostic::new(
             name,
             None,
             None,
@@ -485,9 +496,9 @@ fn one_from_workbook(name: &str, bytes: Vec<u8>) -> Result<Filing, Vec<Diagnosti
                     items.len()
                 ),
             ),
-        )]);
+        )]));
     }
-    match items.pop() {
+    Ok(match items.pop() {
         Some(Item::Filing { filing, .. }) => Ok(filing),
         Some(Item::Invalid { errors, .. }) => Err(errors),
         None => Err(vec![Diagnostic::new(
@@ -496,5 +507,22 @@ fn one_from_workbook(name: &str, bytes: Vec<u8>) -> Result<Filing, Vec<Diagnosti
             None,
             Text::new("工作簿中没有申报", "the workbook holds no filing"),
         )]),
-    }
+    })
+}
+
+/// Reads the filings of a CSV held in memory (a request body), named `name` in reports and
+/// messages, one [`Raw`] a row, for [`Checker::batch`](crate::check::Checker::batch).
+pub fn for_each_csv(name: &str, reader: impl std::io::Read, mut each: impl FnMut(Raw)) {
+    input::csv::read(name, reader, super::columns::parse_header, &mut |r| {
+        each(csv_item(r))
+    });
+}
+
+/// Reads the filings of a workbook held in memory (a request body), named `name` in reports
+/// and messages, one [`Raw`] a row (or the form), as `batch` reads a workbook file.
+pub fn for_each_xlsx(name: &str, bytes: Vec<u8>, mut each: impl FnMut(Raw)) {
+    let mut sheets = Sheets::default();
+    input::xlsx::read_bytes(name, bytes, super::columns::parse_header, &mut |r| {
+        each(sheets.item(r))
+    });
 }
