@@ -57,7 +57,8 @@ fn batch_output_over_a_generated_csv_is_unchanged() {
     }
     let want = std::fs::read_to_string(&file).unwrap_or_default();
     assert_eq!(
-        want, text,
+        want,
+        text,
         "batch output over the generated CSV changed (WAGECHECK_BLESS=1 rewrites {})",
         file.display()
     );
@@ -70,7 +71,14 @@ fn the_generated_csv_covers_every_verdict() {
     let csv = dir.path().join("generated.csv");
     std::fs::write(&csv, generator::csv(ROWS, SEED)).expect("write CSV");
     let out = Command::new(env!("CARGO_BIN_EXE_wagecheck"))
-        .args(["batch", "generated.csv", "--format", "jsonl", "--lang", "en"])
+        .args([
+            "batch",
+            "generated.csv",
+            "--format",
+            "jsonl",
+            "--lang",
+            "en",
+        ])
         .current_dir(dir.path())
         .env("WAGECHECK_TODAY", "2026-01-15")
         .output()

@@ -208,7 +208,8 @@ pub fn evaluate(filing: &Filing, pack: &Pack, opts: Options) -> Evaluation {
 pub fn evaluate_in(filing: &Filing, pack: &Pack, opts: Options, only: Option<Lang>) -> Evaluation {
     let kind = filing.kind();
     let mut env = Slots {
-        values: vec![Value::unknown("?"); pack.names.slots.len()],
+        // A placeholder: the loop below gives every slot its value.
+        values: vec![Value::Bool(false); pack.names.slots.len()],
         pack,
         only,
     };

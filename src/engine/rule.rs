@@ -44,11 +44,7 @@ pub(super) fn rule_reads(rule: &Rule, pack: &Pack, name: &str) -> bool {
     let Some(slot) = pack.names.slot(name) else {
         return false;
     };
-    let reads = |c: &Compiled| {
-        c.refs()
-            .iter()
-            .any(|(_, r)| *r == crate::expr::NameRef::Slot(slot))
-    };
+    let reads = |c: &Compiled| c.reads_slot(slot);
     rule.when.as_ref().is_some_and(reads)
         || match &rule.check {
             Some(Check::Bound { expr, .. }) | Some(Check::Require(expr)) => reads(expr),
@@ -90,13 +86,12 @@ pub(super) fn eval_rule(
         let mut any_unknown = Unknown::default();
         let mut has_unknown = false;
         for t in &rule.triggers {
-            let v = traced(
-                &t.when,
-                env,
-                &format!("trigger {}", t.id),
-                trace_on,
-                &mut trace,
-            );
+            let label = if trace_on {
+                format!("trigger {}", t.id)
+            } else {
+                String::new()
+            };
+            let v = traced(&t.when, env, &label, trace_on, &mut trace);
             match truth(&v) {
                 Some(true) => fired.push((t.id.clone(), t.text.clone())),
                 Some(false) => {}

@@ -62,18 +62,27 @@ pub(super) fn array_list(items: &[Vec<FieldValue>], j: usize, prefix: &str, fiel
         items
             .iter()
             .enumerate()
-            .map(|(i, it)| field_value(&it[j], &format!("{prefix}.{}.{field}", i + 1)))
+            .map(|(i, it)| match &it[j] {
+                // The path names the unknown; built only when the field is absent.
+                FieldValue::Absent => Value::unknown(format!("{prefix}.{}.{field}", i + 1)),
+                v => field_value(v, ""),
+            })
             .collect(),
     )
 }
 
 /// Relative change of `now` over `prior` in a direction: `now/prior − 1` when higher is better,
 /// `(prior − now)/prior` when lower is better. Unknown without a positive base.
-pub(super) fn directed_growth(prior: &Value, now: &Value, higher: bool, prior_name: &str) -> Value {
+pub(super) fn directed_growth(
+    prior: &Value,
+    now: &Value,
+    higher: bool,
+    prior_name: &dyn Fn() -> String,
+) -> Value {
     match (prior, now) {
         (Value::Num(p), Value::Num(n)) => {
             if *p <= Decimal::ZERO {
-                return Value::unknown(format!("{prior_name} ≤ 0 (no growth rate)"));
+                return Value::unknown(format!("{} ≤ 0 (no growth rate)", prior_name()));
             }
             let diff = if higher {
                 n.checked_sub(*p)
@@ -82,7 +91,7 @@ pub(super) fn directed_growth(prior: &Value, now: &Value, higher: bool, prior_na
             };
             match diff.and_then(|d| d.checked_div(*p)) {
                 Some(g) => Value::Num(g),
-                None => Value::unknown(format!("arithmetic overflow: {prior_name}")),
+                None => Value::unknown(format!("arithmetic overflow: {}", prior_name())),
             }
         }
         (Value::Unknown(a), Value::Unknown(b)) => {
@@ -91,14 +100,14 @@ pub(super) fn directed_growth(prior: &Value, now: &Value, higher: bool, prior_na
             Value::Unknown(u)
         }
         (Value::Unknown(u), _) | (_, Value::Unknown(u)) => Value::Unknown(u.clone()),
-        _ => Value::unknown(prior_name.to_string()),
+        _ => Value::unknown(prior_name()),
     }
 }
 
-pub(super) fn list_items(v: &Value) -> Vec<Value> {
+pub(super) fn list_items(v: Option<&Value>) -> &[Value] {
     match v {
-        Value::List(l) => l.clone(),
-        _ => Vec::new(),
+        Some(Value::List(l)) => l,
+        _ => &[],
     }
 }
 
@@ -111,15 +120,17 @@ pub(super) fn derive(d: Derived, s: &Slots<'_>, filing: &Filing) -> Value {
             .unwrap_or_else(|| Value::unknown(name))
     };
     let category = filing.get("enterprise.category").str().unwrap_or("");
-    let ids: Vec<String> = filing
+    // A slot's value, borrowed (lists are not copied).
+    let slot_ref = |name: &str| pack.names.slot(name).and_then(|i| s.values.get(i as usize));
+    let ids: Vec<&str> = filing
         .indicators
         .iter()
-        .map(|i| i[0].str().unwrap_or("").to_string())
+        .map(|i| i[0].str().unwrap_or(""))
         .collect();
     match d {
         Derived::IndicatorGrowth => {
-            let prior = list_items(&slot("indicator.prior"));
-            let budget = list_items(&slot("indicator.budget"));
+            let prior = list_items(slot_ref("indicator.prior"));
+            let budget = list_items(slot_ref("indicator.budget"));
             Value::List(
                 ids.iter()
                     .enumerate()
@@ -129,9 +140,9 @@ pub(super) fn derive(d: Derived, s: &Slots<'_>, filing: &Filing) -> Value {
                             .indicator(id)
                             .is_none_or(|e| e.higher_is_better);
                         match (prior.get(i), budget.get(i)) {
-                            (Some(p), Some(b)) => {
-                                directed_growth(p, b, higher, &format!("indicator.{}.prior", i + 1))
-                            }
+                            (Some(p), Some(b)) => directed_growth(p, b, higher, &|| {
+                                format!("indicator.{}.prior", i + 1)
+                            }),
                             _ => Value::unknown(format!("indicator.{}", i + 1)),
                         }
                     })
@@ -155,7 +166,7 @@ pub(super) fn derive(d: Derived, s: &Slots<'_>, filing: &Filing) -> Value {
                         .indicator(id)
                         .is_some_and(|e| e.main.iter().chain(&e.additional).any(|c| c == category))
                 })
-                .map(|id| Value::Str(id.clone()))
+                .map(|id| Value::Str(id.to_string()))
                 .collect(),
         ),
         Derived::LaborCostAdvantage => {
@@ -181,7 +192,7 @@ pub(super) fn derive(d: Derived, s: &Slots<'_>, filing: &Filing) -> Value {
                 &slot("labor_cost.industry_average"),
                 &slot("labor_cost.prior"),
                 higher,
-                "labor_cost.industry_average",
+                &|| "labor_cost.industry_average".to_string(),
             )
         }
     }

@@ -13,6 +13,10 @@ pub mod schema;
 
 use std::collections::HashMap;
 
+/// The maps a decode fills for every filing (positions, keys seen): foldhash instead of SipHash,
+/// still seeded per process, so a hostile input cannot choose colliding keys.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 use rust_decimal::Decimal;
 
 use crate::diag::Pos;
@@ -72,7 +76,7 @@ pub struct Filing {
     /// Adjustments, each indexed like [`schema::ADJUSTMENT_FIELDS`].
     pub adjustments: Vec<Vec<FieldValue>>,
     /// Where each field was written, by full dotted path (`indicator.2.weight`).
-    pub positions: HashMap<String, Pos>,
+    pub positions: FastMap<String, Pos>,
 }
 
 #[warn(missing_docs)]
@@ -111,7 +115,7 @@ impl Filing {
 struct Decoder<'a> {
     file: &'a str,
     errors: Vec<Diagnostic>,
-    positions: HashMap<String, Pos>,
+    positions: FastMap<String, Pos>,
 }
 
 impl Decoder<'_> {
@@ -124,7 +128,7 @@ impl Decoder<'_> {
     /// object or a CSV header may name a field twice, and neither value may win silently.
     fn duplicate<'e>(
         &mut self,
-        seen: &mut HashMap<&'e str, Pos>,
+        seen: &mut FastMap<&'e str, Pos>,
         entry: &'e Entry,
         path: &str,
     ) -> bool {
@@ -166,7 +170,7 @@ pub fn decode(file: &str, root: &Node) -> Result<Filing, Vec<Diagnostic>> {
     let mut d = Decoder {
         file,
         errors: Vec::new(),
-        positions: HashMap::new(),
+        positions: FastMap::default(),
     };
     let mut fields = vec![FieldValue::Absent; schema::FIELDS.len()];
     let mut indicators = Vec::new();
@@ -191,7 +195,7 @@ pub fn decode(file: &str, root: &Node) -> Result<Filing, Vec<Diagnostic>> {
         .chain(schema::ARRAYS.iter().map(|(n, _)| *n))
         .collect();
 
-    let mut seen = HashMap::new();
+    let mut seen = FastMap::default();
     for entry in entries {
         let key = entry.key.as_str();
         if d.duplicate(&mut seen, entry, key) {
@@ -302,7 +306,7 @@ fn decode_table(d: &mut Decoder<'_>, table: &str, node: &Node, fields: &mut [Fie
         .iter()
         .filter_map(|f| f.path.strip_prefix(table)?.strip_prefix('.'))
         .collect();
-    let mut seen = HashMap::new();
+    let mut seen = FastMap::default();
     for entry in entries {
         let path = format!("{table}.{}", entry.key);
         if d.duplicate(&mut seen, entry, &path) {
@@ -402,7 +406,7 @@ fn decode_array(
             continue;
         };
         d.positions.insert(prefix.clone(), item.pos);
-        let mut seen = HashMap::new();
+        let mut seen = FastMap::default();
         for entry in entries {
             let path = format!("{prefix}.{}", entry.key);
             if d.duplicate(&mut seen, entry, &path) {

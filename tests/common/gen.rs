@@ -94,7 +94,9 @@ const CODES: &[&str] = &[
     "91210500MA0YB12383",
 ];
 const BOOLS: &[&str] = &["true", "false"];
-const PERCENTS: &[&str] = &["-3%", "0%", "2%", "4.5%", "8%", "12%", "101.5%", "98%", "103%"];
+const PERCENTS: &[&str] = &[
+    "-3%", "0%", "2%", "4.5%", "8%", "12%", "101.5%", "98%", "103%",
+];
 
 /// One filing's cells, in [`COLUMNS`] order.
 pub fn row(rng: &mut Rng, i: usize) -> Vec<String> {
@@ -114,8 +116,12 @@ pub fn row(rng: &mut Rng, i: usize) -> Vec<String> {
         .get(rng.below(9) as usize)
         .unwrap_or(&2024);
     // Weights that add up, mostly.
-    let weights = [("60%", "40%"), ("50%", "50%"), ("70%", "30%"), ("60%", "50%")]
-        [[0, 0, 1, 2, 0, 1, 2, 0, 1, 3][rng.below(10) as usize]];
+    let weights = [
+        ("60%", "40%"),
+        ("50%", "50%"),
+        ("70%", "30%"),
+        ("60%", "50%"),
+    ][[0, 0, 1, 2, 0, 1, 2, 0, 1, 3][rng.below(10) as usize]];
     let mut cells: Vec<String> = Vec::with_capacity(COLUMNS.len());
     for col in COLUMNS {
         let v: String = match *col {
@@ -141,11 +147,18 @@ pub fn row(rng: &mut Rng, i: usize) -> Vec<String> {
                 ])
                 .into(),
             "enterprise.ownership" => rng
-                .pick(&["wholly_owned", "wholly_owned", "controlled", "controlled", "de_facto_controlled", "other"])
+                .pick(&[
+                    "wholly_owned",
+                    "wholly_owned",
+                    "controlled",
+                    "controlled",
+                    "de_facto_controlled",
+                    "other",
+                ])
                 .into(),
-            "enterprise.jurisdiction" => {
-                rng.pick(&["benxi", "benxi", "benxi", "benxi", "national"]).into()
-            }
+            "enterprise.jurisdiction" => rng
+                .pick(&["benxi", "benxi", "benxi", "benxi", "national"])
+                .into(),
             "governance.major_violation_years" => {
                 if rng.chance(10) {
                     format!("{}", year - 1)
@@ -153,9 +166,9 @@ pub fn row(rng: &mut Rng, i: usize) -> Vec<String> {
                     String::new()
                 }
             }
-            c if c.starts_with("governance.") && c.ends_with("_regime") => {
-                rng.pick(&["filing", "filing", "filing", "filing", "approval"]).into()
-            }
+            c if c.starts_with("governance.") && c.ends_with("_regime") => rng
+                .pick(&["filing", "filing", "filing", "filing", "approval"])
+                .into(),
             "governance.standard_budget_years" => rng.range(0, 6).to_string(),
             c if c.starts_with("governance.") => {
                 if rng.chance(95) { "true" } else { "false" }.into()
@@ -170,18 +183,22 @@ pub fn row(rng: &mut Rng, i: usize) -> Vec<String> {
             "prior.wage_total" => prior_total.to_string(),
             "prior.average_headcount" => heads.to_string(),
             "prior.asset_preservation_ratio" | "execution.actual_asset_preservation_ratio" => rng
-                .pick(&["103%", "101.5%", "100%", "98%", "105%", "102%", "104%", "110%"])
+                .pick(&[
+                    "103%", "101.5%", "100%", "98%", "105%", "102%", "104%", "110%",
+                ])
                 .into(),
             "indicator.1.id" => rng
                 .pick(&["profit_total", "profit_total", "net_profit", "revenue"])
                 .into(),
-            "indicator.2.id" => rng.pick(&["roe", "roe", "roe", "eva", "service_quality"]).into(),
+            "indicator.2.id" => rng
+                .pick(&["roe", "roe", "roe", "eva", "service_quality"])
+                .into(),
             "indicator.1.weight" => weights.0.into(),
             "indicator.2.weight" => weights.1.into(),
             "indicator.1.prior" => profit_prior.to_string(),
-            "indicator.1.budget" => {
-                ((profit_prior as f64) * (1.0 + profit_growth)).round().to_string()
-            }
+            "indicator.1.budget" => ((profit_prior as f64) * (1.0 + profit_growth))
+                .round()
+                .to_string(),
             "indicator.1.actual" => ((profit_prior as f64)
                 * (1.0 + profit_growth * [0.5, 1.0, 1.3][rng.below(3) as usize]))
                 .round()
@@ -190,7 +207,11 @@ pub fn row(rng: &mut Rng, i: usize) -> Vec<String> {
             "indicator.2.budget" => rng.pick(&["7.6%", "8%", "8.4%", "9%"]).into(),
             "indicator.2.actual" => rng.pick(&["7.9%", "8.2%", "8.6%"]).into(),
             "productivity.kind" => rng
-                .pick(&["value_added_per_capita", "value_added_per_capita", "revenue_per_capita"])
+                .pick(&[
+                    "value_added_per_capita",
+                    "value_added_per_capita",
+                    "revenue_per_capita",
+                ])
                 .into(),
             "productivity.prior" => prod_prior.to_string(),
             "productivity.budget" => ((prod_prior as f64) * (1.0 + prod_growth))
@@ -201,7 +222,11 @@ pub fn row(rng: &mut Rng, i: usize) -> Vec<String> {
                 .round()
                 .to_string(),
             "labor_cost.kind" => rng
-                .pick(&["labor_cost_profit_ratio", "labor_cost_profit_ratio", "personnel_expense_ratio"])
+                .pick(&[
+                    "labor_cost_profit_ratio",
+                    "labor_cost_profit_ratio",
+                    "personnel_expense_ratio",
+                ])
                 .into(),
             "labor_cost.prior" => rng.pick(&["90%", "110%", "130%", "150%"]).into(),
             "labor_cost.industry_average" => rng.pick(&["100%", "120%"]).into(),
@@ -225,7 +250,11 @@ pub fn row(rng: &mut Rng, i: usize) -> Vec<String> {
             ),
             "execution.disclosed_on" => {
                 if rng.chance(85) {
-                    format!("{}-{}", year + 1, rng.pick(&["10-15", "10-31", "10-01", "11-02"]))
+                    format!(
+                        "{}-{}",
+                        year + 1,
+                        rng.pick(&["10-15", "10-31", "10-01", "11-02"])
+                    )
                 } else {
                     String::new()
                 }
@@ -243,9 +272,10 @@ pub fn row(rng: &mut Rng, i: usize) -> Vec<String> {
     }
     let col = |name: &str| COLUMNS.iter().position(|c| *c == name).unwrap_or(0);
     if !annual {
-        for c in COLUMNS.iter().filter(|c| {
-            c.starts_with("execution.") || c.ends_with(".actual")
-        }) {
+        for c in COLUMNS
+            .iter()
+            .filter(|c| c.starts_with("execution.") || c.ends_with(".actual"))
+        {
             cells[col(c)] = String::new();
         }
     }
@@ -257,7 +287,9 @@ pub fn row(rng: &mut Rng, i: usize) -> Vec<String> {
     }
     if rng.chance(3) {
         let c = 2 + rng.below(COLUMNS.len() as u64 - 2) as usize;
-        cells[c] = rng.pick(&["n/a", "-12", "一千万", "1e3", "6O%", "2024-13-01", "yes"]).into();
+        cells[c] = rng
+            .pick(&["n/a", "-12", "一千万", "1e3", "6O%", "2024-13-01", "yes"])
+            .into();
     }
     if rng.chance(4) {
         cells[col("governance.standardized_board")] = rng.pick(BOOLS).into();
