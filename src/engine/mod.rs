@@ -320,8 +320,9 @@ pub fn evaluate_in(filing: &Filing, pack: &Pack, opts: Options, only: Option<Lan
     };
     // Rules that read results of later stages (cleared total) are evaluated again now.
     if kind == FilingKind::AnnualReturn {
+        let cleared_slot = pack.names.slot("cleared_wage_total");
         for (i, rule) in applicable.iter().enumerate() {
-            if rule_reads(rule, pack, "cleared_wage_total") {
+            if cleared_slot.is_some_and(|s| rule_reads(rule, s)) {
                 results[i] = eval_rule(rule, &env, &subject, &base, opts.trace).0;
             }
         }

@@ -7,7 +7,7 @@ use super::{RuleResult, TraceLine};
 use crate::diag::{Lang, Text};
 use crate::expr::{Compiled, Unknown, Value};
 use crate::filing::schema;
-use crate::pack::{Check, Pack, Piece, Rule, Status};
+use crate::pack::{Check, Piece, Rule, Status};
 
 /// Three-valued truth of a Bool value: Some(b) or None for unknown.
 pub(super) fn truth(v: &Value) -> Option<bool> {
@@ -40,10 +40,8 @@ pub(super) fn traced(
     v
 }
 
-pub(super) fn rule_reads(rule: &Rule, pack: &Pack, name: &str) -> bool {
-    let Some(slot) = pack.names.slot(name) else {
-        return false;
-    };
+/// Whether the rule's condition or check reads `slot`.
+pub(super) fn rule_reads(rule: &Rule, slot: u32) -> bool {
     let reads = |c: &Compiled| c.reads_slot(slot);
     rule.when.as_ref().is_some_and(reads)
         || match &rule.check {

@@ -302,10 +302,13 @@ fn decode_table(d: &mut Decoder<'_>, table: &str, node: &Node, fields: &mut [Fie
         );
         return;
     };
-    let known: Vec<&str> = schema::FIELDS
-        .iter()
-        .filter_map(|f| f.path.strip_prefix(table)?.strip_prefix('.'))
-        .collect();
+    // The table's field names, for a did-you-mean: listed only when a key is unknown.
+    let known = || -> Vec<&str> {
+        schema::FIELDS
+            .iter()
+            .filter_map(|f| f.path.strip_prefix(table)?.strip_prefix('.'))
+            .collect()
+    };
     let mut seen = FastMap::default();
     for entry in entries {
         let path = format!("{table}.{}", entry.key);
@@ -313,8 +316,8 @@ fn decode_table(d: &mut Decoder<'_>, table: &str, node: &Node, fields: &mut [Fie
             continue;
         }
         match schema::field_index(&path) {
-            Some(i) => decode_into(d, &schema::FIELDS[i], &path, &entry.value, &mut fields[i]),
-            None => d.unknown_field(entry, &path, &known),
+            Some(i) => decode_into(d, &schema::FIELDS[i], path, &entry.value, &mut fields[i]),
+            None => d.unknown_field(entry, &path, &known()),
         }
     }
 }
@@ -393,7 +396,7 @@ fn decode_array(
         );
         return;
     }
-    let known: Vec<&str> = specs.iter().map(|s| s.path).collect();
+    let known = || -> Vec<&str> { specs.iter().map(|s| s.path).collect() };
     for (i, item) in items.into_iter().enumerate() {
         let prefix = format!("{name}.{}", i + 1);
         let mut values = vec![FieldValue::Absent; specs.len()];
@@ -413,8 +416,8 @@ fn decode_array(
                 continue;
             }
             match specs.iter().position(|s| s.path == entry.key) {
-                Some(j) => decode_into(d, &specs[j], &path, &entry.value, &mut values[j]),
-                None => d.unknown_field(entry, &path, &known),
+                Some(j) => decode_into(d, &specs[j], path, &entry.value, &mut values[j]),
+                None => d.unknown_field(entry, &path, &known()),
             }
         }
         for (j, spec) in specs.iter().enumerate() {
@@ -528,14 +531,22 @@ pub(crate) fn expected_text(ty: FieldType) -> Text {
     }
 }
 
+/// Decodes one field into `out`, recording where it was written. `path` may be given owned
+/// (a path built for the field), so that it becomes the position's key without a copy.
 fn decode_into(
     d: &mut Decoder<'_>,
     spec: &FieldSpec,
-    path: &str,
+    path: impl AsRef<str> + Into<String>,
     node: &Node,
     out: &mut FieldValue,
 ) {
-    d.positions.insert(path.to_string(), node.pos);
+    if let Err(msg) = decode_field(spec, node, out) {
+        d.err(node.pos, path.as_ref(), msg);
+    }
+    d.positions.insert(path.into(), node.pos);
+}
+
+fn decode_field(spec: &FieldSpec, node: &Node, out: &mut FieldValue) -> Result<(), Text> {
     // An empty string for an optional choice means "none" (filing.md writes
     // `period_reason = ""` for a one-year budget).
     if let (FieldType::Enum(_), false, Kind::Str(v) | Kind::Cell(v)) =
@@ -543,16 +554,19 @@ fn decode_into(
         && v.trim().is_empty()
     {
         *out = FieldValue::Absent;
-        return;
+        return Ok(());
     }
     match decode_value(spec.ty, node) {
-        Ok(v) => *out = v,
+        Ok(v) => {
+            *out = v;
+            Ok(())
+        }
         Err(extra) => {
             let mut msg = expected_found(&expected_text(spec.ty), &node.found());
             if let Some(extra) = extra {
                 msg = msg.join(&extra, "；", "; ");
             }
-            d.err(node.pos, path, msg);
+            Err(msg)
         }
     }
 }
