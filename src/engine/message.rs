@@ -4,7 +4,7 @@ use rust_decimal::Decimal;
 
 use super::slots::Slots;
 use crate::diag::{Lang, Text};
-use crate::expr::{Env, Value};
+use crate::expr::Value;
 use crate::filing::schema;
 use crate::num;
 use crate::pack::{Format, Pack, Piece, Template};
@@ -34,9 +34,9 @@ pub fn format_value(v: &Value, format: Format, lang: Lang) -> String {
     format_labeled(v, format, lang, None)
 }
 
-/// How a string value reads: the pack's catalog name for an indicator or measure id, else
-/// the schema's label for an enumerated value, else the value itself.
-pub(super) fn label(s: &str, lang: Lang, pack: Option<&Pack>) -> String {
+/// How a string value reads, written at the end of `out`: the pack's catalog name for an
+/// indicator or measure id, else the schema's label for an enumerated value, else the value.
+fn write_label(out: &mut String, s: &str, lang: Lang, pack: Option<&Pack>) {
     let catalog = pack.and_then(|p| {
         let c = &p.catalog;
         c.indicators
@@ -44,36 +44,52 @@ pub(super) fn label(s: &str, lang: Lang, pack: Option<&Pack>) -> String {
             .chain(&c.productivity)
             .chain(&c.labor_cost)
             .find(|e| e.id == s)
-            .map(|e| e.text.get(lang).to_string())
     });
-    catalog
-        .or_else(|| {
-            schema::value_label(s).map(|(zh, en)| if lang.is_zh() { zh } else { en }.to_string())
-        })
-        .unwrap_or_else(|| s.to_string())
+    if let Some(e) = catalog {
+        out.push_str(e.text.get(lang));
+    } else if let Some((zh, en)) = schema::value_label(s) {
+        out.push_str(if lang.is_zh() { zh } else { en });
+    } else {
+        out.push_str(s);
+    }
 }
 
 /// A value for people, with string values shown by their labels.
 pub fn format_labeled(v: &Value, format: Format, lang: Lang, pack: Option<&Pack>) -> String {
+    let mut out = String::new();
+    write_labeled(&mut out, v, format, lang, pack);
+    out
+}
+
+/// [`format_labeled`], written at the end of `out` (a message is built without a string for
+/// each of its values).
+fn write_labeled(out: &mut String, v: &Value, format: Format, lang: Lang, pack: Option<&Pack>) {
     match (v, format) {
-        (Value::Num(n), Format::Percent) => num::percent(*n, 4),
-        (Value::Num(n), Format::Money) => num::money_grouped(num::round_cents_display(*n)),
-        (Value::Num(n), Format::Plain) => num::plain(*n),
-        (Value::Str(s), _) => label(s, lang, pack),
-        (Value::List(items), _) => {
-            let parts: Vec<String> = items
-                .iter()
-                .map(|i| format_labeled(i, format, lang, pack))
-                .collect();
-            let strings = items.iter().all(|i| matches!(i, Value::Str(_)));
-            format!(
-                "[{}]",
-                parts.join(if lang.is_zh() && strings { "、" } else { ", " })
-            )
+        (Value::Num(n), Format::Percent) => out.push_str(&num::percent(*n, 4)),
+        (Value::Num(n), Format::Money) => {
+            out.push_str(&num::money_grouped(num::round_cents_display(*n)))
         }
-        (Value::Unknown(_), _) => if lang.is_zh() { "未知" } else { "unknown" }.to_string(),
-        (other, _) => other.display_lang(lang.is_zh()),
+        (Value::Num(n), Format::Plain) => out.push_str(&num::plain(*n)),
+        (Value::Str(s), _) => write_label(out, s, lang, pack),
+        (Value::List(items), _) => {
+            let strings = items.iter().all(|i| matches!(i, Value::Str(_)));
+            let sep = if lang.is_zh() && strings { "、" } else { ", " };
+            out.push('[');
+            for (k, item) in items.iter().enumerate() {
+                if k > 0 {
+                    out.push_str(sep);
+                }
+                write_labeled(out, item, format, lang, pack);
+            }
+            out.push(']');
+        }
+        (Value::Unknown(_), _) => out.push_str(unknown_word(lang)),
+        (other, _) => other.render_into(out, unknown_word(lang)),
     }
+}
+
+fn unknown_word(lang: Lang) -> &'static str {
+    if lang.is_zh() { "未知" } else { "unknown" }
 }
 
 pub(super) struct Own<'a> {
@@ -87,12 +103,11 @@ pub(super) fn render(pieces: &[Piece], env: &Slots<'_>, own: &Own<'_>, lang: Lan
     for p in pieces {
         match p {
             Piece::Lit(s) => out.push_str(s),
-            Piece::Slot { slot, format } => out.push_str(&format_labeled(
-                &env.get(*slot),
-                *format,
-                lang,
-                Some(env.pack),
-            )),
+            // The slot's value borrowed, not copied.
+            Piece::Slot { slot, format } => match env.values.get(*slot as usize) {
+                Some(v) => write_labeled(&mut out, v, *format, lang, Some(env.pack)),
+                None => out.push_str(unknown_word(lang)),
+            },
             Piece::Own { name, format } => {
                 let s = match name.as_str() {
                     "bound" => own
