@@ -311,7 +311,7 @@ fn decode_table(d: &mut Decoder<'_>, table: &str, node: &Node, fields: &mut [Fie
     };
     let mut seen = FastMap::default();
     for entry in entries {
-        let path = format!("{table}.{}", entry.key);
+        let path = dotted(table, &entry.key);
         if d.duplicate(&mut seen, entry, &path) {
             continue;
         }
@@ -320,6 +320,15 @@ fn decode_table(d: &mut Decoder<'_>, table: &str, node: &Node, fields: &mut [Fie
             None => d.unknown_field(entry, &path, &known()),
         }
     }
+}
+
+/// `table.key`, built directly (the decoder makes one for every field of every filing).
+fn dotted(table: &str, key: &str) -> String {
+    let mut s = String::with_capacity(table.len() + 1 + key.len());
+    s.push_str(table);
+    s.push('.');
+    s.push_str(key);
+    s
 }
 
 fn decode_array(
@@ -411,7 +420,7 @@ fn decode_array(
         d.positions.insert(prefix.clone(), item.pos);
         let mut seen = FastMap::default();
         for entry in entries {
-            let path = format!("{prefix}.{}", entry.key);
+            let path = dotted(&prefix, &entry.key);
             if d.duplicate(&mut seen, entry, &path) {
                 continue;
             }
