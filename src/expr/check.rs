@@ -181,6 +181,12 @@ impl Node {
         }
     }
 
+    /// Whether the expression reads `slot` (no allocation; a filing's evaluation asks).
+    pub(crate) fn reads_slot(&self, slot: u32) -> bool {
+        matches!(&self.kind, NodeKind::Slot { slot: s, .. } if *s == slot)
+            || self.children().any(|c| c.reads_slot(slot))
+    }
+
     pub(crate) fn collect_refs(&self, out: &mut Vec<(String, NameRef)>) {
         let r = match &self.kind {
             NodeKind::Slot { slot, name } => Some((name, NameRef::Slot(*slot))),

@@ -294,6 +294,12 @@ impl Compiled {
         out
     }
 
+    /// Whether the expression reads slot `slot` (as `refs()` would name it, without building
+    /// the list).
+    pub fn reads_slot(&self, slot: u32) -> bool {
+        self.root.reads_slot(slot)
+    }
+
     /// Whether the expression may evaluate to unknown for some input, given which slots may
     /// be unknown (a static over-approximation, for coverage).
     pub fn may_be_unknown(&self, unknowable: &dyn Fn(u32) -> bool) -> bool {

@@ -13,6 +13,10 @@ pub mod schema;
 
 use std::collections::HashMap;
 
+/// The maps a decode fills for every filing (positions, keys seen): foldhash instead of SipHash,
+/// still seeded per process, so a hostile input cannot choose colliding keys.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 use rust_decimal::Decimal;
 
 use crate::diag::Pos;
@@ -72,7 +76,7 @@ pub struct Filing {
     /// Adjustments, each indexed like [`schema::ADJUSTMENT_FIELDS`].
     pub adjustments: Vec<Vec<FieldValue>>,
     /// Where each field was written, by full dotted path (`indicator.2.weight`).
-    pub positions: HashMap<String, Pos>,
+    pub positions: FastMap<String, Pos>,
 }
 
 #[warn(missing_docs)]
@@ -111,7 +115,7 @@ impl Filing {
 struct Decoder<'a> {
     file: &'a str,
     errors: Vec<Diagnostic>,
-    positions: HashMap<String, Pos>,
+    positions: FastMap<String, Pos>,
 }
 
 impl Decoder<'_> {
@@ -124,7 +128,7 @@ impl Decoder<'_> {
     /// object or a CSV header may name a field twice, and neither value may win silently.
     fn duplicate<'e>(
         &mut self,
-        seen: &mut HashMap<&'e str, Pos>,
+        seen: &mut FastMap<&'e str, Pos>,
         entry: &'e Entry,
         path: &str,
     ) -> bool {
@@ -166,7 +170,7 @@ pub fn decode(file: &str, root: &Node) -> Result<Filing, Vec<Diagnostic>> {
     let mut d = Decoder {
         file,
         errors: Vec::new(),
-        positions: HashMap::new(),
+        positions: FastMap::default(),
     };
     let mut fields = vec![FieldValue::Absent; schema::FIELDS.len()];
     let mut indicators = Vec::new();
@@ -191,7 +195,7 @@ pub fn decode(file: &str, root: &Node) -> Result<Filing, Vec<Diagnostic>> {
         .chain(schema::ARRAYS.iter().map(|(n, _)| *n))
         .collect();
 
-    let mut seen = HashMap::new();
+    let mut seen = FastMap::default();
     for entry in entries {
         let key = entry.key.as_str();
         if d.duplicate(&mut seen, entry, key) {
@@ -298,21 +302,33 @@ fn decode_table(d: &mut Decoder<'_>, table: &str, node: &Node, fields: &mut [Fie
         );
         return;
     };
-    let known: Vec<&str> = schema::FIELDS
-        .iter()
-        .filter_map(|f| f.path.strip_prefix(table)?.strip_prefix('.'))
-        .collect();
-    let mut seen = HashMap::new();
+    // The table's field names, for a did-you-mean: listed only when a key is unknown.
+    let known = || -> Vec<&str> {
+        schema::FIELDS
+            .iter()
+            .filter_map(|f| f.path.strip_prefix(table)?.strip_prefix('.'))
+            .collect()
+    };
+    let mut seen = FastMap::default();
     for entry in entries {
-        let path = format!("{table}.{}", entry.key);
+        let path = dotted(table, &entry.key);
         if d.duplicate(&mut seen, entry, &path) {
             continue;
         }
         match schema::field_index(&path) {
-            Some(i) => decode_into(d, &schema::FIELDS[i], &path, &entry.value, &mut fields[i]),
-            None => d.unknown_field(entry, &path, &known),
+            Some(i) => decode_into(d, &schema::FIELDS[i], path, &entry.value, &mut fields[i]),
+            None => d.unknown_field(entry, &path, &known()),
         }
     }
+}
+
+/// `table.key`, built directly (the decoder makes one for every field of every filing).
+fn dotted(table: &str, key: &str) -> String {
+    let mut s = String::with_capacity(table.len() + 1 + key.len());
+    s.push_str(table);
+    s.push('.');
+    s.push_str(key);
+    s
 }
 
 fn decode_array(
@@ -389,7 +405,7 @@ fn decode_array(
         );
         return;
     }
-    let known: Vec<&str> = specs.iter().map(|s| s.path).collect();
+    let known = || -> Vec<&str> { specs.iter().map(|s| s.path).collect() };
     for (i, item) in items.into_iter().enumerate() {
         let prefix = format!("{name}.{}", i + 1);
         let mut values = vec![FieldValue::Absent; specs.len()];
@@ -402,15 +418,15 @@ fn decode_array(
             continue;
         };
         d.positions.insert(prefix.clone(), item.pos);
-        let mut seen = HashMap::new();
+        let mut seen = FastMap::default();
         for entry in entries {
-            let path = format!("{prefix}.{}", entry.key);
+            let path = dotted(&prefix, &entry.key);
             if d.duplicate(&mut seen, entry, &path) {
                 continue;
             }
             match specs.iter().position(|s| s.path == entry.key) {
-                Some(j) => decode_into(d, &specs[j], &path, &entry.value, &mut values[j]),
-                None => d.unknown_field(entry, &path, &known),
+                Some(j) => decode_into(d, &specs[j], path, &entry.value, &mut values[j]),
+                None => d.unknown_field(entry, &path, &known()),
             }
         }
         for (j, spec) in specs.iter().enumerate() {
@@ -524,14 +540,22 @@ pub(crate) fn expected_text(ty: FieldType) -> Text {
     }
 }
 
+/// Decodes one field into `out`, recording where it was written. `path` may be given owned
+/// (a path built for the field), so that it becomes the position's key without a copy.
 fn decode_into(
     d: &mut Decoder<'_>,
     spec: &FieldSpec,
-    path: &str,
+    path: impl AsRef<str> + Into<String>,
     node: &Node,
     out: &mut FieldValue,
 ) {
-    d.positions.insert(path.to_string(), node.pos);
+    if let Err(msg) = decode_field(spec, node, out) {
+        d.err(node.pos, path.as_ref(), msg);
+    }
+    d.positions.insert(path.into(), node.pos);
+}
+
+fn decode_field(spec: &FieldSpec, node: &Node, out: &mut FieldValue) -> Result<(), Text> {
     // An empty string for an optional choice means "none" (filing.md writes
     // `period_reason = ""` for a one-year budget).
     if let (FieldType::Enum(_), false, Kind::Str(v) | Kind::Cell(v)) =
@@ -539,16 +563,19 @@ fn decode_into(
         && v.trim().is_empty()
     {
         *out = FieldValue::Absent;
-        return;
+        return Ok(());
     }
     match decode_value(spec.ty, node) {
-        Ok(v) => *out = v,
+        Ok(v) => {
+            *out = v;
+            Ok(())
+        }
         Err(extra) => {
             let mut msg = expected_found(&expected_text(spec.ty), &node.found());
             if let Some(extra) = extra {
                 msg = msg.join(&extra, "；", "; ");
             }
-            d.err(node.pos, path, msg);
+            Err(msg)
         }
     }
 }

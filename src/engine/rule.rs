@@ -1,0 +1,327 @@
+//! One rule: applicability, check, status and message.
+
+use super::cap::{allowed_total, max_total};
+use super::message::{Own, message, render, text_in};
+use super::slots::Slots;
+use super::{RuleResult, TraceLine};
+use crate::diag::{Lang, Text};
+use crate::expr::{Compiled, Unknown, Value};
+use crate::filing::schema;
+use crate::pack::{Check, Piece, Rule, Status};
+
+/// Three-valued truth of a Bool value: Some(b) or None for unknown.
+pub(super) fn truth(v: &Value) -> Option<bool> {
+    v.as_bool()
+}
+
+pub(super) fn reasons(v: &Value) -> Vec<String> {
+    match v {
+        Value::Unknown(u) => u.reasons.clone(),
+        _ => Vec::new(),
+    }
+}
+
+pub(super) fn traced(
+    c: &Compiled,
+    env: &Slots<'_>,
+    label: &str,
+    on: bool,
+    trace: &mut Vec<TraceLine>,
+) -> Value {
+    let v = c.eval(env);
+    if on {
+        trace.push(TraceLine {
+            label: label.to_string(),
+            expr: c.source().to_string(),
+            substituted: c.substitute(env),
+            value: v.clone(),
+        });
+    }
+    v
+}
+
+/// Whether the rule's condition or check reads `slot`.
+pub(super) fn rule_reads(rule: &Rule, slot: u32) -> bool {
+    let reads = |c: &Compiled| c.reads_slot(slot);
+    rule.when.as_ref().is_some_and(reads)
+        || match &rule.check {
+            Some(Check::Bound { expr, .. }) | Some(Check::Require(expr)) => reads(expr),
+            None => false,
+        }
+}
+
+pub(super) fn and3(a: Option<bool>, b: Option<bool>) -> Option<bool> {
+    match (a, b) {
+        (Some(false), _) | (_, Some(false)) => Some(false),
+        (Some(true), Some(true)) => Some(true),
+        _ => None,
+    }
+}
+
+pub(super) fn eval_rule(
+    rule: &Rule,
+    env: &Slots<'_>,
+    subject: &Value,
+    base: &Value,
+    trace_on: bool,
+) -> (RuleResult, Option<bool>) {
+    let mut trace = Vec::new();
+    let mut unknown = Unknown::default();
+    let when = match &rule.when {
+        Some(w) => {
+            let v = traced(w, env, "when", trace_on, &mut trace);
+            if let Value::Unknown(u) = &v {
+                unknown.merge(u);
+            }
+            truth(&v)
+        }
+        None => Some(true),
+    };
+    let mut fired = Vec::new();
+    let any = if rule.triggers.is_empty() {
+        Some(true)
+    } else {
+        let mut any_unknown = Unknown::default();
+        let mut has_unknown = false;
+        for t in &rule.triggers {
+            let label = if trace_on {
+                format!("trigger {}", t.id)
+            } else {
+                String::new()
+            };
+            let v = traced(&t.when, env, &label, trace_on, &mut trace);
+            match truth(&v) {
+                Some(true) => fired.push((t.id.clone(), t.text.clone())),
+                Some(false) => {}
+                None => {
+                    has_unknown = true;
+                    any_unknown.merge(v.as_unknown().unwrap_or(&Unknown::default()));
+                }
+            }
+        }
+        if !fired.is_empty() {
+            Some(true)
+        } else if has_unknown {
+            unknown.merge(&any_unknown);
+            None
+        } else {
+            Some(false)
+        }
+    };
+    let applies = and3(when, any);
+    if applies == Some(false) {
+        fired.clear(); // a rule that does not apply names no triggers
+    }
+    let mut bound = None;
+    let mut allowed = None;
+    let mut strict = false;
+    let status = match applies {
+        Some(false) => Status::NotApplicable,
+        None => rule.on_unknown,
+        Some(true) => {
+            unknown = Unknown::default();
+            let holds = match &rule.check {
+                Some(Check::Bound { expr, strict: s }) => {
+                    strict = *s;
+                    let b = traced(expr, env, "bound", trace_on, &mut trace);
+                    match (&b, base) {
+                        (Value::Num(b), Value::Num(base)) => {
+                            bound = Some(*b);
+                            match allowed_total(*base, *b) {
+                                Some(a) => {
+                                    allowed = Some(a);
+                                    // The allowed total is known even when the subject is not
+                                    // (an annual return without the amount paid).
+                                    match subject {
+                                        Value::Num(subj) => {
+                                            Some(if *s { subj < &a } else { subj <= &a })
+                                        }
+                                        other => {
+                                            unknown.merge(
+                                                other.as_unknown().unwrap_or(&Unknown::default()),
+                                            );
+                                            None
+                                        }
+                                    }
+                                }
+                                None => {
+                                    unknown.add("arithmetic overflow in the allowed total");
+                                    None
+                                }
+                            }
+                        }
+                        _ => {
+                            for v in [&b, subject, base] {
+                                if let Value::Unknown(u) = v {
+                                    unknown.merge(u);
+                                }
+                            }
+                            None
+                        }
+                    }
+                }
+                Some(Check::Require(expr)) => {
+                    let v = traced(expr, env, "require", trace_on, &mut trace);
+                    if let Value::Unknown(u) = &v {
+                        unknown.merge(u);
+                    }
+                    truth(&v)
+                }
+                None => None,
+            };
+            match holds {
+                Some(true) => rule.pass_status,
+                Some(false) => {
+                    let soften = match &rule.review_when {
+                        Some(rw) => {
+                            truth(&traced(rw, env, "review_when", trace_on, &mut trace))
+                                != Some(false)
+                        }
+                        None => false,
+                    };
+                    if soften {
+                        Status::Review
+                    } else {
+                        rule.on_violation
+                    }
+                }
+                None => rule.on_unknown,
+            }
+        }
+    };
+    // Undecided application: the bound it would set, if that is known.
+    let undecided_bound = match (&applies, &rule.check) {
+        (None, Some(Check::Bound { expr, .. })) => {
+            traced(expr, env, "bound (if it applies)", trace_on, &mut trace).as_num()
+        }
+        _ => None,
+    };
+    let own = Own {
+        bound,
+        allowed: allowed.map(|a| max_total(a, strict)),
+        triggers: &fired,
+    };
+    let mut msg = if applies.is_none() {
+        text_in(
+            env,
+            || format!("无法判定是否适用：{}", rule.title.zh),
+            || format!("cannot tell whether '{}' applies", rule.title.en),
+        )
+    } else if status == Status::NotApplicable {
+        text_in(
+            env,
+            || format!("不适用：{}的适用条件不成立", rule.title.zh),
+            || {
+                format!(
+                    "not applicable: the condition of '{}' does not hold",
+                    rule.title.en
+                )
+            },
+        )
+    } else {
+        message(&rule.message, env, &own)
+    };
+    for n in rule
+        .notes
+        .iter()
+        .filter(|_| status != Status::NotApplicable)
+    {
+        if truth(&n.when.eval(env)) == Some(true) {
+            let note = text_in(
+                env,
+                || render(&[Piece::Lit(n.text.zh.clone())], env, &own, Lang::Zh),
+                || render(&[Piece::Lit(n.text.en.clone())], env, &own, Lang::En),
+            );
+            msg = msg.join(&note, "；", "; ");
+        }
+    }
+    if !unknown.reasons.is_empty() && matches!(status, Status::Review | Status::Advisory) {
+        let list = unknown.reasons.join(", ");
+        let note = if status == Status::Advisory {
+            text_in(
+                env,
+                || format!("未检查，缺少：{list}"),
+                || format!("not checked, missing: {list}"),
+            )
+        } else {
+            text_in(
+                env,
+                || format!("无法判定，需要：{list}"),
+                || format!("cannot decide without: {list}"),
+            )
+        };
+        msg = msg.join(&note, "；", "; ");
+        for hint in missing_rows(&unknown.reasons, env) {
+            msg = msg.join(&hint, "；", "; ");
+        }
+    }
+    (
+        RuleResult {
+            id: rule.id.clone(),
+            clause: rule.clause.clone(),
+            title: rule.title.clone(),
+            status,
+            message: msg,
+            bound,
+            strict,
+            allowed_total: own.allowed,
+            triggers: fired.iter().map(|(id, _)| id.clone()).collect(),
+            unknown: unknown.reasons,
+            trace,
+            layers: rule.layers.clone(),
+            undecided_bound,
+        },
+        applies,
+    )
+}
+
+/// For each unknown that is a dated table's missing row (`national_average_wage_series[2025]`),
+/// how to supply the figure: the filing fields among the same unknowns (which the pack reads
+/// first), or a child pack that adds the row. Nothing is guessed: no earlier year stands in.
+pub(super) fn missing_rows(reasons: &[String], env: &Slots<'_>) -> Vec<Text> {
+    let fields: Vec<&str> = reasons
+        .iter()
+        .map(String::as_str)
+        .filter(|r| schema::field_index(r).is_some())
+        .collect();
+    let mut out = Vec::new();
+    for r in reasons {
+        let Some((name, key)) = r.strip_suffix(']').and_then(|r| r.split_once('[')) else {
+            continue;
+        };
+        let Some(table) = env.pack.tables.iter().find(|t| t.name == name) else {
+            continue;
+        };
+        let span = match (table.rows.first(), table.rows.last()) {
+            (Some(a), Some(b)) => format!("{}–{}", a.0, b.0),
+            _ => "-".to_string(),
+        };
+        let (give_zh, give_en) = if fields.is_empty() {
+            (String::new(), String::new())
+        } else {
+            let f = fields.join(", ");
+            (
+                format!("在申报中填写 {f}（该年官方公布的数值），或"),
+                format!(
+                    "give {f} in the filing (the officially published figure for that year), or "
+                ),
+            )
+        };
+        out.push(text_in(
+            env,
+            || {
+                format!(
+                    "{}（{name}）没有 {key} 年的数据（现有 {span} 年）：{give_zh}在子规则包的 [tables.{name}] 中补上 {key} 年",
+                    table.text.zh
+                )
+            },
+            || {
+                format!(
+                    "the table {name} ({}) has no row for {key} (it covers {span}): {give_en}add the row {key} to [tables.{name}] in a child pack",
+                    table.text.en
+                )
+            },
+        ));
+    }
+    out
+}
