@@ -94,9 +94,11 @@ impl Filing {
     }
     /// The budget year (0 when absent).
     pub fn year(&self) -> i32 {
+        use rust_decimal::prelude::ToPrimitive;
         self.get("budget.year")
             .num()
-            .and_then(|d| i32::try_from(d.mantissa()).ok())
+            .filter(|d| d.fract().is_zero())
+            .and_then(|d| d.to_i32())
             .unwrap_or(0)
     }
     /// Where a field was written, by full dotted path.
@@ -602,7 +604,7 @@ fn decode_value(ty: FieldType, node: &Node) -> Result<FieldValue, Option<Text>> 
                 NumError::NotANumber => None,
             })?;
             check_range(ty, v)?;
-            Ok(FieldValue::Num(v))
+            Ok(FieldValue::Num(whole_value(ty, v)))
         }
         FieldType::Date => {
             let text = match &node.kind {
@@ -646,7 +648,7 @@ fn decode_value(ty: FieldType, node: &Node) -> Result<FieldValue, Option<Text>> 
                 };
                 let v = parse_decimal(text).map_err(|_| None)?;
                 check_range(FieldType::Year, v)?;
-                out.push(v);
+                out.push(whole_value(FieldType::Year, v));
             }
             Ok(FieldValue::NumList(out))
         }
@@ -677,6 +679,16 @@ fn list_items(node: &Node) -> Option<Vec<ListItem>> {
                 .collect(),
         ),
         _ => None,
+    }
+}
+
+/// A whole-number field holds the number, not the digits written: `2017.0`, `2.017e3` and
+/// `"2017"` are all the year 2017 (checked whole by [`check_range`] first), and every later
+/// stage (the pack chosen, the report) sees the same value.
+fn whole_value(ty: FieldType, v: Decimal) -> Decimal {
+    match ty {
+        FieldType::Year | FieldType::PositiveWhole | FieldType::Whole => v.normalize(),
+        _ => v,
     }
 }
 

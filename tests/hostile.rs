@@ -1,0 +1,184 @@
+//! Untrusted input (issue 10): numbers are values, one field has one value, and the other
+//! classes of hostile input, each tested at its boundary through the binary a reviewer runs.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use proptest::prelude::*;
+use tempfile::TempDir;
+
+mod common;
+use common::BASE;
+
+fn wagecheck() -> Command {
+    let mut c = Command::cargo_bin("wagecheck").expect("the wagecheck binary");
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c.env("WAGECHECK_TODAY", "2025-01-01");
+    c
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).expect("write temp file");
+    p
+}
+
+/// Runs `check NAME --format json` inside `dir`, so that two files of the same name in two
+/// directories give byte-identical reports when they hold the same filing.
+fn check_in(dir: &Path, name: &str) -> (i32, String, String) {
+    let out = wagecheck()
+        .current_dir(dir)
+        .args(["check", name, "--format", "json", "--lang", "en"])
+        .output()
+        .expect("run wagecheck");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The same whole number written the four ways a filing may write it.
+fn forms(n: u32, json: bool) -> Vec<String> {
+    let e = {
+        // 2017 → 2.017e3; 4 → 4e0
+        let digits = n.to_string();
+        let (head, tail) = digits.split_at(1);
+        if tail.is_empty() {
+            format!("{head}e0")
+        } else {
+            format!("{head}.{tail}e{}", tail.len())
+        }
+    };
+    let _ = json;
+    vec![
+        n.to_string(),
+        format!("{n}.0"),
+        format!("{n}.000"),
+        e,
+        format!("\"{n}\""),
+    ]
+}
+
+const JSON_BASE: &str = r#"{
+  "schema": "wagecheck/filing/v1",
+  "kind": "budget",
+  "enterprise": {"name": "x", "category": "competitive", "ownership": "wholly_owned", "jurisdiction": "benxi"},
+  "governance": {"standard_budget_years": SBY, "major_violation_years": [MVY]},
+  "budget": {"year": YEAR, "period_years": PY, "wage_total": 12600000, "average_headcount": 250},
+  "prior": {"wage_total": 12000000, "average_headcount": 248},
+  "indicator": [{"id": "profit_total", "prior": 30000000, "budget": 33000000}]
+}"#;
+
+/// Every form of the year (and of the other whole-number fields) gives the same pack and the
+/// same report, byte for byte; and the report is the one the plain integer gives.
+fn same_report_for_all_forms(year: u32, sby: u32, json: bool) {
+    let mut reports = Vec::new();
+    for (i, (y, s)) in forms(year, json)
+        .into_iter()
+        .zip(forms(sby, json).into_iter().cycle().skip(1))
+        .enumerate()
+    {
+        let dir = TempDir::new().expect("temp dir");
+        let violation = forms(year - 3, json)[i % 5].clone();
+        let (name, text) = if json {
+            (
+                "f.json",
+                JSON_BASE
+                    .replace("SBY", &s)
+                    .replace("MVY", &violation)
+                    .replace("YEAR", &y)
+                    .replace("PY", &forms(1, json)[i % 5]),
+            )
+        } else {
+            (
+                "f.toml",
+                BASE.replacen(
+                    "year = 2024",
+                    &format!("year = {y}\nperiod_years = {}", forms(1, json)[i % 5]),
+                    1,
+                )
+                .replacen(
+                    "standard_budget_years = 4",
+                    &format!("standard_budget_years = {s}"),
+                    1,
+                )
+                .replacen(
+                    "major_violation_years = []",
+                    &format!("major_violation_years = [{violation}]"),
+                    1,
+                ),
+            )
+        };
+        write(dir.path(), name, &text);
+        reports.push((y, check_in(dir.path(), name)));
+    }
+    let (first_form, first) = &reports[0];
+    assert!(
+        first.0 != 2 || first.1.contains("no `benxi` rule pack is in force"),
+        "{first:?}"
+    );
+    for (form, r) in &reports[1..] {
+        assert_eq!(r, first, "{form} differs from {first_form}");
+    }
+}
+
+#[test]
+fn the_year_2017_0_is_2017_not_20170() {
+    // Before: `year = 2017.0` was read as 20170 and evaluated; `2024.000` was refused as 2024000.
+    same_report_for_all_forms(2017, 4, false);
+    same_report_for_all_forms(2024, 4, false);
+    same_report_for_all_forms(2024, 4, true);
+    let dir = TempDir::new().expect("temp dir");
+    write(
+        dir.path(),
+        "f.toml",
+        &BASE.replacen("year = 2017", "year = 2017.0", 1).replacen(
+            "year = 2024",
+            "year = 2017.0",
+            1,
+        ),
+    );
+    let (code, out, _) = check_in(dir.path(), "f.toml");
+    assert_eq!(code, 2);
+    assert!(
+        out.contains("no `benxi` rule pack is in force on 2017-01-01"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_fractional_whole_number_is_an_error_naming_the_field() {
+    let dir = TempDir::new().expect("temp dir");
+    for (from, to, field) in [
+        ("year = 2024", "year = 2024.5", "budget.year"),
+        ("year = 2024", "year = 2.0245e3", "budget.year"),
+        (
+            "standard_budget_years = 4",
+            "standard_budget_years = 4.5",
+            "governance.standard_budget_years",
+        ),
+        (
+            "major_violation_years = []",
+            "major_violation_years = [2022.5]",
+            "governance.major_violation_years",
+        ),
+    ] {
+        write(dir.path(), "f.toml", &BASE.replacen(from, to, 1));
+        let (code, out, _) = check_in(dir.path(), "f.toml");
+        assert_eq!(code, 2, "{to}: {out}");
+        assert!(
+            out.contains(&format!("\"field\":\"{field}\""))
+                || out.contains(&format!("\"field\": \"{field}\"")),
+            "{to}: {out}"
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+    #[test]
+    fn number_forms_give_the_same_pack_and_report(year in 1952u32..2999, sby in 0u32..40, json in any::<bool>()) {
+        same_report_for_all_forms(year, sby, json);
+    }
+}
