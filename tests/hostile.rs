@@ -182,3 +182,111 @@ proptest! {
         same_report_for_all_forms(year, sby, json);
     }
 }
+
+// ---- 8. Packs are configuration, confined --------------------------------------------------
+
+fn sanming() -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/examples/sanming-2019.toml"),
+    )
+    .expect("the example pack")
+}
+
+fn lint(pack: &Path) -> (i32, String) {
+    let out = wagecheck()
+        .args(["rules", "lint"])
+        .arg(pack)
+        .args(["--lang", "en"])
+        .output()
+        .expect("run wagecheck");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+    )
+}
+
+#[test]
+fn extends_names_a_pack_id_never_a_path() {
+    let root = TempDir::new().expect("temp dir");
+    let evil_dir = root.path().join("x");
+    let child_dir = root.path().join("child");
+    std::fs::create_dir_all(&evil_dir).expect("mkdir");
+    std::fs::create_dir_all(&child_dir).expect("mkdir");
+    let national = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/national-2018.toml"),
+    )
+    .expect("national pack");
+    write(
+        &evil_dir,
+        "evil.toml",
+        &national.replacen("id = \"national-2018\"", "id = \"evil\"", 1),
+    );
+    let abs = evil_dir.join("evil").display().to_string();
+    for target in ["../x/evil", abs.as_str(), "x/../evil", "evil.toml", ""] {
+        let p = write(
+            &child_dir,
+            "c.toml",
+            &sanming().replacen(
+                "\nextends = \"benxi-2019\"",
+                &format!("\nextends = {target:?}"),
+                1,
+            ),
+        );
+        let (code, out) = lint(&p);
+        assert_eq!(code, 2, "{target}: {out}");
+        assert!(
+            out.contains("c.toml:17:11: pack.extends:"),
+            "{target}: {out}"
+        );
+        assert!(out.contains("not a path"), "{target}: {out}");
+    }
+    // A file of that name beside the child whose id is another: refused, naming both.
+    write(
+        &child_dir,
+        "wrongid.toml",
+        &national.replacen("id = \"national-2018\"", "id = \"other\"", 1),
+    );
+    let p = write(
+        &child_dir,
+        "c.toml",
+        &sanming().replacen("\nextends = \"benxi-2019\"", "\nextends = \"wrongid\"", 1),
+    );
+    let (code, out) = lint(&p);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("whose id is `other`, not `wrongid`"), "{out}");
+    // The id found beside the child with its own id is used (the documented override).
+    write(
+        &child_dir,
+        "mine.toml",
+        &national.replacen("id = \"national-2018\"", "id = \"mine\"", 1),
+    );
+    let p = write(
+        &child_dir,
+        "c.toml",
+        &sanming().replacen("\nextends = \"benxi-2019\"", "\nextends = \"mine\"", 1),
+    );
+    let (_, out) = lint(&p);
+    assert!(!out.contains("pack.extends"), "{out}");
+}
+
+#[test]
+fn effective_until_before_effective_from_is_refused() {
+    let dir = TempDir::new().expect("temp dir");
+    let at = |until: &str| {
+        sanming().replacen(
+            "effective_from = 2019-01-01",
+            &format!("effective_from = 2019-01-01\neffective_until = {until}"),
+            1,
+        )
+    };
+    // At the limit: a pack in force for one day.
+    let (code, out) = lint(&write(dir.path(), "p.toml", &at("2019-01-01")));
+    assert_eq!(code, 0, "{out}");
+    // One past it.
+    let (code, out) = lint(&write(dir.path(), "p.toml", &at("2018-12-31")));
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("p.toml:19:19: pack.effective_until: effective_until 2018-12-31 is before effective_from 2019-01-01"),
+        "{out}"
+    );
+}
