@@ -1,6 +1,7 @@
 //! Reports: what a reviewer reads. [`Report`] gathers one filing's result; each output format
 //! lives in its own module and prints the same report.
 
+pub mod escape;
 pub mod json;
 pub mod junit;
 pub mod markdown;
