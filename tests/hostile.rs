@@ -290,3 +290,162 @@ fn effective_until_before_effective_from_is_refused() {
         "{out}"
     );
 }
+
+// ---- 3. Walking directories safely -------------------------------------------------------
+
+/// `batch DIR --format jsonl`: (exit code, sources read, stderr).
+fn batch_sources(dir: &Path, args: &[&str]) -> (i32, Vec<String>, String) {
+    let out = wagecheck()
+        .current_dir(dir)
+        .arg("batch")
+        .args(args)
+        .args(["--format", "jsonl", "--lang", "en"])
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .expect("run wagecheck");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let mut sources: Vec<String> = stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .map(|v| v["source"].as_str().unwrap_or("").to_string())
+        .collect();
+    sources.sort();
+    (
+        out.status.code().unwrap_or(-1),
+        sources,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_are_not_followed_and_each_file_is_read_once() {
+    let root = TempDir::new().expect("temp dir");
+    let d = root.path().join("d");
+    std::fs::create_dir(&d).expect("mkdir");
+    write(&d, "a.toml", BASE);
+    std::os::unix::fs::symlink(".", d.join("self")).expect("symlink");
+    std::os::unix::fs::symlink(".", d.join("self2")).expect("symlink");
+    std::os::unix::fs::symlink("a.toml", d.join("link.toml")).expect("symlink");
+    std::fs::hard_link(d.join("a.toml"), d.join("hard.toml")).expect("hard link");
+    // Before: 41 reports for one file with one link, no output after 10 s with two.
+    let (code, sources, err) = batch_sources(root.path(), &["d"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(sources, vec!["d/a.toml"], "{err}");
+    assert!(
+        err.contains("skipped: d/self: a symbolic link, not followed"),
+        "{err}"
+    );
+    assert!(err.contains("skipped: d/self2:"), "{err}");
+    assert!(err.contains("skipped: d/link.toml:"), "{err}");
+    assert!(
+        err.contains("skipped: d/hard.toml: the same file as one already read"),
+        "{err}"
+    );
+    assert!(err.contains("paths skipped           ┆ 4"), "{err}");
+    // Followed on request: the loops are detected, the file still read once.
+    let (code, sources, err) = batch_sources(root.path(), &["d", "--follow"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(sources, vec!["d/a.toml"], "{err}");
+    assert!(
+        err.contains("skipped: d/self: a symbolic link loop"),
+        "{err}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_a_directory_is_skipped_not_opened() {
+    let root = TempDir::new().expect("temp dir");
+    let d = root.path().join("d");
+    std::fs::create_dir(&d).expect("mkdir");
+    write(&d, "a.toml", BASE);
+    let status = std::process::Command::new("mkfifo")
+        .arg(d.join("x.toml"))
+        .status()
+        .expect("mkfifo");
+    assert!(status.success());
+    let (code, sources, err) = batch_sources(root.path(), &["d"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(sources, vec!["d/a.toml"]);
+    assert!(
+        err.contains("skipped: d/x.toml: not a regular file"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_walk_goes_64_levels_down_and_reports_what_is_deeper() {
+    let root = TempDir::new().expect("temp dir");
+    let mut at_limit = root.path().join("d");
+    for _ in 0..63 {
+        at_limit.push("d");
+    }
+    // `d` is the path given (level 0); `at_limit` is 63 levels below it, so its file sits at
+    // level 64 and is read; the directory below it is at level 64 and is not entered.
+    std::fs::create_dir_all(at_limit.join("d")).expect("mkdir");
+    write(&at_limit, "limit.toml", BASE);
+    write(&at_limit.join("d"), "past.toml", BASE);
+    let (code, sources, err) = batch_sources(root.path(), &["d"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(sources.len(), 1, "{err}");
+    assert!(sources[0].ends_with("/d/limit.toml"), "{sources:?}");
+    assert!(err.contains("directory deeper than 64 levels"), "{err}");
+    assert!(err.contains("paths skipped           ┆ 1"), "{err}");
+}
+
+#[test]
+fn the_output_file_of_the_run_is_not_read() {
+    let root = TempDir::new().expect("temp dir");
+    let d = root.path().join("d");
+    std::fs::create_dir(&d).expect("mkdir");
+    write(&d, "a.toml", BASE);
+    for _ in 0..2 {
+        let out_file = std::fs::File::create(d.join("out.json")).expect("create");
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin!("wagecheck"))
+            .current_dir(root.path())
+            .args(["batch", "d", "--format", "json", "--lang", "en"])
+            .stdout(out_file)
+            .output()
+            .expect("run");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{err}");
+        assert!(
+            err.contains("skipped: d/out.json: the output file of this run"),
+            "{err}"
+        );
+        let json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(d.join("out.json")).expect("read"))
+                .expect("one JSON array");
+        assert_eq!(json.as_array().map(Vec::len), Some(1), "{json}");
+    }
+}
+
+#[test]
+fn gitignore_and_hidden_files_are_respected_counted_and_included_on_request() {
+    let root = TempDir::new().expect("temp dir");
+    let d = root.path().join("d");
+    for sub in ["target/debug", ".hidden", "ok"] {
+        std::fs::create_dir_all(d.join(sub)).expect("mkdir");
+    }
+    write(&d, ".gitignore", "target/\n");
+    write(&d.join("ok"), "a.toml", BASE);
+    write(&d.join("target/debug"), "b.toml", "garbage");
+    write(&d.join("target/debug"), "c.json", "garbage");
+    write(&d.join(".hidden"), "d.toml", "garbage");
+    write(&d, ".e.toml", "garbage");
+    let (code, sources, err) = batch_sources(root.path(), &["d"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(sources, vec!["d/ok/a.toml"]);
+    assert!(
+        err.contains(
+            "skipped: d/target: excluded by .gitignore/.ignore or hidden (2 file(s) under it"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("skipped: d/.hidden: excluded"), "{err}");
+    assert!(err.contains("skipped: d/.e.toml: excluded"), "{err}");
+    let (code, sources, _) = batch_sources(root.path(), &["d", "--no-ignore"]);
+    assert_eq!(code, 2);
+    assert_eq!(sources.len(), 5, "{sources:?}");
+}

@@ -74,9 +74,11 @@ impl Sink {
 
 /// `wagecheck batch`: the library's batch ([`Checker::batch`]), its reports rendered in the
 /// chosen format on the workers and written to stdout in input order.
+#[allow(clippy::too_many_arguments)] // the command's options, each used once
 pub fn batch(
     paths: &[PathBuf],
     common: &Common,
+    walk: &crate::input::walk::Walk,
     format: OutputFormat,
     deny_review: bool,
     trace: bool,
@@ -106,8 +108,9 @@ pub fn batch(
     };
     let mut io_error: Option<std::io::Error> = None;
     let stdin_format = common.stdin_format();
+    let mut skipped = Vec::new();
     let run = checker.batch(
-        |each| read::for_each_raw(paths, stdin_format, each),
+        |each| skipped = read::for_each_raw(paths, walk, stdin_format, each),
         &opts,
         |r| printer.item(r, lang, trace),
         |text| {
@@ -116,13 +119,18 @@ pub fn batch(
             }
         },
     );
-    let Batched { summary, notices } = match run {
+    let Batched {
+        mut summary,
+        notices,
+    } = match run {
         Ok(b) => b,
         Err(e) => {
             eprintln!("{e}");
             return 2;
         }
     };
+    summary.skipped = skipped.len();
+    super::print_skipped(&skipped, lang);
     Notices::default().print(&notices, lang);
     if let Some(e) = io_error
         .take()

@@ -61,6 +61,41 @@ pub struct Common {
     pub input_format: String,
 }
 
+/// How `batch` and `compare` walk directories (`crate::input::walk`).
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct WalkArgs {
+    /// Also read hidden files and the files `.gitignore`/`.ignore` exclude.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Follow symbolic links in directories (loops are detected and reported).
+    #[arg(long)]
+    pub follow: bool,
+}
+
+impl WalkArgs {
+    /// The walk, never reading the file standard output is redirected to.
+    pub fn walk(&self) -> crate::input::walk::Walk {
+        crate::input::walk::Walk {
+            include_ignored: self.no_ignore,
+            follow_links: self.follow,
+            exclude: crate::input::walk::stdout_file_id().into_iter().collect(),
+        }
+    }
+}
+
+/// Prints what a directory walk skipped, one line each, on stderr (file names made visible).
+pub(crate) fn print_skipped(skipped: &[crate::input::walk::Skipped], lang: Lang) {
+    for s in skipped {
+        let path = s.path.display().to_string();
+        let path = crate::report::escape::visible(&path);
+        if lang.is_zh() {
+            eprintln!("已跳过：{path}：{}", s.reason.get(lang));
+        } else {
+            eprintln!("skipped: {path}: {}", s.reason.get(lang));
+        }
+    }
+}
+
 impl Common {
     /// The options of a check: today's date (see [`evaluation_date`]), messages only in the
     /// language printed.
@@ -114,6 +149,8 @@ pub enum Command {
         /// Worker threads for evaluation (default: all cores). Output stays in input order.
         #[arg(long, short = 'j')]
         jobs: Option<usize>,
+        #[command(flatten)]
+        walk: WalkArgs,
     },
     /// The full trace of one filing: every quantity and rule, formula, values substituted, clause.
     Explain {
@@ -275,9 +312,11 @@ pub fn run(cli: Cli) -> i32 {
             deny,
             trace,
             jobs,
+            walk,
         } => batch::batch(
             &paths,
             &common,
+            &walk.walk(),
             format,
             deny.is_some(),
             trace,

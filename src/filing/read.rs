@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Filing, decode};
 use crate::diag::{Diagnostic, Pos, Text};
+use crate::input::walk::{Skipped, Walk};
 use crate::input::{self, Format};
 
 /// The name standard input goes by in reports and messages.
@@ -76,15 +77,24 @@ impl Raw {
 }
 
 /// Reads every filing of every path, calling `each` once per item, in input order.
-/// `-` is standard input, read as TOML.
-pub fn for_each(paths: &[PathBuf], mut each: impl FnMut(Item)) {
-    for_each_raw(paths, Format::Toml, |r| each(r.into_item()));
+/// `-` is standard input, read as TOML. Returns what the directory walk skipped.
+pub fn for_each(paths: &[PathBuf], mut each: impl FnMut(Item)) -> Vec<Skipped> {
+    for_each_raw(paths, &Walk::default(), Format::Toml, |r| {
+        each(r.into_item())
+    })
 }
 
 /// Like [`for_each`], but leaves CSV rows undecoded: the caller decodes each [`Row`].
-/// `-` is standard input, read in `stdin_format`.
-pub fn for_each_raw(paths: &[PathBuf], stdin_format: Format, mut each: impl FnMut(Raw)) {
-    for path in input::expand(paths) {
+/// Directories are walked as `walk` says; `-` is standard input, read in `stdin_format`.
+/// Returns every path the walk skipped, with the reason.
+pub fn for_each_raw(
+    paths: &[PathBuf],
+    walk: &Walk,
+    stdin_format: Format,
+    mut each: impl FnMut(Raw),
+) -> Vec<Skipped> {
+    let expanded = input::walk::expand(paths, walk);
+    for path in expanded.files {
         let stdin = path.as_os_str() == input::STDIN;
         let format = if stdin {
             stdin_format
@@ -115,6 +125,7 @@ pub fn for_each_raw(paths: &[PathBuf], stdin_format: Format, mut each: impl FnMu
             },
         }));
     }
+    expanded.skipped
 }
 
 fn csv_item(r: input::csv::Read) -> Raw {

@@ -9,6 +9,7 @@
 pub mod csv;
 mod json;
 mod toml;
+pub mod walk;
 
 use std::path::{Path, PathBuf};
 
@@ -83,32 +84,9 @@ pub const STDIN: &str = "-";
 
 /// Expands paths into files, in a stable order: a directory becomes every file under it whose
 /// extension names a [`Format`], recursively and sorted; any other path (`-` included) is kept.
+/// What the walk skips (and why) is in [`walk::expand`]'s result.
 pub fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            walk(p, &mut out);
-        } else {
-            out.push(p.clone());
-        }
-    }
-    out
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        out.push(dir.to_path_buf());
-        return;
-    };
-    let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    entries.sort();
-    for e in entries {
-        if e.is_dir() {
-            walk(&e, out);
-        } else if Format::from_path(&e).is_some() {
-            out.push(e);
-        }
-    }
+    walk::expand(paths, &walk::Walk::default()).files
 }
 
 #[derive(Clone, Debug, PartialEq)]
