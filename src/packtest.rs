@@ -450,17 +450,19 @@ fn read_params(
 /// Reads one test file against the pack it tests; every problem is collected.
 pub fn read_tests(path: &Path, pack: &Pack) -> Result<Vec<TestCase>, Vec<Diagnostic>> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| {
-        vec![Diagnostic::new(
-            &file,
-            None,
-            None,
-            Text::owned(
-                format!("无法读取测试文件：{e}"),
-                format!("cannot read the test file: {e}"),
-            ),
-        )]
-    })?;
+    let bytes = crate::input::read_document(&file, path)
+        .map_err(|e| {
+            vec![Diagnostic::new(
+                &file,
+                None,
+                None,
+                Text::owned(
+                    format!("无法读取测试文件：{e}"),
+                    format!("cannot read the test file: {e}"),
+                ),
+            )]
+        })?
+        .map_err(|d| vec![d])?;
     let text = crate::input::decode_utf8(&file, bytes).map_err(|d| vec![d])?;
     let root = crate::input::parse_toml(&file, &text).map_err(|d| vec![d])?;
     let mut errors = Vec::new();
@@ -663,17 +665,19 @@ fn load_filing(case: &TestCase) -> Result<filing::Filing, Vec<Diagnostic>> {
         FilingSource::Inline(n) => (case.file.clone(), n.clone()),
         FilingSource::Path(p) => {
             let name = p.display().to_string();
-            let bytes = std::fs::read(p).map_err(|e| {
-                vec![Diagnostic::new(
-                    &case.file,
-                    Some(case.pos),
-                    Some("filing"),
-                    Text::owned(
-                        format!("无法读取申报文件 {name}：{e}"),
-                        format!("cannot read the filing {name}: {e}"),
-                    ),
-                )]
-            })?;
+            let bytes = crate::input::read_document(&name, p)
+                .map_err(|e| {
+                    vec![Diagnostic::new(
+                        &case.file,
+                        Some(case.pos),
+                        Some("filing"),
+                        Text::owned(
+                            format!("无法读取申报文件 {name}：{e}"),
+                            format!("cannot read the filing {name}: {e}"),
+                        ),
+                    )]
+                })?
+                .map_err(|d| vec![d])?;
             let text = crate::input::decode_utf8(&name, bytes).map_err(|d| vec![d])?;
             let node = if name.to_ascii_lowercase().ends_with(".json") {
                 crate::input::parse_json(&name, &text)

@@ -449,3 +449,154 @@ fn gitignore_and_hidden_files_are_respected_counted_and_included_on_request() {
     assert_eq!(code, 2);
     assert_eq!(sources.len(), 5, "{sources:?}");
 }
+
+// ---- 7. CSV exactness, 4. bounded records -----------------------------------------------
+
+const CSV_HEADER: &str = "schema,kind,enterprise.name,enterprise.category,enterprise.ownership,enterprise.jurisdiction,budget.year,budget.wage_total,budget.average_headcount,prior.wage_total,prior.average_headcount";
+const CSV_ROW: &str =
+    "wagecheck/filing/v1,budget,x,competitive,wholly_owned,benxi,2024,12600000,250,12000000,248";
+
+/// An error as (line, column, field, message).
+type Located = (u64, u64, String, String);
+
+/// `batch FILE --format jsonl`: exit code, reports, and every error.
+fn csv_errors(text: &str) -> (i32, usize, Vec<Located>) {
+    let dir = TempDir::new().expect("temp dir");
+    write(dir.path(), "b.csv", text);
+    let (code, sources, _) = batch_sources(dir.path(), &["b.csv"]);
+    let out = wagecheck()
+        .current_dir(dir.path())
+        .args(["batch", "b.csv", "--format", "jsonl", "--lang", "en"])
+        .output()
+        .expect("run");
+    let mut errors = Vec::new();
+    for l in String::from_utf8_lossy(&out.stdout).lines() {
+        let v: serde_json::Value = serde_json::from_str(l).expect("json line");
+        for e in v["errors"].as_array().into_iter().flatten() {
+            errors.push((
+                e["line"].as_u64().unwrap_or(0),
+                e["column"].as_u64().unwrap_or(0),
+                e["field"].as_str().unwrap_or("").to_string(),
+                e["message"].as_str().unwrap_or("").to_string(),
+            ));
+        }
+    }
+    (code, sources.len(), errors)
+}
+
+#[test]
+fn csv_lines_are_exact_after_blank_lines_and_quoted_line_breaks() {
+    let bad = CSV_ROW.replace("12600000", "-5");
+    let quoted = CSV_ROW.replace(",x,", ",\"two\nlines\",");
+    for eol in ["\n", "\r\n"] {
+        // 1 header, 2–3 blank, 4–5 a quoted line break, 6 blank, 7 the bad row.
+        let text = [CSV_HEADER, "", "", &quoted, "", &bad, ""].join(eol);
+        let (code, n, errors) = csv_errors(&text);
+        assert_eq!((code, n), (2, 2), "{errors:?}");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!((errors[0].0, errors[0].1), (7, 8), "{eol:?}: {errors:?}");
+        assert_eq!(errors[0].2, "budget.wage_total");
+    }
+}
+
+#[test]
+fn a_stray_quote_is_reported_where_it_opens() {
+    // Before: "ragged row" at line 2, column 1, the quote not named, rows 2–3 swallowed.
+    let text = format!(
+        "{CSV_HEADER}\n{}\n{CSV_ROW}\n{CSV_ROW}\n",
+        CSV_ROW.replace(",x,", ",\"x,")
+    );
+    let (code, n, errors) = csv_errors(&text);
+    assert_eq!((code, n), (2, 1), "{errors:?}");
+    assert_eq!((errors[0].0, errors[0].1), (2, 3), "{errors:?}");
+    assert!(
+        errors[0]
+            .3
+            .contains("a quote (\") opens in this cell and is never closed: lines 2–4"),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn a_header_naming_no_known_field_or_a_misspelt_one_is_an_error() {
+    // Before: "0 filings", exit 0.
+    let (code, _, errors) = csv_errors("foo,bar,baz\n");
+    assert_eq!(code, 2);
+    assert_eq!((errors[0].0, errors[0].1), (1, 1), "{errors:?}");
+    assert!(
+        errors[0].3.contains("the header names no known field"),
+        "{errors:?}"
+    );
+    let (code, _, errors) = csv_errors("schema,kindd,enterprise.nme\n");
+    assert_eq!(code, 2);
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert_eq!(
+        (errors[0].0, errors[0].1, errors[0].2.as_str()),
+        (1, 2, "kindd")
+    );
+    assert!(errors[0].3.contains("did you mean `kind`"), "{errors:?}");
+    assert_eq!(
+        (errors[1].0, errors[1].1, errors[1].2.as_str()),
+        (1, 3, "enterprise.nme")
+    );
+    // The same columns with rows: one error for the file, the rows not read as filings.
+    let (code, n, errors) = csv_errors(&format!("{},kindd\n{CSV_ROW},x\n", CSV_HEADER));
+    assert_eq!((code, n, errors.len()), (2, 1, 1), "{errors:?}");
+}
+
+#[test]
+fn a_csv_record_is_read_up_to_its_limit_and_refused_one_byte_past_it() {
+    use wagecheck::input::csv::MAX_CSV_RECORD_BYTES;
+    let row_at = |len: usize| {
+        let pad = len - CSV_ROW.len();
+        CSV_ROW.replace(",x,", &format!(",{},", "x".repeat(pad + 1)))
+    };
+    let at = row_at(MAX_CSV_RECORD_BYTES);
+    assert_eq!(at.len(), MAX_CSV_RECORD_BYTES);
+    let (code, n, errors) = csv_errors(&format!("{CSV_HEADER}\n{at}\n{CSV_ROW}\n"));
+    // Both rows read and evaluated (the minimal row fails a rule: exit 1, not 2).
+    assert_eq!((code, n, errors.len()), (1, 2, 0));
+    let past = row_at(MAX_CSV_RECORD_BYTES + 1);
+    let (code, n, errors) = csv_errors(&format!("{CSV_HEADER}\n{past}\n{CSV_ROW}\n"));
+    assert_eq!((code, n), (2, 1));
+    assert_eq!((errors[0].0, errors[0].1), (2, 1));
+    assert!(
+        errors[0].3.contains("longer than 1048576 bytes"),
+        "{errors:?}"
+    );
+    // No line break at all: refused at the limit, not read until memory runs out.
+    let (code, _, errors) = csv_errors(&format!(
+        "{CSV_HEADER}\n{}",
+        "a".repeat(8 * MAX_CSV_RECORD_BYTES)
+    ));
+    assert_eq!(code, 2);
+    assert!(errors[0].3.contains("longer than"), "{errors:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn endless_and_huge_files_are_refused_without_being_read_whole() {
+    // Before: `check /dev/zero` grew until killed; a 2 GB file was read whole first.
+    let out = wagecheck()
+        .args(["check", "/dev/zero", "--lang", "en"])
+        .timeout(std::time::Duration::from_secs(20))
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("file too large: more than the limit of 4194304 bytes"),
+        "{text}"
+    );
+    let dir = TempDir::new().expect("temp dir");
+    let f = std::fs::File::create(dir.path().join("huge.toml")).expect("create");
+    f.set_len(2 << 30).expect("a sparse 2 GiB file");
+    let out = wagecheck()
+        .current_dir(dir.path())
+        .args(["check", "huge.toml", "--lang", "en"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("file too large: 2147483648 bytes"), "{text}");
+}

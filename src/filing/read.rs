@@ -103,7 +103,27 @@ pub fn for_each_raw(
             Format::from_path(&path).unwrap_or(Format::Toml)
         };
         if format == Format::Csv {
-            let mut rows = |r| each(csv_item(r));
+            // A header with a column that is no field of the schema (misspelt, garbage) or a
+            // column named twice: the file is one invalid entry naming each such column, and
+            // its rows are not read as filings (each would have, or hide, that problem).
+            let mut bad_header = false;
+            let mut rows = |r: input::csv::Read| {
+                if let input::csv::Read::Header { file, names, line } = &r {
+                    let errors = check_header(file, names, *line);
+                    if !errors.is_empty() {
+                        bad_header = true;
+                        each(Raw::Item(Item::Invalid {
+                            source: file.to_string(),
+                            row: None,
+                            errors,
+                        }));
+                    }
+                    return;
+                }
+                if !bad_header && let Some(raw) = csv_item(r) {
+                    each(raw);
+                }
+            };
             if stdin {
                 input::csv::read(STDIN_NAME, std::io::stdin().lock(), &mut rows);
             } else {
@@ -128,31 +148,123 @@ pub fn for_each_raw(
     expanded.skipped
 }
 
-fn csv_item(r: input::csv::Read) -> Raw {
-    match r {
+/// True when a CSV column names a field of the schema (`budget.year`, `indicator.2.weight`).
+fn is_field_column(name: &str) -> bool {
+    if super::schema::field_index(name).is_some() {
+        return true;
+    }
+    let mut parts = name.splitn(3, '.');
+    let (Some(array), Some(n), Some(field)) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    n.parse::<usize>().is_ok()
+        && super::schema::ARRAYS
+            .iter()
+            .any(|(a, specs)| *a == array && specs.iter().any(|s| s.path == field))
+}
+
+/// What is wrong with a CSV header: no known column at all (one error), else each unknown or
+/// repeated column, at its own column.
+fn check_header(file: &str, names: &[String], line: usize) -> Vec<Diagnostic> {
+    use crate::report::escape::visible;
+    let known: Vec<&str> = super::schema::FIELDS.iter().map(|f| f.path).collect();
+    if !names.iter().any(|n| is_field_column(n)) {
+        let shown: Vec<String> = names
+            .iter()
+            .take(5)
+            .map(|n| {
+                let v = visible(n);
+                match v.char_indices().nth(40) {
+                    Some((cut, _)) => format!("`{}…`", &v[..cut]),
+                    None => format!("`{v}`"),
+                }
+            })
+            .collect();
+        return vec![Diagnostic::new(
+            file,
+            Some(Pos { line, column: 1 }),
+            None,
+            Text::owned(
+                format!(
+                    "表头没有任何已知字段（{}）：CSV 的列名应为带点的字段路径，如 budget.wage_total",
+                    shown.join(", ")
+                ),
+                format!(
+                    "the header names no known field ({}): CSV columns are dotted field paths such as budget.wage_total",
+                    shown.join(", ")
+                ),
+            ),
+        )];
+    }
+    let mut errors = Vec::new();
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, name) in names.iter().enumerate() {
+        let pos = Some(Pos {
+            line,
+            column: i + 1,
+        });
+        let shown = visible(name);
+        if !is_field_column(name) {
+            let (zh, en) = match crate::diag::did_you_mean(name, known.iter().copied()) {
+                Some(h) => (
+                    format!("；是否指 `{h}`？"),
+                    format!("; did you mean `{h}`?"),
+                ),
+                None => (String::new(), String::new()),
+            };
+            errors.push(Diagnostic::new(
+                file,
+                pos,
+                Some(&shown),
+                Text::owned(
+                    format!("未知字段（列名）{zh}"),
+                    format!("unknown field (column){en}"),
+                ),
+            ));
+        } else if let Some(first) = seen.insert(name, i + 1) {
+            errors.push(Diagnostic::new(
+                file,
+                pos,
+                Some(&shown),
+                Text::owned(
+                    format!("字段重复（已在第 {first} 列）"),
+                    format!("duplicate field (already column {first})"),
+                ),
+            ));
+        }
+    }
+    errors
+}
+
+/// A row or an error as a batch item; the header is none.
+fn csv_item(r: input::csv::Read) -> Option<Raw> {
+    Some(match r {
+        input::csv::Read::Header { .. } => return None,
         input::csv::Read::Record(r) => Raw::Row(Row(r)),
         input::csv::Read::Error { row, error } => Raw::Item(Item::Invalid {
             source: error.file.clone(),
             row,
             errors: vec![error],
         }),
-    }
+    })
 }
 
 /// Reads a filing file from disk: JSON when its extension is `.json`, TOML otherwise.
 pub fn read_file(path: &Path) -> Result<Filing, Vec<Diagnostic>> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| {
-        vec![Diagnostic::new(
-            &name,
-            None,
-            None,
-            Text::owned(
-                format!("无法读取文件：{e}"),
-                format!("cannot read the file: {e}"),
-            ),
-        )]
-    })?;
+    let bytes = input::read_document(&name, path)
+        .map_err(|e| {
+            vec![Diagnostic::new(
+                &name,
+                None,
+                None,
+                Text::owned(
+                    format!("无法读取文件：{e}"),
+                    format!("cannot read the file: {e}"),
+                ),
+            )]
+        })?
+        .map_err(|d| vec![d])?;
     let format = match Format::from_path(path) {
         Some(Format::Json) => Format::Json,
         _ => Format::Toml,

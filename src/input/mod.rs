@@ -193,26 +193,71 @@ pub fn decode_utf8(file: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     })
 }
 
-/// Reads a whole stream (standard input, a request body) as a document's bytes, stopping one
-/// byte past [`MAX_DOCUMENT_BYTES`] so that [`decode_utf8`] reports a too-large input without
-/// holding all of it.
-pub fn read_limited(file: &str, reader: impl std::io::Read) -> Result<Vec<u8>, Diagnostic> {
+fn too_large_stream(file: &str) -> Diagnostic {
+    Diagnostic::new(
+        file,
+        None,
+        None,
+        Text::owned(
+            format!("文件过大：超过上限 {MAX_DOCUMENT_BYTES} 字节"),
+            format!("file too large: more than the limit of {MAX_DOCUMENT_BYTES} bytes"),
+        ),
+    )
+}
+
+/// Reads at most [`MAX_DOCUMENT_BYTES`] + 1 bytes from `reader`: one more than the limit, so
+/// that a longer input is known to be too long without holding it (`/dev/zero`, a 2 GB file).
+fn read_at_most(reader: impl std::io::Read) -> std::io::Result<Vec<u8>> {
     use std::io::Read as _;
     let mut bytes = Vec::new();
     reader
         .take(MAX_DOCUMENT_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| {
-            Diagnostic::new(
-                file,
-                None,
-                None,
-                Text::owned(
-                    format!("无法读取输入：{e}"),
-                    format!("cannot read the input: {e}"),
-                ),
-            )
-        })?;
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// Reads a document file (a filing, a pack, a pack test), never more than
+/// [`MAX_DOCUMENT_BYTES`] + 1 bytes of it. The outer error is the file's I/O error, for the
+/// caller to word; the inner one a file over the limit (its size named when the file has one).
+pub fn read_document(file: &str, path: &Path) -> std::io::Result<Result<Vec<u8>, Diagnostic>> {
+    let f = std::fs::File::open(path)?;
+    let meta = f.metadata()?;
+    if meta.is_dir() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::IsADirectory,
+            "is a directory",
+        ));
+    }
+    if meta.is_file() && meta.len() > MAX_DOCUMENT_BYTES as u64 {
+        return Ok(Err(too_large(
+            file,
+            usize::try_from(meta.len()).unwrap_or(usize::MAX),
+        )));
+    }
+    let bytes = read_at_most(f)?;
+    if bytes.len() > MAX_DOCUMENT_BYTES {
+        return Ok(Err(too_large_stream(file)));
+    }
+    Ok(Ok(bytes))
+}
+
+/// Reads a whole stream (standard input, a request body) as a document's bytes, stopping one
+/// byte past [`MAX_DOCUMENT_BYTES`]: a longer input is an error without holding all of it.
+pub fn read_limited(file: &str, reader: impl std::io::Read) -> Result<Vec<u8>, Diagnostic> {
+    let bytes = read_at_most(reader).map_err(|e| {
+        Diagnostic::new(
+            file,
+            None,
+            None,
+            Text::owned(
+                format!("无法读取输入：{e}"),
+                format!("cannot read the input: {e}"),
+            ),
+        )
+    })?;
+    if bytes.len() > MAX_DOCUMENT_BYTES {
+        return Err(too_large_stream(file));
+    }
     Ok(bytes)
 }
 

@@ -203,7 +203,7 @@ impl Registry {
         if let Some(dir) = near {
             let p = dir.join(format!("{id}.toml"));
             if p.is_file() {
-                let text = std::fs::read(&p).ok()?;
+                let text = crate::input::read_document("", &p).ok()?.ok()?;
                 let text = String::from_utf8(text).ok()?;
                 return Some(Source {
                     file: p.display().to_string(),
@@ -248,7 +248,7 @@ impl Registry {
     fn source_of(spec: &str) -> Result<Source, Vec<Diagnostic>> {
         let path = Path::new(spec);
         if Self::is_path(spec) {
-            let bytes = std::fs::read(path).map_err(|e| {
+            let bytes = crate::input::read_document(spec, path).map_err(|e| {
                 diag(
                     spec,
                     Text::owned(
@@ -257,6 +257,7 @@ impl Registry {
                     ),
                 )
             })?;
+            let bytes = bytes.map_err(|d| vec![d])?;
             let text = crate::input::decode_utf8(spec, bytes).map_err(|d| vec![d])?;
             Ok(Source {
                 file: spec.to_string(),
