@@ -347,6 +347,10 @@ pub fn walk(data: &[u8]) {
         let (op, arg) = (pair[0], *pair.get(1).unwrap_or(&0));
         let name = NAMES[arg as usize % NAMES.len()];
         let p = cur.join(name);
+        // Writing into a FIFO made earlier would block the harness itself.
+        if std::fs::symlink_metadata(&p).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+            continue;
+        }
         let _ = match op % 9 {
             0 => std::fs::create_dir(&p).map(|_| dirs.push(p.clone())),
             1 => {
@@ -354,7 +358,10 @@ pub fn walk(data: &[u8]) {
                 Ok(())
             }
             2 | 3 => std::fs::write(&p, b"x = 1\n"),
-            4 => std::fs::write(cur.join(".gitignore"), format!("{name}\n")),
+            4 if !std::fs::symlink_metadata(cur.join(".gitignore")).is_ok_and(|m| !m.is_file()) => {
+                std::fs::write(cur.join(".gitignore"), format!("{name}\n"))
+            }
+            4 => Ok(()),
             5 => {
                 let target = match arg % 4 {
                     0 => std::path::PathBuf::from("."),
