@@ -494,7 +494,8 @@ pub fn escape(data: &[u8]) {
     }
     for pack in builtin_packs() {
         let eval = engine::evaluate(&f, pack, Options { trace: true });
-        let r = Report::new(&f, pack, eval);
+        let mut r = Report::new(&f, pack, eval, chrono::NaiveDate::MIN);
+        r.credit_code = Some(s.to_string());
         let invalid = Report::invalid(
             &s,
             vec![Diagnostic::new(
@@ -504,18 +505,25 @@ pub fn escape(data: &[u8]) {
                 wagecheck::diag::Text::owned(s.to_string(), s.to_string()),
             )],
         );
+        let summary = report::Summary::default();
         for r in [&r, &invalid] {
             for lang in [Lang::Zh, Lang::En] {
-                for text in [
-                    report::table::report(r, lang),
-                    report::table::explain(r, lang, None),
-                    report::markdown::report(r, lang),
-                    report::junit::testcase(r, lang),
-                ] {
+                let mut texts = vec![report::table::explain(r, lang, None)];
+                for format in report::OutputFormat::ALL {
+                    let p = format.printer();
+                    texts.push(p.document(std::slice::from_ref(r), lang, true));
+                    texts.push(String::from_utf8_lossy(&p.item(r, lang, true)).into_owned());
+                    texts.push(p.begin(&summary, lang) + &p.end(&summary, lang));
+                }
+                for text in texts {
                     let bad = text.chars().find(|c| escape::is_hidden(*c) && *c != '\n');
                     assert!(bad.is_none(), "{bad:?} in output:\n{text}");
                 }
-                let doc = report::junit::document(&report::junit::testcase(r, lang), 1, 1);
+                let doc = report::OutputFormat::Junit.printer().document(
+                    std::slice::from_ref(r),
+                    lang,
+                    false,
+                );
                 assert!(doc.chars().all(escape::xml_allowed), "junit: {doc}");
             }
         }

@@ -600,3 +600,77 @@ fn endless_and_huge_files_are_refused_without_being_read_whole() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("file too large: 2147483648 bytes"), "{text}");
 }
+
+// ---- 5. Output cannot be forged ----------------------------------------------------------
+
+#[test]
+fn a_filing_name_cannot_drive_the_terminal_or_forge_a_report() {
+    use wagecheck::report::escape::is_hidden;
+    let dir = TempDir::new().expect("temp dir");
+    // A failing filing (over the cap) whose name carries escapes, a forged Markdown verdict
+    // and table, a noncharacter XML forbids and a bidi override.
+    let name = "ACME\\u001b[32m PASS \\u001b[0m\\u001b]0;owned\\u0007\\u0000\\u009b2J — pass\\n\\n| rule | status |\\n|---|---|\\n| all | pass |\\n\\n## forged — pass \\uFFFE \\u202E";
+    let text = BASE
+        .replacen(
+            "name = \"本溪钢联机械制造有限公司\"",
+            &format!("name = \"{name}\""),
+            1,
+        )
+        .replacen("wage_total = 12_600_000", "wage_total = 13_600_000", 1);
+    write(dir.path(), "f\u{1b}[31m.toml", &text);
+    let file = "f\u{1b}[31m.toml";
+    for (cmd, format) in [
+        ("check", "table"),
+        ("check", "markdown"),
+        ("check", "json"),
+        ("check", "junit"),
+        ("batch", "table"),
+        ("batch", "markdown"),
+        ("batch", "json"),
+        ("batch", "jsonl"),
+        ("batch", "junit"),
+        ("explain", "table"),
+    ] {
+        let out = wagecheck()
+            .current_dir(dir.path())
+            .args([cmd, file, "--format", format, "--lang", "en"])
+            .output()
+            .expect("run");
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{cmd} {format}: {stdout}{stderr}"
+        );
+        for (what, s) in [("stdout", &stdout), ("stderr", &stderr)] {
+            let bad = s.chars().find(|c| is_hidden(*c) && *c != '\n');
+            assert!(bad.is_none(), "{cmd} {format} {what}: {bad:?} in\n{s}");
+        }
+        if format == "markdown" && cmd == "check" {
+            // The only verdict line is the verdict's; the name is one escaped heading line.
+            let verdicts: Vec<&str> = stdout.lines().filter(|l| l.contains("Verdict")).collect();
+            assert_eq!(verdicts, vec!["- Verdict: **fail**"], "{stdout}");
+            assert!(
+                !stdout.lines().any(|l| l.starts_with("## forged")),
+                "{stdout}"
+            );
+            assert!(!stdout.lines().any(|l| l == "| all | pass |"), "{stdout}");
+        }
+        if format == "junit" {
+            let doc = roxmltree::Document::parse(&stdout)
+                .unwrap_or_else(|e| panic!("{cmd}: JUnit does not parse ({e}):\n{stdout}"));
+            assert!(doc.descendants().any(|n| n.has_tag_name("failure")));
+        }
+        if format == "json" {
+            let v: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+            let v = if v.is_array() { v[0].clone() } else { v };
+            assert!(
+                v["enterprise"]["name"]
+                    .as_str()
+                    .is_some_and(|n| n.contains('\u{1b}') && n.contains('\u{fffe}')),
+                "JSON keeps the value exactly: {v}"
+            );
+        }
+    }
+}

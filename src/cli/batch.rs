@@ -110,7 +110,7 @@ pub fn batch(
     let stdin_format = common.stdin_format();
     let mut skipped = Vec::new();
     let run = checker.batch(
-        |each| skipped = read::for_each_raw(paths, walk, stdin_format, each),
+        |each| skipped = read::for_each_walked(paths, walk, stdin_format, each),
         &opts,
         |r| printer.item(r, lang, trace),
         |text| {

@@ -107,7 +107,10 @@ pub fn run(
                 "regime_changed": n_regime,
                 "changes": cmp.changes.iter().map(change_json).collect::<Vec<_>>(),
             });
-            outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            outln!(
+                "{}",
+                crate::report::escape::json(&serde_json::to_string_pretty(&v).unwrap_or_default())
+            );
         }
         // JSON Lines: one changed filing a line (as in the JSON document's `changes`); the
         // summary goes to stderr, as `batch` does.

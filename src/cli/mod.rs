@@ -241,9 +241,11 @@ mod rules;
 mod rules_show;
 mod rules_test;
 
+/// Prints diagnostics on stderr, one a line; what they quote from an input (a file name, a
+/// value) is made visible (`report::escape::visible`), never sent to the terminal raw.
 pub(crate) fn print_pack_errors(errors: &[Diagnostic], lang: Lang) {
     for e in errors {
-        eprintln!("{}", e.render(lang));
+        eprintln!("{}", crate::report::escape::visible(&e.render(lang)));
     }
 }
 
@@ -276,7 +278,10 @@ impl Notices {
                 } else {
                     "warning: "
                 };
-                eprintln!("{prefix}{}", n.render(lang));
+                eprintln!(
+                    "{prefix}{}",
+                    crate::report::escape::visible(&n.render(lang))
+                );
             }
         }
     }

@@ -77,17 +77,23 @@ impl Raw {
 }
 
 /// Reads every filing of every path, calling `each` once per item, in input order.
-/// `-` is standard input, read as TOML. Returns what the directory walk skipped.
-pub fn for_each(paths: &[PathBuf], mut each: impl FnMut(Item)) -> Vec<Skipped> {
-    for_each_raw(paths, &Walk::default(), Format::Toml, |r| {
+/// `-` is standard input, read as TOML. Directories are walked as [`Walk::default`] says;
+/// what the walk skips is in [`for_each_walked`]'s result.
+pub fn for_each(paths: &[PathBuf], mut each: impl FnMut(Item)) {
+    for_each_walked(paths, &Walk::default(), Format::Toml, |r| {
         each(r.into_item())
-    })
+    });
 }
 
 /// Like [`for_each`], but leaves CSV rows undecoded: the caller decodes each [`Row`].
-/// Directories are walked as `walk` says; `-` is standard input, read in `stdin_format`.
-/// Returns every path the walk skipped, with the reason.
-pub fn for_each_raw(
+/// `-` is standard input, read in `stdin_format`.
+pub fn for_each_raw(paths: &[PathBuf], stdin_format: Format, each: impl FnMut(Raw)) {
+    for_each_walked(paths, &Walk::default(), stdin_format, each);
+}
+
+/// Like [`for_each_raw`], with directories walked as `walk` says; returns every path the walk
+/// skipped, with the reason (for the caller to report: nothing is dropped silently).
+pub fn for_each_walked(
     paths: &[PathBuf],
     walk: &Walk,
     stdin_format: Format,

@@ -47,6 +47,32 @@ pub fn visible(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// JSON text with every hidden character ([`is_hidden`]) written as a `\\uXXXX` escape. serde
+/// escapes the C0 controls; DEL, the C1 controls (U+009B is a terminal's CSI), the bidi
+/// overrides and the line separators it writes raw, which is valid JSON but reaches a terminal
+/// that prints the output. The result is the same JSON value.
+pub fn json(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(json_hidden) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if json_hidden(c) {
+            // Every hidden character is in the Basic Multilingual Plane: one escape each.
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Hidden outside JSON's own whitespace: serde escapes every C0 control inside a string, so
+/// a line break or tab in JSON text is the pretty printer's.
+fn json_hidden(c: char) -> bool {
+    is_hidden(c) && !matches!(c, '\n' | '\r' | '\t')
+}
+
 /// `s` as literal Markdown text (a paragraph, a heading, a list item or a table cell): hidden
 /// characters made visible, Markdown syntax backslash-escaped, `&` `<` `>` as entities.
 pub fn markdown(s: &str) -> String {
@@ -58,9 +84,11 @@ pub fn markdown(s: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             // Every ASCII punctuation character may be backslash-escaped in CommonMark, and is
-            // then literal; these are the ones that start or end a construct.
-            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '#' | '+' | '-' | '.'
-            | '!' | '|' | '~' | '=' | ':' | '"' | '\'' | '$' | '^' => {
+            // then literal; these start or end a construct anywhere in a line (emphasis, code,
+            // a link or image, a heading's closing `#`s, a table cell, strikethrough). The
+            // escaped text is never at the start of a line, so `-`, `+`, `1.` and `>` cannot
+            // begin a list or a quote there.
+            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '~' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -127,12 +155,22 @@ mod tests {
         let m = markdown(forged);
         assert!(!m.contains('\n'));
         assert!(!m.contains('<'));
-        assert!(!m.contains("](")); // the link is broken by escapes
+        assert!(m.contains("\\[a\\](http://e)")); // the link is broken by escapes
         assert!(m.chars().filter(|c| *c == '|').all(|_| true));
         assert_eq!(m.matches("\\|").count(), m.matches('|').count());
         assert!(m.contains("&lt;b&gt;&amp;amp;"));
         assert_eq!(markdown("a_b*c`d"), "a\\_b\\*c\\`d");
         assert_eq!(markdown("本溪钢联"), "本溪钢联");
+    }
+
+    #[test]
+    fn json_keeps_its_value_without_hidden_characters() {
+        let text = serde_json::to_string(&"a\u{1b}\u{9b}\u{202e}\u{fffe}b").unwrap_or_default();
+        let safe = json(&text);
+        assert!(!safe.chars().any(is_hidden), "{safe}");
+        assert_eq!(json("{\n  \"a\": 1\n}"), "{\n  \"a\": 1\n}");
+        let back: String = serde_json::from_str(&safe).unwrap_or_default();
+        assert_eq!(back, "a\u{1b}\u{9b}\u{202e}\u{fffe}b");
     }
 
     #[test]

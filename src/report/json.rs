@@ -380,7 +380,16 @@ pub fn write(out: &mut Vec<u8>, r: &Report, lang: Lang, with_trace: bool) {
         trace: with_trace,
     };
     // Writing into memory cannot fail, and every key is a string.
-    let _ = serde_json::to_writer(out, &doc);
+    let start = out.len();
+    let _ = serde_json::to_writer(&mut *out, &doc);
+    // Hidden characters are all at or above DEL: most reports need no second look.
+    if out[start..].iter().any(|b| *b >= 0x7f)
+        && let Ok(text) = std::str::from_utf8(&out[start..])
+        && let std::borrow::Cow::Owned(safe) = super::escape::json(text)
+    {
+        out.truncate(start);
+        out.extend_from_slice(safe.as_bytes());
+    }
 }
 
 /// The JSON format: one report as a pretty object, several as a pretty array; a stream is an
@@ -395,7 +404,7 @@ impl super::Printer for Json {
         } else {
             serde_json::to_string_pretty(&values)
         };
-        out.unwrap_or_default() + "\n"
+        super::escape::json(&out.unwrap_or_default()).into_owned() + "\n"
     }
     fn item(&self, r: &Report, lang: Lang, trace: bool) -> Vec<u8> {
         let mut out = Vec::with_capacity(4096);
