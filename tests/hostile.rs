@@ -674,3 +674,133 @@ fn a_filing_name_cannot_drive_the_terminal_or_forge_a_report() {
         }
     }
 }
+
+// ---- 2. One field, one value -------------------------------------------------------------
+
+/// (table, field, a value as TOML/JSON writes it) present in both [`BASE`] and [`JSON_BASE`].
+const SCALARS: &[(&str, &str, &str)] = &[
+    ("budget", "wage_total", "99000000"),
+    ("budget", "year", "2019"),
+    ("budget", "average_headcount", "1"),
+    ("prior", "wage_total", "1"),
+    ("prior", "average_headcount", "1000"),
+    ("enterprise", "name", "\"Other\""),
+    ("enterprise", "category", "\"functional\""),
+    ("enterprise", "ownership", "\"other\""),
+];
+
+/// Every way to give one field a second value is an error located at one of the two places
+/// it is written; never a filing that reads one of the values.
+fn second_value_is_refused(field: usize, how: usize, format: usize) {
+    let (table, name, value) = SCALARS[field % SCALARS.len()];
+    let path = format!("{table}.{name}");
+    let (file, text) = match format % 3 {
+        0 => {
+            let text = match how % 3 {
+                // A quoted dotted key is one literal key, not a path.
+                0 => format!("\"{path}\" = {value}\n{BASE}"),
+                // The key again in its own table.
+                1 => BASE.replacen(
+                    &format!("[{table}]\n"),
+                    &format!("[{table}]\n{name} = {value}\n"),
+                    1,
+                ),
+                // A dotted key at the top beside the table.
+                _ => format!("{path} = {value}\n{BASE}"),
+            };
+            ("f.toml", text)
+        }
+        1 => {
+            let base = JSON_BASE
+                .replace("SBY", "4")
+                .replace("MVY", "")
+                .replace("YEAR", "2024")
+                .replace("PY", "1");
+            let text = match how % 3 {
+                0 => base.replacen("{\n", &format!("{{\n  \"{path}\": {value},\n"), 1),
+                1 => base.replacen(
+                    &format!("\"{table}\": {{"),
+                    &format!("\"{table}\": {{\"{name}\": {value}, "),
+                    1,
+                ),
+                _ => base.replacen(
+                    &format!("\"{table}\": {{"),
+                    &format!("\"{table}\": {{\"{name}\": {value}}},\n  \"{table}\": {{"),
+                    1,
+                ),
+            };
+            ("f.json", text)
+        }
+        _ => {
+            let v = value.trim_matches('"');
+            let (h, r) = match how % 2 {
+                0 => (format!("{CSV_HEADER},{path}"), format!("{CSV_ROW},{v}")),
+                _ => (format!("{path},{CSV_HEADER}"), format!("{v},{CSV_ROW}")),
+            };
+            ("f.csv", format!("{h}\n{r}\n"))
+        }
+    };
+    let lines: Vec<usize> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| {
+            l.contains(&path)
+                || l.trim_start().starts_with(&format!("{name} ="))
+                || l.contains(&format!("\"{name}\""))
+                || l.contains(&format!("\"{table}\""))
+                || l.starts_with(&format!("[{table}]"))
+        })
+        .map(|(i, _)| i + 1)
+        .collect();
+    let errors = if file == "f.csv" {
+        let dir = TempDir::new().expect("temp dir");
+        let p = write(dir.path(), file, &text);
+        let mut errors = Vec::new();
+        wagecheck::filing::read::for_each(&[p], |item| match item {
+            wagecheck::filing::read::Item::Invalid { errors: e, .. } => errors.extend(e),
+            wagecheck::filing::read::Item::Filing { .. } => panic!("read a filing from:\n{text}"),
+        });
+        errors
+    } else {
+        match wagecheck::filing::read::parse_str(file, &text) {
+            Ok(_) => panic!("a filing was read from:\n{text}"),
+            Err(e) => e,
+        }
+    };
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.line.is_some_and(|l| lines.contains(&l))),
+        "{path} ({file}, way {how}): {errors:?} not at {lines:?}\n{text}"
+    );
+}
+
+#[test]
+fn a_dotted_key_is_not_a_path() {
+    // Before: `"budget.wage_total"` in TOML or JSON was read as the field and won or lost
+    // against `[budget]`'s own, by order.
+    for format in 0..3 {
+        for how in 0..3 {
+            second_value_is_refused(0, how, format);
+        }
+    }
+    let errs = wagecheck::filing::read::parse_str(
+        "f.toml",
+        &format!("\"budget.wage_total\" = 99_000_000\n{BASE}"),
+    )
+    .expect_err("refused");
+    assert_eq!((errs[0].line, errs[0].column), (Some(1), Some(1)));
+    assert_eq!(errs[0].field.as_deref(), Some("budget.wage_total"));
+    assert!(
+        errs[0].message.en.contains("is one name, not a path"),
+        "{errs:?}"
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #[test]
+    fn one_field_one_value_in_toml_json_and_csv(field in 0usize..8, how in 0usize..3, format in 0usize..3) {
+        second_value_is_refused(field, how, format);
+    }
+}

@@ -196,7 +196,10 @@ pub fn decode(file: &str, root: &Node) -> Result<Filing, Vec<Diagnostic>> {
         if d.duplicate(&mut seen, entry, key) {
             continue;
         }
-        if let Some(i) = schema::field_index(key) {
+        // A key is one name, never a path: a quoted TOML key or a JSON key
+        // `"budget.wage_total"` is not the field `wage_total` of `[budget]` (one field, one
+        // value: it would sit beside the table's own, and one of them would win unseen).
+        if let Some(i) = schema::field_index(key).filter(|_| !key.contains('.')) {
             decode_into(
                 &mut d,
                 &schema::FIELDS[i],
@@ -215,7 +218,21 @@ pub fn decode(file: &str, root: &Node) -> Result<Filing, Vec<Diagnostic>> {
             };
             decode_array(&mut d, name, specs, &entry.value, out);
         } else {
-            d.unknown_field(entry, key, &top_known);
+            match key.split_once('.') {
+                Some((table, field)) if schema::field_index(key).is_some() => d.err(
+                    entry.pos,
+                    key,
+                    Text::owned(
+                        format!(
+                            "未知字段：键 \"{key}\" 是一个名字，不是路径；请在 [{table}] 中写 {field}"
+                        ),
+                        format!(
+                            "unknown field: the key \"{key}\" is one name, not a path; write {field} under [{table}]"
+                        ),
+                    ),
+                ),
+                _ => d.unknown_field(entry, key, &top_known),
+            }
         }
     }
 
