@@ -483,18 +483,25 @@ pub fn escape(data: &[u8]) {
     assert!(x.chars().all(escape::xml_allowed), "xml: {x:?}");
     assert!(!x.contains('<') && !x.contains('"'), "xml markup: {x:?}");
 
-    // The same text as a filing's name, through every format.
-    let Some(f) = sample_filings().first() else {
-        return;
-    };
-    let mut f = f.clone();
-    f.source = s.to_string();
-    if let Some(i) = filing::schema::field_index("enterprise.name") {
-        f.fields[i] = filing::FieldValue::Str(s.to_string());
-    }
-    for pack in builtin_packs() {
-        let eval = engine::evaluate(&f, pack, Options { trace: true });
-        let mut r = Report::new(&f, pack, eval, chrono::NaiveDate::MIN);
+    // The same text as a filing's name, file name and credit code, and as an error, through
+    // every format. The reports are evaluated once; each input only changes their strings.
+    static BASE_REPORTS: OnceLock<Vec<Report>> = OnceLock::new();
+    let base = BASE_REPORTS.get_or_init(|| {
+        let Some(f) = sample_filings().first() else {
+            return Vec::new();
+        };
+        builtin_packs()
+            .iter()
+            .map(|pack| {
+                let eval = engine::evaluate(f, pack, Options { trace: true });
+                Report::new(f, pack, eval, chrono::NaiveDate::MIN)
+            })
+            .collect()
+    });
+    for r in base {
+        let mut r = r.clone();
+        r.name = s.to_string();
+        r.source = s.to_string();
         r.credit_code = Some(s.to_string());
         let invalid = Report::invalid(
             &s,

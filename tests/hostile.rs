@@ -804,3 +804,24 @@ proptest! {
         second_value_is_refused(field, how, format);
     }
 }
+
+// ---- 4. Bounded time and memory: values per document -------------------------------------
+
+#[test]
+fn a_document_holds_up_to_a_million_values_and_not_one_more() {
+    use wagecheck::input::{MAX_VALUES, parse_json, parse_toml};
+    // `x = [` has two of the counted characters; each further `,` one more.
+    let toml = |n: usize| format!("x = [{}1]\n", "1,".repeat(n - 2));
+    let at = parse_toml("f.toml", &toml(MAX_VALUES));
+    assert!(at.is_ok(), "{:?}", at.err());
+    let past = parse_toml("f.toml", &toml(MAX_VALUES + 1)).expect_err("one past");
+    assert!(past.message.en.contains("too many values"), "{past:?}");
+    assert_eq!(
+        (past.line, past.column),
+        (Some(1), Some(2 * MAX_VALUES + 3))
+    );
+    let json = |n: usize| format!("{{\"x\": [{}1]}}", "1,".repeat(n - 3));
+    assert!(parse_json("f.json", &json(MAX_VALUES)).is_ok());
+    let past = parse_json("f.json", &json(MAX_VALUES + 1)).expect_err("one past");
+    assert!(past.message.en.contains("too many values"), "{past:?}");
+}

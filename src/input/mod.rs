@@ -156,6 +156,36 @@ impl Node {
 /// Largest input document accepted, in bytes. A filing is a few kilobytes; a rule pack tens.
 pub const MAX_DOCUMENT_BYTES: usize = 4 * 1024 * 1024;
 
+/// Most values one TOML or JSON document may hold, counted before parsing as the characters
+/// that open or separate one (`,` `=` `:` `[` `{`, an overcount). A filing has about a hundred
+/// values and a large pack some hundred thousand; four megabytes of `1,1,1,…` would hold two
+/// million, and their trees would need over 512 MB.
+pub const MAX_VALUES: usize = 1_000_000;
+
+/// Refuses a document with more than [`MAX_VALUES`] values, at the one past the limit.
+pub(crate) fn check_values(file: &str, text: &str) -> Result<(), Diagnostic> {
+    let past = text
+        .bytes()
+        .enumerate()
+        .filter(|(_, b)| matches!(b, b',' | b'=' | b':' | b'[' | b'{'))
+        .nth(MAX_VALUES)
+        .map(|(i, _)| i);
+    match past {
+        None => Ok(()),
+        Some(offset) => Err(Diagnostic::new(
+            file,
+            Some(LineIndex::new(text).pos(offset)),
+            None,
+            Text::owned(
+                format!("值过多：一个文件最多 {MAX_VALUES} 个值（数组元素、键）"),
+                format!(
+                    "too many values: at most {MAX_VALUES} in one document (array items, keys)"
+                ),
+            ),
+        )),
+    }
+}
+
 pub(crate) fn too_large(file: &str, len: usize) -> Diagnostic {
     Diagnostic::new(
         file,

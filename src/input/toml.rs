@@ -8,6 +8,7 @@ pub fn parse_toml(file: &str, text: &str) -> Result<Node, Diagnostic> {
     if text.len() > MAX_DOCUMENT_BYTES {
         return Err(too_large(file, text.len()));
     }
+    super::check_values(file, text)?;
     let index = LineIndex::new(text);
     let root = toml::de::DeTable::parse(text).map_err(|e| {
         let pos = e.span().map(|s| index.pos(s.start));

@@ -182,14 +182,17 @@ struct Quantities<'a>(&'a [(String, Value, crate::diag::Text)]);
 impl Serialize for Quantities<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         // A later quantity of the same name replaces the earlier one, in its place.
-        let mut m = s.serialize_map(None)?;
+        // (Linear: a pack may have tens of thousands of quantities.)
+        let mut last: std::collections::HashMap<&str, usize> =
+            std::collections::HashMap::with_capacity(self.0.len());
         for (i, (name, _, _)) in self.0.iter().enumerate() {
-            if self.0[..i].iter().any(|(n, _, _)| n == name) {
-                continue;
-            }
-            let last = self.0.iter().rev().find(|(n, _, _)| n == name);
-            if let Some((_, v, _)) = last {
-                m.serialize_entry(name, &V(v))?;
+            last.insert(name, i);
+        }
+        let mut m = s.serialize_map(None)?;
+        for (name, _, _) in self.0 {
+            // The first place of a name: its last value is written there, once.
+            if let Some(i) = last.remove(name.as_str()) {
+                m.serialize_entry(name, &V(&self.0[i].1))?;
             }
         }
         m.end()
