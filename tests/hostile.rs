@@ -825,3 +825,93 @@ fn a_document_holds_up_to_a_million_values_and_not_one_more() {
     let past = parse_json("f.json", &json(MAX_VALUES + 1)).expect_err("one past");
     assert!(past.message.en.contains("too many values"), "{past:?}");
 }
+
+// ---- 6. Write errors are errors ----------------------------------------------------------
+
+fn bin() -> std::process::Command {
+    let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin!("wagecheck"));
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+const EVERY_COMMAND: &[&[&str]] = &[
+    &[
+        "check",
+        "samples/01-pass-competitive.toml",
+        "--format",
+        "json",
+    ],
+    &["check", "samples/01-pass-competitive.toml"],
+    &["init"],
+    &["explain", "samples/01-pass-competitive.toml"],
+    &["rules", "show", "benxi-2019"],
+    &["rules", "list"],
+    &[
+        "compare",
+        "--rules",
+        "benxi-2019",
+        "--rules",
+        "national-2018",
+        "samples/01-pass-competitive.toml",
+    ],
+    &[
+        "batch",
+        "samples/01-pass-competitive.toml",
+        "--format",
+        "jsonl",
+    ],
+    &["batch", "samples/01-pass-competitive.toml"],
+];
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_failed_write_exits_2_with_a_message() {
+    // Before: `check f --format json > /dev/full` exited 0 with no report.
+    for args in EVERY_COMMAND {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full");
+        let out = bin().args(*args).stdout(full).output().expect("run");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("cannot write the output"), "{args:?}: {err}");
+    }
+    // A closed stdout (`>&-`): the same.
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "'{}' init >&-",
+            assert_cmd::cargo::cargo_bin!("wagecheck").display()
+        ))
+        .output()
+        .expect("sh");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("standard output is closed"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_closed_pipe_ends_the_run_quietly() {
+    for args in EVERY_COMMAND {
+        let mut child = bin()
+            .args(*args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        // The reader goes away before anything is read (`| head -0`).
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("wait");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !err.contains("panicked") && !err.contains("cannot write"),
+            "{args:?}: {err}"
+        );
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{args:?}: {:?} {err}",
+            out.status
+        );
+    }
+}

@@ -132,13 +132,12 @@ pub fn batch(
     summary.skipped = skipped.len();
     super::print_skipped(&skipped, lang);
     Notices::default().print(&notices, lang);
+    // A failed write decides the exit code at the end of the run (`super::finish`).
     if let Some(e) = io_error
         .take()
         .or_else(|| sink.finish(&summary, lang).err())
-        && e.kind() != std::io::ErrorKind::BrokenPipe
     {
-        eprintln!("{e}");
-        return 2;
+        super::note_write(Err(e));
     }
     if !matches!(format, OutputFormat::Table | OutputFormat::Markdown) {
         eprintln!("{}", summary_table(&summary, lang));

@@ -65,7 +65,10 @@ pub fn run_check(
         reports.push(c.report);
     }
     let doc = format.printer().document(&reports, common.lang, trace);
-    let _ = std::io::Write::write_all(&mut std::io::stdout(), doc.as_bytes());
+    super::note_write(std::io::Write::write_all(
+        &mut std::io::stdout(),
+        doc.as_bytes(),
+    ));
     reports
         .iter()
         .map(|r| r.verdict.exit_code(deny_review))

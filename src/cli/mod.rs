@@ -1,7 +1,7 @@
 //! The command line (spec/report.md): parses arguments, runs the library, prints, and returns
 //! the exit code. Nothing goes to stdout but reports; errors about the run go to stderr.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
@@ -10,12 +10,62 @@ use crate::diag::{Diagnostic, Lang};
 use crate::input::Format;
 use crate::report::OutputFormat;
 
-/// Prints a line to stdout, ignoring a closed pipe (`wagecheck … | head` must not panic).
+/// Prints a line to stdout. A failed write is remembered ([`note_write`]) and decides the exit
+/// code at the end of the run ([`finish`]); it never panics (`wagecheck … | head`).
 macro_rules! outln {
     ($($t:tt)*) => {{
         use std::io::Write as _;
-        let _ = writeln!(std::io::stdout(), $($t)*);
+        $crate::cli::note_write(writeln!(std::io::stdout(), $($t)*));
     }};
+}
+
+/// The first error writing the report to stdout in this run.
+static STDOUT_ERROR: std::sync::Mutex<Option<std::io::Error>> = std::sync::Mutex::new(None);
+
+/// Remembers the first failed write to stdout.
+pub(crate) fn note_write(result: std::io::Result<()>) {
+    if let Err(e) = result {
+        // A poisoned lock still holds the slot: a panic elsewhere does not hide the error.
+        let mut slot = STDOUT_ERROR.lock().unwrap_or_else(|p| p.into_inner());
+        slot.get_or_insert(e);
+    }
+}
+
+/// True when the run was started with stdout closed (`>&-`). Rust's runtime then opens
+/// `/dev/null` read-write on it before `main`, so every report would vanish with success; a
+/// shell's `> /dev/null` opens it write-only. (Linux; elsewhere never true.)
+fn stdout_was_closed() -> bool {
+    if !cfg!(target_os = "linux") {
+        return false;
+    }
+    let is_null = std::fs::read_link("/proc/self/fd/1").is_ok_and(|p| p == Path::new("/dev/null"));
+    is_null
+        && std::fs::read_to_string("/proc/self/fdinfo/1").is_ok_and(|info| {
+            info.lines()
+                .find_map(|l| l.strip_prefix("flags:"))
+                .and_then(|f| u32::from_str_radix(f.trim(), 8).ok())
+                .is_some_and(|flags| flags & 0o3 == 0o2) // O_ACCMODE == O_RDWR
+        })
+}
+
+/// The run's exit code once stdout is flushed: a report that could not be written (a full
+/// disk, a closed stdout) is an error of the run, exit 2 with a message; a closed pipe
+/// (`| head`) ends the run quietly with the code it had, as ripgrep does.
+fn finish(code: i32) -> i32 {
+    use std::io::Write as _;
+    note_write(std::io::stdout().flush());
+    let error = STDOUT_ERROR
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .take();
+    match error {
+        None => code,
+        Some(e) if e.kind() == std::io::ErrorKind::BrokenPipe => code,
+        Some(e) => {
+            eprintln!("wagecheck: 无法写出结果 / cannot write the output: {e}");
+            2
+        }
+    }
 }
 
 #[derive(Parser, Debug)]
@@ -301,6 +351,15 @@ pub fn main() -> i32 {
 }
 
 pub fn run(cli: Cli) -> i32 {
+    if stdout_was_closed() {
+        eprintln!("wagecheck: 无法写出结果 / cannot write the output: standard output is closed");
+        return 2;
+    }
+    let code = dispatch(cli);
+    finish(code)
+}
+
+fn dispatch(cli: Cli) -> i32 {
     let checker = Checker::builtin();
     match cli.command {
         Command::Check {
