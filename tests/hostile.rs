@@ -915,3 +915,94 @@ fn a_closed_pipe_ends_the_run_quietly() {
         );
     }
 }
+
+// ---- 9. Locations everywhere --------------------------------------------------------------
+
+#[test]
+fn compare_locates_each_invalid_filing() {
+    // Before: "invalid filing: x.toml", the path only.
+    let dir = TempDir::new().expect("temp dir");
+    write(
+        dir.path(),
+        "bad.toml",
+        &BASE.replacen(
+            "standard_budget_years = 4",
+            "standard_budget_years = 4.5",
+            1,
+        ),
+    );
+    write(
+        dir.path(),
+        "b.csv",
+        &format!("{CSV_HEADER}\n\n{}\n", CSV_ROW.replace("12600000", "-5")),
+    );
+    let out = wagecheck()
+        .current_dir(dir.path())
+        .args([
+            "compare",
+            "--rules",
+            "benxi-2019",
+            "--rules",
+            "national-2018",
+            "bad.toml",
+            "b.csv",
+            "--lang",
+            "en",
+        ])
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("bad.toml:19:25: governance.standard_budget_years:"),
+        "{err}"
+    );
+    assert!(err.contains("b.csv:3:8: budget.wage_total:"), "{err}");
+    let out = wagecheck()
+        .current_dir(dir.path())
+        .args([
+            "compare",
+            "--rules",
+            "benxi-2019",
+            "--rules",
+            "national-2018",
+            "bad.toml",
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("run");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["errors"][0]["line"], 19);
+    assert_eq!(v["errors"][0]["column"], 25);
+    assert_eq!(v["errors"][0]["field"], "governance.standard_budget_years");
+}
+
+#[test]
+fn rules_test_locates_a_bad_set_value_in_the_test_file() {
+    // Before: located in the sample filing, at a line of the test file.
+    let dir = TempDir::new().expect("temp dir");
+    write(dir.path(), "p.toml", &sanming());
+    let tests = dir.path().join("tests/sanming-2019");
+    std::fs::create_dir_all(&tests).expect("mkdir");
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/01-pass-competitive.toml");
+    write(
+        &tests,
+        "t.toml",
+        &format!(
+            "[[test]]\nname = \"a bad value\"\nfiling = {:?}\nset = {{ \"budget.wage_total\" = \"一千万\" }}\n[test.expect]\nverdict = \"pass\"\n",
+            sample.display().to_string()
+        ),
+    );
+    let out = wagecheck()
+        .current_dir(dir.path())
+        .args(["rules", "test", "p.toml", "--lang", "en"])
+        .output()
+        .expect("run");
+    let all =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(
+        all.contains("tests/sanming-2019/t.toml:4:31: budget.wage_total: expected an amount"),
+        "{all}"
+    );
+}

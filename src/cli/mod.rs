@@ -227,6 +227,8 @@ pub enum Command {
         format: OutputFormat,
         #[arg(long, value_enum, default_value = "zh")]
         lang: Lang,
+        #[command(flatten)]
+        walk: WalkArgs,
     },
     /// Print a commented filing template (example values that pass `check`) to fill in.
     Init {
@@ -398,7 +400,8 @@ fn dispatch(cli: Cli) -> i32 {
             paths,
             format,
             lang,
-        } => compare::run(&rules, &paths, format, lang, &checker),
+            walk,
+        } => compare::run(&rules, &paths, &walk.walk(), format, lang, &checker),
         Command::Init {
             category,
             kind,
