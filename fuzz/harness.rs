@@ -476,7 +476,10 @@ pub fn escape(data: &[u8]) {
     let v = escape::visible(&s);
     assert!(!v.chars().any(escape::is_hidden), "visible: {v:?}");
     let m = escape::markdown(&s);
-    assert!(!m.contains('\n') && !m.contains('\r'), "markdown line: {m:?}");
+    assert!(
+        !m.contains('\n') && !m.contains('\r'),
+        "markdown line: {m:?}"
+    );
     assert!(!m.chars().any(escape::is_hidden), "markdown hidden: {m:?}");
     assert!(!m.contains('<'), "markdown html: {m:?}");
     let bars = m.matches('|').count();

@@ -1006,3 +1006,38 @@ fn rules_test_locates_a_bad_set_value_in_the_test_file() {
         "{all}"
     );
 }
+
+#[test]
+fn a_list_field_holds_up_to_64_items() {
+    let list = |n: usize| vec!["2010"; n].join(", ");
+    let at = wagecheck::filing::read::parse_str(
+        "f.toml",
+        &BASE.replacen(
+            "major_violation_years = []",
+            &format!("major_violation_years = [{}]", list(64)),
+            1,
+        ),
+    );
+    assert!(at.is_ok(), "{:?}", at.err());
+    let past = wagecheck::filing::read::parse_str(
+        "f.toml",
+        &BASE.replacen(
+            "major_violation_years = []",
+            &format!("major_violation_years = [{}]", list(65)),
+            1,
+        ),
+    )
+    .expect_err("65 items");
+    assert_eq!(
+        past[0].field.as_deref(),
+        Some("governance.major_violation_years")
+    );
+    assert_eq!((past[0].line, past[0].column), (Some(17), Some(25)));
+    assert!(
+        past[0]
+            .message
+            .en
+            .contains("too many entries: 65, the limit is 64"),
+        "{past:?}"
+    );
+}

@@ -639,6 +639,7 @@ fn decode_value(ty: FieldType, node: &Node) -> Result<FieldValue, Option<Text>> 
         }
         FieldType::EnumList(opts) => {
             let items = list_items(node).ok_or(None)?;
+            check_list_len(items.len())?;
             let mut out = Vec::new();
             for item in items {
                 match item {
@@ -658,6 +659,7 @@ fn decode_value(ty: FieldType, node: &Node) -> Result<FieldValue, Option<Text>> 
         }
         FieldType::YearList => {
             let items = list_items(node).ok_or(None)?;
+            check_list_len(items.len())?;
             let mut out = Vec::new();
             for item in items {
                 let text = match &item {
@@ -697,6 +699,19 @@ fn list_items(node: &Node) -> Option<Vec<ListItem>> {
         ),
         _ => None,
     }
+}
+
+/// A list field (years, factors, report contents) holds at most [`schema::MAX_ARRAY_ITEMS`]
+/// items, as the arrays of tables do.
+fn check_list_len(n: usize) -> Result<(), Option<Text>> {
+    let max = schema::MAX_ARRAY_ITEMS;
+    if n <= max {
+        return Ok(());
+    }
+    Err(Some(Text::owned(
+        format!("条目过多：{n} 条，上限 {max}"),
+        format!("too many entries: {n}, the limit is {max}"),
+    )))
 }
 
 /// A whole-number field holds the number, not the digits written: `2017.0`, `2.017e3` and
