@@ -1041,3 +1041,68 @@ fn a_list_field_holds_up_to_64_items() {
         "{past:?}"
     );
 }
+
+#[test]
+fn a_csv_header_holds_up_to_4096_columns() {
+    use wagecheck::input::csv::MAX_CSV_COLUMNS;
+    // Known columns first, then unknown ones up to the count: at the limit the header is read
+    // (and its unknown columns are named); one past it, the header is refused as too wide.
+    let header = |n: usize| {
+        let mut cols: Vec<String> = CSV_HEADER.split(',').map(str::to_string).collect();
+        let known = cols.len();
+        cols.extend((known..n).map(|i| format!("x{i}")));
+        cols.join(",")
+    };
+    let (code, _, errors) = csv_errors(&format!("{}\n", header(MAX_CSV_COLUMNS)));
+    assert_eq!(code, 2);
+    assert!(
+        errors.iter().all(|e| !e.3.contains("too many columns")),
+        "{:?}",
+        &errors[..1]
+    );
+    assert_eq!(
+        errors.len(),
+        MAX_CSV_COLUMNS - CSV_HEADER.split(',').count()
+    );
+    let (code, _, errors) = csv_errors(&format!("{}\n", header(MAX_CSV_COLUMNS + 1)));
+    assert_eq!(code, 2);
+    assert_eq!(errors.len(), 1);
+    assert_eq!((errors[0].0, errors[0].1), (1, 4097));
+    assert!(
+        errors[0]
+            .3
+            .contains("too many columns: 4097, the limit is 4096"),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn an_extends_id_is_at_most_128_characters() {
+    let dir = TempDir::new().expect("temp dir");
+    let at = "a".repeat(128);
+    let p = write(
+        dir.path(),
+        "c.toml",
+        &sanming().replacen(
+            "\nextends = \"benxi-2019\"",
+            &format!("\nextends = \"{at}\""),
+            1,
+        ),
+    );
+    let (code, out) = lint(&p);
+    assert_eq!(code, 2);
+    assert!(out.contains("not found"), "{out}");
+    let past = "a".repeat(129);
+    let p = write(
+        dir.path(),
+        "c.toml",
+        &sanming().replacen(
+            "\nextends = \"benxi-2019\"",
+            &format!("\nextends = \"{past}\""),
+            1,
+        ),
+    );
+    let (code, out) = lint(&p);
+    assert_eq!(code, 2);
+    assert!(out.contains("not a path"), "{out}");
+}
