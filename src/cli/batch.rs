@@ -97,9 +97,11 @@ impl Sink {
 
 /// `wagecheck batch`: the library's batch ([`Checker::batch`]), its reports rendered in the
 /// chosen format on the workers and written to stdout in input order.
+#[allow(clippy::too_many_arguments)] // the command's options, each used once
 pub fn batch(
     paths: &[PathBuf],
     common: &Common,
+    walk: &crate::input::walk::Walk,
     format: OutputFormat,
     deny_review: bool,
     trace: bool,
@@ -132,8 +134,9 @@ pub fn batch(
     };
     let mut io_error: Option<std::io::Error> = None;
     let stdin_format = common.stdin_format();
+    let mut skipped = Vec::new();
     let run = checker.batch(
-        |each| read::for_each_raw(paths, stdin_format, each),
+        |each| skipped = read::for_each_walked(paths, walk, stdin_format, each),
         &opts,
         |r| printer.item(r, lang, trace),
         |text| {
@@ -142,21 +145,25 @@ pub fn batch(
             }
         },
     );
-    let Batched { summary, notices } = match run {
+    let Batched {
+        mut summary,
+        notices,
+    } = match run {
         Ok(b) => b,
         Err(e) => {
             eprintln!("{e}");
             return 2;
         }
     };
+    summary.skipped = skipped.len();
+    super::print_skipped(&skipped, lang);
     Notices::default().print(&notices, lang);
+    // A failed write decides the exit code at the end of the run (`super::finish`).
     if let Some(e) = io_error
         .take()
         .or_else(|| sink.finish(&summary, lang).err())
-        && e.kind() != std::io::ErrorKind::BrokenPipe
     {
-        eprintln!("{e}");
-        return 2;
+        super::note_write(Err(e));
     }
     if !matches!(format, OutputFormat::Table | OutputFormat::Markdown) {
         eprintln!("{}", summary_table(&summary, lang));

@@ -90,7 +90,10 @@ pub fn run_check(
                 }
             }
             None => {
-                let _ = std::io::Write::write_all(&mut std::io::stdout(), doc.as_bytes());
+                super::note_write(std::io::Write::write_all(
+                    &mut std::io::stdout(),
+                    doc.as_bytes(),
+                ));
             }
         }
     }
@@ -118,8 +121,10 @@ pub fn run_explain(
             if format == OutputFormat::Json {
                 outln!(
                     "{}",
-                    serde_json::to_string_pretty(&report::json::report(&r, common.lang, true))
-                        .unwrap_or_default()
+                    report::escape::json(
+                        &serde_json::to_string_pretty(&report::json::report(&r, common.lang, true))
+                            .unwrap_or_default()
+                    )
                 );
             } else {
                 if let (Some(id), Some(ev)) = (rule, &r.eval)

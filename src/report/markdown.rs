@@ -4,25 +4,35 @@ use super::Report;
 use crate::diag::Lang;
 use crate::num;
 
+/// Untrusted text as literal Markdown (a filing's name, a file name, a message quoting a value).
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    super::escape::markdown(s)
+}
+
+/// An identifier from a pack (trusted: a rule id, a pack id) inside a code span: it cannot hold
+/// a backtick or a line break, and is shown without them if it somehow does.
+fn code(s: &str) -> String {
+    super::escape::visible(s).replace(['`', '|'], "")
 }
 
 pub fn report(r: &Report, lang: Lang) -> String {
     let zh = lang.is_zh();
+    // The heading names the filing; the verdict has a line of its own, built from the verdict
+    // only, so that no name can read as a verdict.
     let mut out = format!(
-        "## {} — {}\n\n",
-        if r.name.is_empty() {
+        "## {}\n\n- {}: **{}**\n",
+        cell(if r.name.is_empty() {
             &r.source
         } else {
             &r.name
-        },
+        }),
+        if zh { "结论" } else { "Verdict" },
         r.verdict.label().get(lang)
     );
     out.push_str(&format!(
-        "- {}: `{}`\n",
+        "- {}: {}\n",
         if zh { "来源" } else { "Source" },
-        r.source
+        cell(&r.source)
     ));
     for e in &r.errors {
         out.push_str(&format!("- {}\n", cell(&e.render(lang))));
@@ -32,17 +42,19 @@ pub fn report(r: &Report, lang: Lang) -> String {
         out.push_str(&format!(
             "- {}: {} `{}`\n",
             if zh { "规则包" } else { "Rule pack" },
-            p.document,
-            p.id
+            cell(&p.document),
+            code(&p.id)
         ));
     }
     out.push_str(&format!(
         "- {}: {}\n",
         if zh { "应实行" } else { "Required regime" },
-        ev.regime
-            .required
-            .as_deref()
-            .unwrap_or(if zh { "未定" } else { "undecided" })
+        cell(
+            ev.regime
+                .required
+                .as_deref()
+                .unwrap_or(if zh { "未定" } else { "undecided" })
+        )
     ));
     match &ev.cap {
         Some(c) => out.push_str(&format!(
@@ -55,13 +67,13 @@ pub fn report(r: &Report, lang: Lang) -> String {
             num::money_grouped(c.max_wage_total),
             if zh { "增幅上限" } else { "growth cap" },
             num::percent(c.wage_growth, 4),
-            c.binding_rule,
+            code(&c.binding_rule),
             if zh { "超出" } else { "excess" },
             c.excess
                 .map(num::money_grouped)
                 .unwrap_or_else(|| "?".into())
         )),
-        None => out.push_str(&format!("- {}\n", ev.cap_unknown.get(lang))),
+        None => out.push_str(&format!("- {}\n", cell(ev.cap_unknown.get(lang)))),
     }
     if ev.cap.as_ref().is_some_and(|c| !c.undecided.is_empty()) {
         out.push_str(&format!("- {}\n", ev.cap_unknown.get(lang)));
@@ -91,7 +103,7 @@ pub fn report(r: &Report, lang: Lang) -> String {
     for rr in &ev.rules {
         out.push_str(&format!(
             "| `{}` | {} | {} | {} |\n",
-            rr.id,
+            code(&rr.id),
             cell(&rr.clause),
             rr.status.label().get(lang),
             cell(rr.message.get(lang))
@@ -117,7 +129,7 @@ impl super::Printer for Markdown {
             r.verdict.as_str().to_string(),
             r.main_reason(lang),
         ];
-        let cells: Vec<String> = cells.iter().map(|c| c.replace('|', "\\|")).collect();
+        let cells: Vec<String> = cells.iter().map(|c| cell(c)).collect();
         format!("| {} |\n", cells.join(" | ")).into_bytes()
     }
     fn begin_reads_summary(&self) -> bool {

@@ -1,6 +1,7 @@
 //! Reports: what a reviewer reads. [`Report`] gathers one filing's result; each output format
 //! lives in its own module and prints the same report.
 
+pub mod escape;
 pub mod json;
 pub mod junit;
 pub mod markdown;
@@ -31,14 +32,15 @@ pub struct PackRef {
     pub quantity_layers: Vec<(String, String)>,
     /// For each rule id, the parameters it reads.
     pub rule_params: Vec<(String, Vec<ParamUse>)>,
+    /// Quantity name → its first place in `quantity_layers` (lookups per trace line stay
+    /// constant-time however many quantities a pack has).
+    quantity_index: std::collections::HashMap<String, usize>,
 }
 
 impl PackRef {
     pub fn quantity_layer(&self, name: &str) -> Option<&str> {
-        self.quantity_layers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, l)| l.as_str())
+        let i = *self.quantity_index.get(name)?;
+        self.quantity_layers.get(i).map(|(_, l)| l.as_str())
     }
     pub fn params_of(&self, rule: &str) -> &[ParamUse] {
         self.rule_params
@@ -81,7 +83,12 @@ impl PackRef {
     /// What a report says about its pack, built once per pack and shared by every report
     /// evaluated under it (see [`Report::with_pack`]).
     pub fn new(pack: &Pack) -> PackRef {
+        let mut quantity_index = std::collections::HashMap::new();
+        for (i, q) in pack.quantities.iter().enumerate() {
+            quantity_index.entry(q.name.clone()).or_insert(i);
+        }
         PackRef {
+            quantity_index,
             id: pack.id.clone(),
             title: pack.title.clone(),
             document: pack.document.clone(),

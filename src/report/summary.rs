@@ -20,6 +20,8 @@ pub struct Summary {
     pub to_recover: Decimal,
     /// The worst verdict met.
     pub worst: Option<Verdict>,
+    /// Paths a directory walk did not read (each reported with its reason).
+    pub skipped: usize,
 }
 
 #[warn(missing_docs)]
@@ -102,6 +104,17 @@ pub fn summary_table(s: &Summary, lang: Lang) -> String {
         t.add_row(vec![
             format!("{} {c}", if zh { "类别" } else { "category" }),
             n.to_string(),
+        ]);
+    }
+    if s.skipped > 0 {
+        t.add_row(vec![
+            (if zh {
+                "已跳过的路径"
+            } else {
+                "paths skipped"
+            })
+            .to_string(),
+            s.skipped.to_string(),
         ]);
     }
     t.add_row(vec![

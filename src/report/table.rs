@@ -4,6 +4,7 @@
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
 use super::Report;
+use super::escape::visible as v;
 use crate::diag::Lang;
 use crate::expr::Value;
 use crate::num;
@@ -22,14 +23,17 @@ pub fn report(r: &Report, lang: Lang) -> String {
     let mut out = String::new();
     let verdict = r.verdict.label();
     if r.eval.is_none() {
+        // The verdict's line holds the verdict only; what the filing says (its file name, its
+        // values in the errors) comes after, on lines of their own, made visible.
         out.push_str(&format!(
-            "{}  {}: {}\n",
-            r.source,
+            "{}: {}\n  {}: {}\n",
             t(lang, "结论", "verdict"),
-            verdict.get(lang)
+            verdict.get(lang),
+            t(lang, "来源", "source"),
+            v(&r.source)
         ));
         for e in &r.errors {
-            out.push_str(&format!("  {}\n", e.render(lang)));
+            out.push_str(&format!("  {}\n", v(&e.render(lang))));
         }
         return out;
     }
@@ -38,9 +42,13 @@ pub fn report(r: &Report, lang: Lang) -> String {
         .set_content_arrangement(ContentArrangement::Dynamic);
     head.add_row(vec![
         t(lang, "企业", "Enterprise"),
-        format!("{}  {}", r.name, r.credit_code.clone().unwrap_or_default()),
+        format!(
+            "{}  {}",
+            v(&r.name),
+            v(r.credit_code.as_deref().unwrap_or_default())
+        ),
     ]);
-    head.add_row(vec![t(lang, "来源", "Source"), r.source.clone()]);
+    head.add_row(vec![t(lang, "来源", "Source"), v(&r.source).into_owned()]);
     if let Some(p) = &r.pack {
         let chain: Vec<&str> = p.chain.iter().map(|(id, _)| id.as_str()).collect();
         head.add_row(vec![
@@ -69,7 +77,7 @@ pub fn report(r: &Report, lang: Lang) -> String {
         None => format!(
             "{} ({})",
             t(lang, "未定", "undecided"),
-            ev.regime.unknown.join(", ")
+            v(&ev.regime.unknown.join(", "))
         ),
     };
     head.add_row(vec![t(lang, "应实行", "Required regime"), regime]);
@@ -125,7 +133,7 @@ pub fn report(r: &Report, lang: Lang) -> String {
         None => {
             head.add_row(vec![
                 t(lang, "增幅上限", "Cap"),
-                ev.cap_unknown.get(lang).to_string(),
+                v(ev.cap_unknown.get(lang)).into_owned(),
             ]);
         }
     }
@@ -161,10 +169,10 @@ pub fn report(r: &Report, lang: Lang) -> String {
         ]);
     for rr in &ev.rules {
         rules.add_row(vec![
-            rr.id.clone(),
-            rr.clause.clone(),
+            v(&rr.id).into_owned(),
+            v(&rr.clause).into_owned(),
             rr.status.label().get(lang).to_string(),
-            rr.message.get(lang).to_string(),
+            v(rr.message.get(lang)).into_owned(),
         ]);
     }
     out.push_str(&rules.to_string());
@@ -176,7 +184,7 @@ pub fn report(r: &Report, lang: Lang) -> String {
 pub fn explain(r: &Report, lang: Lang, only: Option<&str>) -> String {
     let mut out = report(r, lang);
     let Some(ev) = &r.eval else { return out };
-    let show = |v: &Value| v.display_lang(lang.is_zh());
+    let show = |x: &Value| v(&x.display_lang(lang.is_zh())).into_owned();
     if only.is_none() {
         out.push_str(&format!(
             "\n{}\n",
@@ -191,10 +199,10 @@ pub fn explain(r: &Report, lang: Lang, only: Option<&str>) -> String {
                 .unwrap_or_default();
             out.push_str(&format!(
                 "{} ({}){layer}\n  = {}\n  = {}\n  = {}\n",
-                line.label,
-                text.get(lang),
-                line.expr,
-                line.substituted,
+                v(&line.label),
+                v(text.get(lang)),
+                v(&line.expr),
+                v(&line.substituted),
                 show(&line.value)
             ));
         }
@@ -203,11 +211,11 @@ pub fn explain(r: &Report, lang: Lang, only: Option<&str>) -> String {
     for rr in ev.rules.iter().filter(|rr| only.is_none_or(|o| o == rr.id)) {
         out.push_str(&format!(
             "{} [{}] {} — {}\n  {}\n",
-            rr.id,
-            rr.clause,
-            rr.title.get(lang),
+            v(&rr.id),
+            v(&rr.clause),
+            v(rr.title.get(lang)),
             rr.status.label().get(lang),
-            rr.message.get(lang)
+            v(rr.message.get(lang))
         ));
         if !rr.layers.is_empty() {
             out.push_str(&format!(
@@ -233,9 +241,9 @@ pub fn explain(r: &Report, lang: Lang, only: Option<&str>) -> String {
         for line in &rr.trace {
             out.push_str(&format!(
                 "  {}: {}\n      = {}\n      = {}\n",
-                line.label,
-                line.expr,
-                line.substituted,
+                v(&line.label),
+                v(&line.expr),
+                v(&line.substituted),
                 show(&line.value)
             ));
         }
@@ -268,9 +276,9 @@ impl super::Printer for TableFormat {
         }
         format!(
             "{}  {}  {}\n",
-            super::summary::source_of(r),
+            v(&super::summary::source_of(r)),
             r.verdict.as_str(),
-            r.main_reason(lang)
+            v(&r.main_reason(lang))
         )
         .into_bytes()
     }
