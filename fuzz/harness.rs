@@ -315,3 +315,245 @@ pub fn expr(data: &[u8]) {
         }
     }
 }
+
+/// Builds a small directory tree from the bytes (directories, filings, other files, hidden
+/// files, `.gitignore`s, symbolic links to `.`, `..`, the root or a sibling, FIFOs, hard links)
+/// and walks it as `wagecheck batch` does, with options from the first byte. Checks that the
+/// walk ends, reads only regular candidate files, each once, never through a link unless asked,
+/// and accounts for every candidate it does not read.
+pub fn walk(data: &[u8]) {
+    use std::os::unix::fs::MetadataExt;
+    use wagecheck::input::walk::{self, Walk};
+    thread_local! {
+        static ROOT: std::path::PathBuf = std::env::temp_dir().join(format!(
+            "wagecheck-fuzz-walk-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+    }
+    let Some((&flags, ops)) = data.split_first() else {
+        return;
+    };
+    let base = ROOT.with(|r| r.clone());
+    let _ = std::fs::remove_dir_all(&base);
+    let root = base.join("r");
+    if std::fs::create_dir_all(&root).is_err() {
+        return;
+    }
+    const NAMES: &[&str] = &[
+        "a", "b", ".h", "a.toml", "b.json", "c.csv", "d.TOML", ".x.toml", "e.txt", "target",
+    ];
+    let mut dirs = vec![root.clone()];
+    let mut cur = root.clone();
+    for pair in ops.chunks(2).take(48) {
+        let (op, arg) = (pair[0], *pair.get(1).unwrap_or(&0));
+        let name = NAMES[arg as usize % NAMES.len()];
+        let p = cur.join(name);
+        // Writing into a FIFO made earlier would block the harness itself.
+        if std::fs::symlink_metadata(&p).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+            continue;
+        }
+        let _ = match op % 9 {
+            0 => std::fs::create_dir(&p).map(|_| dirs.push(p.clone())),
+            1 => {
+                cur = dirs[arg as usize % dirs.len()].clone();
+                Ok(())
+            }
+            2 | 3 => std::fs::write(&p, b"x = 1\n"),
+            4 if !std::fs::symlink_metadata(cur.join(".gitignore")).is_ok_and(|m| !m.is_file()) => {
+                std::fs::write(cur.join(".gitignore"), format!("{name}\n"))
+            }
+            4 => Ok(()),
+            5 => {
+                let target = match arg % 4 {
+                    0 => std::path::PathBuf::from("."),
+                    1 => std::path::PathBuf::from(".."),
+                    2 => root.clone(),
+                    _ => dirs[arg as usize % dirs.len()].clone(),
+                };
+                std::os::unix::fs::symlink(target, cur.join(format!("l{}.toml", arg % 3)))
+            }
+            6 => std::os::unix::fs::symlink(cur.join(name), cur.join(format!("f{}.json", arg % 2))),
+            7 => {
+                // A FIFO: the walk must not open it.
+                let c =
+                    std::ffi::CString::new(p.as_os_str().as_encoded_bytes()).unwrap_or_default();
+                unsafe extern "C" {
+                    fn mkfifo(path: *const std::ffi::c_char, mode: u32) -> i32;
+                }
+                // SAFETY: a valid NUL-terminated path; mkfifo only creates a node.
+                let _ = unsafe { mkfifo(c.as_ptr(), 0o644) };
+                Ok(())
+            }
+            _ => std::fs::hard_link(cur.join("a.toml"), cur.join(format!("h{}.toml", arg % 2))),
+        };
+    }
+    let out_file = root.join("out.json");
+    let _ = std::fs::write(&out_file, b"[]");
+    let opts = Walk {
+        include_ignored: flags & 1 == 1,
+        follow_links: flags & 2 == 2,
+        exclude: walk::file_id(&out_file).into_iter().collect(),
+    };
+    let got = walk::expand(std::slice::from_ref(&root), &opts);
+    let mut ids = std::collections::HashSet::new();
+    for f in &got.files {
+        let m = std::fs::metadata(f).expect("a file the walk returned exists");
+        assert!(m.is_file(), "not a regular file: {}", f.display());
+        assert!(
+            wagecheck::input::Format::from_path(f).is_some(),
+            "not a filing: {}",
+            f.display()
+        );
+        assert!(
+            ids.insert((m.dev(), m.ino())),
+            "read twice: {}",
+            f.display()
+        );
+        assert!(f != &out_file, "read its own output file");
+        let rel = f.strip_prefix(&root).expect("under the root");
+        if !opts.follow_links {
+            let mut p = root.clone();
+            for c in rel.components() {
+                p.push(c);
+                let lm = std::fs::symlink_metadata(&p).expect("exists");
+                assert!(
+                    !lm.file_type().is_symlink(),
+                    "through a link: {}",
+                    f.display()
+                );
+            }
+        }
+        if !opts.include_ignored {
+            assert!(
+                !rel.components()
+                    .any(|c| c.as_os_str().to_string_lossy().starts_with('.')),
+                "hidden: {}",
+                f.display()
+            );
+        }
+    }
+    // Every regular candidate file under the root (not through links) is read or accounted
+    // for by a skipped path at or above it.
+    let mut stack = vec![(root.clone(), 0usize)];
+    while let Some((dir, depth)) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            let Ok(lm) = std::fs::symlink_metadata(&p) else {
+                continue;
+            };
+            if lm.is_dir() {
+                if depth + 1 < walk::MAX_WALK_DEPTH {
+                    stack.push((p, depth + 1));
+                }
+            } else if lm.is_file() && wagecheck::input::Format::from_path(&p).is_some() {
+                let read = got.files.iter().any(|f| {
+                    std::fs::metadata(f).is_ok_and(|m| (m.dev(), m.ino()) == (lm.dev(), lm.ino()))
+                });
+                let accounted = got.skipped.iter().any(|s| p.starts_with(&s.path));
+                assert!(read || accounted, "dropped silently: {}", p.display());
+            }
+        }
+    }
+    for s in &got.skipped {
+        assert!(!s.reason.zh.is_empty() && !s.reason.en.is_empty());
+    }
+    let _ = std::fs::remove_dir_all(&base);
+}
+
+/// Untrusted text through the escapers and through every report format (as a filing's name and
+/// source, and quoted in an error): nothing hidden reaches a table, Markdown or JUnit output,
+/// Markdown cannot gain a line or a cell, and the JUnit document stays well-formed.
+pub fn escape(data: &[u8]) {
+    use wagecheck::report::escape;
+    // The first byte chooses what to render, so that each input renders one thing (fast) and
+    // the corpus covers them all: the report kind, the language, the format and the call.
+    let Some((&sel, rest)) = data.split_first() else {
+        return;
+    };
+    let s = String::from_utf8_lossy(rest);
+    let v = escape::visible(&s);
+    assert!(!v.chars().any(escape::is_hidden), "visible: {v:?}");
+    let m = escape::markdown(&s);
+    assert!(
+        !m.contains('\n') && !m.contains('\r'),
+        "markdown line: {m:?}"
+    );
+    assert!(!m.chars().any(escape::is_hidden), "markdown hidden: {m:?}");
+    assert!(!m.contains('<'), "markdown html: {m:?}");
+    let bars = m.matches('|').count();
+    assert_eq!(bars, m.matches("\\|").count(), "markdown cell: {m:?}");
+    let x = escape::xml(&s);
+    assert!(x.chars().all(escape::xml_allowed), "xml: {x:?}");
+    assert!(!x.contains('<') && !x.contains('"'), "xml markup: {x:?}");
+    let j = escape::json(&serde_json::to_string(&s.as_ref()).unwrap_or_default()).into_owned();
+    assert!(!j.chars().any(escape::is_hidden), "json: {j:?}");
+    assert_eq!(
+        serde_json::from_str::<String>(&j).ok().as_deref(),
+        Some(s.as_ref()),
+        "json value"
+    );
+
+    // The same text as a filing's name, file name and credit code, or as an error: the
+    // reports are evaluated once; each input only changes their strings.
+    static BASE_REPORTS: OnceLock<Vec<Report>> = OnceLock::new();
+    let base = BASE_REPORTS.get_or_init(|| {
+        let Some(f) = sample_filings().first() else {
+            return Vec::new();
+        };
+        builtin_packs()
+            .iter()
+            .map(|pack| {
+                let eval = engine::evaluate(f, pack, Options { trace: true });
+                Report::new(f, pack, eval, chrono::NaiveDate::MIN)
+            })
+            .collect()
+    });
+    let Some(r) = base.get(usize::from(sel & 1) % base.len().max(1)) else {
+        return;
+    };
+    let r = if sel & 2 == 0 {
+        let mut r = r.clone();
+        r.name = s.to_string();
+        r.source = s.to_string();
+        r.credit_code = Some(s.to_string());
+        r
+    } else {
+        Report::invalid(
+            &s,
+            vec![Diagnostic::new(
+                &s,
+                None,
+                Some(&s),
+                wagecheck::diag::Text::owned(s.to_string(), s.to_string()),
+            )],
+        )
+    };
+    let lang = if sel & 4 == 0 { Lang::Zh } else { Lang::En };
+    let formats = report::OutputFormat::ALL;
+    let format = formats[usize::from(sel >> 3) % formats.len()];
+    let p = format.printer();
+    if p.is_binary() {
+        // A workbook is never text on a terminal: it must be built, whatever the strings
+        // (`tests/spreadsheet.rs` checks such a workbook's XML parts parse). Its items are
+        // an internal spill format, read back only by `binary_from_items`.
+        let item = p.item(&r, lang, true);
+        assert!(p.binary(std::slice::from_ref(&r), lang).is_ok(), "xlsx");
+        assert!(p.binary_from_items(&item, lang).is_ok(), "xlsx from items");
+        return;
+    }
+    let text = match (sel >> 6) % 4 {
+        0 => p.document(std::slice::from_ref(&r), lang, true),
+        1 => String::from_utf8_lossy(&p.item(&r, lang, true)).into_owned(),
+        2 => p.begin(&report::Summary::default(), lang) + &p.end(&report::Summary::default(), lang),
+        _ => report::table::explain(&r, lang, None, report::View::PLAIN),
+    };
+    let bad = text.chars().find(|c| escape::is_hidden(*c) && *c != '\n');
+    assert!(bad.is_none(), "{bad:?} in {format:?} output:\n{text}");
+    if format == report::OutputFormat::Junit {
+        assert!(text.chars().all(escape::xml_allowed), "junit: {text}");
+    }
+}

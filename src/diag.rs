@@ -13,13 +13,48 @@ pub struct Pos {
 pub struct LineIndex<'a> {
     text: &'a str,
     starts: Vec<usize>,
+    /// Characters before every [`CHUNK`]th byte, so that a column is counted from the nearest
+    /// checkpoint, not from the line's start: a 4 MiB line of 600,000 values would otherwise
+    /// cost a count of the whole line per value (quadratic).
+    chars_before: Vec<u32>,
+}
+
+/// Bytes between two character-count checkpoints of a [`LineIndex`].
+const CHUNK: usize = 64;
+
+/// A byte that starts a character (not a UTF-8 continuation byte).
+fn starts_char(b: u8) -> bool {
+    b & 0xC0 != 0x80
 }
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { text, starts }
+        let mut chars_before = Vec::with_capacity(text.len() / CHUNK + 1);
+        let mut n: u32 = 0;
+        for chunk in text.as_bytes().chunks(CHUNK) {
+            chars_before.push(n);
+            n = n.saturating_add(chunk.iter().filter(|b| starts_char(**b)).count() as u32);
+        }
+        chars_before.push(n);
+        LineIndex {
+            text,
+            starts,
+            chars_before,
+        }
+    }
+
+    /// Characters in the text before byte `offset`, in at most [`CHUNK`] steps.
+    fn chars_to(&self, offset: usize) -> usize {
+        let k = offset / CHUNK;
+        let base = self.chars_before.get(k).copied().unwrap_or(0) as usize;
+        let tail = self
+            .text
+            .as_bytes()
+            .get(k * CHUNK..offset)
+            .map_or(0, |t| t.iter().filter(|b| starts_char(**b)).count());
+        base + tail
     }
 
     pub fn pos(&self, offset: usize) -> Pos {
@@ -29,12 +64,7 @@ impl<'a> LineIndex<'a> {
             Err(i) => i - 1, // starts[0] == 0 <= offset, so i >= 1
         };
         let start = self.starts[line];
-        let column = self
-            .text
-            .get(start..offset)
-            .map(|s| s.chars().count())
-            .unwrap_or(offset - start)
-            + 1;
+        let column = self.chars_to(offset) - self.chars_to(start) + 1;
         Pos {
             line: line + 1,
             column,
@@ -205,6 +235,25 @@ pub fn did_you_mean<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn columns_count_characters_across_checkpoints() {
+        // Multi-byte characters straddling the 64-byte checkpoints, on one long line.
+        let text = format!("{}\n{}x", "a".repeat(10), "中".repeat(100));
+        let idx = LineIndex::new(&text);
+        let x = text.len() - 1;
+        assert_eq!(
+            idx.pos(x),
+            Pos {
+                line: 2,
+                column: 101
+            }
+        );
+        for k in 0..100 {
+            assert_eq!(idx.pos(11 + 3 * k).column, k + 1);
+        }
+        assert_eq!(idx.pos(0), Pos { line: 1, column: 1 });
+    }
 
     #[test]
     fn render_has_position_and_field() {

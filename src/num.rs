@@ -47,30 +47,34 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, NumError> {
     if !well_formed {
         return Err(NumError::NotANumber);
     }
-    let mut value = Decimal::from_str_exact(mantissa).map_err(|_| NumError::OutOfRange)?;
-    if let Some(exp) = exponent {
-        let e: i64 = exp.parse().map_err(|_| NumError::NotANumber)?;
-        if e.abs() > 28 {
-            return Err(NumError::OutOfRange);
-        }
-        let ten = Decimal::TEN;
-        for _ in 0..e.abs() {
-            value = if e > 0 {
-                value.checked_mul(ten).ok_or(NumError::OutOfRange)?
-            } else {
-                value.checked_div(ten).ok_or(NumError::OutOfRange)?
-            };
-        }
-        // A division that lost digits would not be exact.
-        if e < 0 {
-            let back = (0..-e).try_fold(value, |v, _| v.checked_mul(ten));
-            let original = Decimal::from_str_exact(mantissa).map_err(|_| NumError::OutOfRange)?;
-            if back != Some(original) {
-                return Err(NumError::OutOfRange);
-            }
-        }
+    let value = Decimal::from_str_exact(mantissa).map_err(|_| NumError::OutOfRange)?;
+    let Some(exp) = exponent else {
+        return Ok(value);
+    };
+    let e: i64 = exp.parse().map_err(|_| NumError::NotANumber)?;
+    if e.abs() > 28 {
+        return Err(NumError::OutOfRange);
     }
-    Ok(value)
+    // The exponent moves the decimal point of the digits written: `2.017e3` is 2017 and
+    // `15e-1` is 1.5, each with the decimals its digits leave (not `2017.000`).
+    let scale = i64::from(value.scale()) - e;
+    let mut digits = value.mantissa();
+    if scale < 0 {
+        for _ in 0..-scale {
+            digits = digits.checked_mul(10).ok_or(NumError::OutOfRange)?;
+        }
+        return Decimal::try_from_i128_with_scale(digits, 0).map_err(|_| NumError::OutOfRange);
+    }
+    let mut scale = scale;
+    // More than 28 decimals can still be exact when the extra ones are zeros (`1.0e-28`).
+    while scale > 28 && digits % 10 == 0 {
+        digits /= 10;
+        scale -= 1;
+    }
+    u32::try_from(scale)
+        .ok()
+        .and_then(|s| Decimal::try_from_i128_with_scale(digits, s).ok())
+        .ok_or(NumError::OutOfRange)
 }
 
 /// Parses a number or a percent string (`"7%"`, `"103.5%"`) exactly. No space before `%`.
@@ -206,6 +210,23 @@ mod tests {
         assert_eq!(parse_decimal("-5").unwrap(), dec!(-5));
         assert_eq!(parse_decimal("1.5e6").unwrap(), dec!(1500000));
         assert_eq!(parse_decimal("15e-1").unwrap(), dec!(1.5));
+        // The exponent moves the point; the digits written decide the decimals.
+        assert_eq!(parse_decimal("2.017e3").unwrap().to_string(), "2017");
+        assert_eq!(parse_decimal("2.0175e3").unwrap().to_string(), "2017.5");
+        assert_eq!(parse_decimal("15e-1").unwrap().to_string(), "1.5");
+        assert_eq!(
+            parse_decimal("1.0e-28").unwrap().to_string(),
+            "0.0000000000000000000000000001"
+        );
+        assert_eq!(parse_decimal("1e-29"), Err(NumError::OutOfRange));
+        assert_eq!(
+            parse_decimal("79228162514264337593543950335e0").unwrap(),
+            Decimal::MAX
+        );
+        assert_eq!(
+            parse_decimal("7.9228162514264337593543950336e28"),
+            Err(NumError::OutOfRange)
+        );
         assert_eq!(
             parse_decimal("0.1").unwrap() + parse_decimal("0.2").unwrap(),
             dec!(0.3)

@@ -199,7 +199,7 @@ fn read_text(path: &Path, what: &Text) -> Result<String, Diagnostic> {
                 )
             });
     }
-    let bytes = std::fs::read(path).map_err(|e| {
+    let bytes = crate::input::read_document(&name, path).map_err(|e| {
         Diagnostic::new(
             &name,
             None,
@@ -209,7 +209,7 @@ fn read_text(path: &Path, what: &Text) -> Result<String, Diagnostic> {
                 format!("cannot read the {}: {e}", what.en),
             ),
         )
-    })?;
+    })??;
     crate::input::decode_utf8(&name, bytes)
 }
 
@@ -1172,7 +1172,27 @@ fn load_filing(case: &TestCase) -> Result<filing::Filing, Vec<Diagnostic>> {
     if !errors.is_empty() {
         return Err(errors);
     }
-    filing::decode(&name, &node)
+    filing::decode(&name, &node).map_err(|mut errors| {
+        // A value the test's `set` wrote is wrong where the test wrote it: the error names the
+        // test file and the value's line and column there, not the sample filing.
+        for e in &mut errors {
+            let Some(field) = e.field.as_deref() else {
+                continue;
+            };
+            let written = case.set.iter().find(|(path, _)| {
+                field == path
+                    || field
+                        .strip_prefix(path.as_str())
+                        .is_some_and(|rest| rest.starts_with('.'))
+            });
+            if let Some((_, v)) = written {
+                e.file = case.file.clone();
+                e.line = Some(v.pos.line);
+                e.column = Some(v.pos.column);
+            }
+        }
+        errors
+    })
 }
 
 fn show_amount(v: &Amount) -> String {

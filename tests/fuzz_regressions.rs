@@ -55,3 +55,13 @@ fn filing_cases() {
 fn csv_row_cases() {
     replay("csv_row", harness::csv);
 }
+
+#[test]
+fn walk_cases() {
+    replay("walk", harness::walk);
+}
+
+#[test]
+fn escape_cases() {
+    replay("escape", harness::escape);
+}

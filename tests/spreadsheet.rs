@@ -764,3 +764,72 @@ fn a_workbook_is_not_written_to_a_terminal() {
         assert!(!text.contains("PK"), "{cmd}: no zip bytes on the terminal");
     }
 }
+
+/// A filing's name with characters XML forbids (NUL, C0 controls, U+FFFE, U+FFFF) and an
+/// escape sequence: the report workbook stays a valid workbook (every XML part parses) and
+/// calamine opens it.
+#[test]
+fn report_workbook_survives_xml_forbidden_characters_in_a_name() {
+    use std::io::Read as _;
+    let filing = samples()
+        .into_iter()
+        .find(|p| p.extension().is_some_and(|e| e == "toml"))
+        .unwrap();
+    let text = std::fs::read_to_string(&filing).unwrap();
+    let hostile = "A\\u0000B\\u0001C\\u001b[31mD\\uFFFEE\\uFFFF\\u007f\\u0085F";
+    let text = if text.contains("name = ") {
+        let mut out = String::new();
+        let mut done = false;
+        for line in text.lines() {
+            if !done && line.trim_start().starts_with("name = ") {
+                out.push_str(&format!("name = \"{hostile}\"\n"));
+                done = true;
+            } else {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+        assert!(done);
+        out
+    } else {
+        panic!("sample has no name");
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("f.toml");
+    std::fs::write(&input, text).unwrap();
+    let out = dir.path().join("r.xlsx");
+    let (_, _, err) = bin(&[
+        "check",
+        input.to_str().unwrap(),
+        "--format",
+        "xlsx",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    let bytes = std::fs::read(&out).unwrap_or_else(|e| panic!("{e}: {err}"));
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).unwrap();
+        let name = part.name().unwrap().to_string();
+        if !name.ends_with(".xml") && !name.ends_with(".rels") {
+            continue;
+        }
+        let mut xml = String::new();
+        part.read_to_string(&mut xml).unwrap();
+        roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+    use calamine::{Reader, Xlsx};
+    let mut wb: Xlsx<_> = calamine::open_workbook(&out).unwrap();
+    let first = wb.sheet_names()[0].clone();
+    let range = wb.worksheet_range(&first).unwrap();
+    let cells: Vec<String> = range
+        .rows()
+        .flat_map(|r| r.iter().map(|c| c.to_string()))
+        .collect();
+    assert!(
+        cells
+            .iter()
+            .any(|c| c.starts_with('A') && c.ends_with('F') && c.contains('D')),
+        "{cells:?}"
+    );
+}

@@ -69,6 +69,18 @@ fn readable(name: &str, text: &str) -> String {
     }
     let body = format!("{stdout}\n{stderr}");
     let mut s = body.replace("<wbr>", "");
+    if name.contains(".markdown") {
+        // Markdown text as read: a backslash escapes the punctuation after it (`labor\_cost`).
+        let mut plain = String::with_capacity(s.len());
+        let mut chars = s.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c == '\\' && chars.peek().is_some_and(|n| n.is_ascii_punctuation()) {
+                continue;
+            }
+            plain.push(c);
+        }
+        s = plain;
+    }
     if name.contains(".html") || name.contains(".junit") {
         for (open, close) in [
             ("<style", "</style>"),

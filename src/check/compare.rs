@@ -51,6 +51,11 @@ pub struct Comparison {
     /// Filings that could not be read at all (invalid under either pack).
     pub invalid: Vec<String>,
     pub changes: Vec<Change>,
+    /// Why each filing is invalid: every error with its file, line, column and field (read
+    /// errors, and a pack's validation errors for a filing invalid under one pack).
+    pub errors: Vec<crate::diag::Diagnostic>,
+    /// Paths the directory walk did not read, with the reason.
+    pub skipped: Vec<crate::input::walk::Skipped>,
 }
 
 impl Comparison {
@@ -59,9 +64,11 @@ impl Comparison {
     }
 }
 
-fn side(filing: &Filing, pack: &Pack) -> Side {
+fn side(filing: &Filing, pack: &Pack, errors: &mut Vec<crate::diag::Diagnostic>) -> Side {
     let filing = &*super::catalog::with_catalog_ids(filing, pack);
-    if !engine::validate(filing, pack).is_empty() {
+    let problems = engine::validate(filing, pack);
+    if !problems.is_empty() {
+        errors.extend(problems);
         return Side {
             verdict: Verdict::Invalid,
             max_wage_total: None,
@@ -78,14 +85,25 @@ fn side(filing: &Filing, pack: &Pack) -> Side {
     }
 }
 
-/// Evaluates every filing of `paths` under both packs, one filing at a time.
-pub fn compare(paths: &[PathBuf], a: &Pack, b: &Pack) -> Comparison {
+/// Evaluates every filing of `paths` under both packs, one filing at a time; directories
+/// are walked as `walk` says.
+pub fn compare(
+    paths: &[PathBuf],
+    walk: &crate::input::walk::Walk,
+    a: &Pack,
+    b: &Pack,
+) -> Comparison {
     let mut out = Comparison::default();
-    read::for_each(paths, |item| {
+    out.skipped = read::for_each_walked(paths, walk, crate::input::Format::Toml, |raw| {
+        // A notice (a CSV decoded from GBK) is no filing.
+        let Some(item) = raw.into_item() else {
+            return;
+        };
         out.filings += 1;
         match item {
             Item::Filing { filing, row } => {
-                let (sa, sb) = (side(&filing, a), side(&filing, b));
+                let sa = side(&filing, a, &mut out.errors);
+                let sb = side(&filing, b, &mut out.errors);
                 let changed = sa.verdict != sb.verdict
                     || sa.max_wage_total != sb.max_wage_total
                     || sa.required_regime != sb.required_regime;
@@ -99,10 +117,17 @@ pub fn compare(paths: &[PathBuf], a: &Pack, b: &Pack) -> Comparison {
                     });
                 }
             }
-            Item::Invalid { source, row, .. } => out.invalid.push(match row {
-                Some(r) => format!("{source}#{r}"),
-                None => source,
-            }),
+            Item::Invalid {
+                source,
+                row,
+                errors,
+            } => {
+                out.errors.extend(errors);
+                out.invalid.push(match row {
+                    Some(r) => format!("{source}#{r}"),
+                    None => source,
+                });
+            }
         }
     });
     out

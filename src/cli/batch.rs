@@ -162,9 +162,11 @@ pub struct Listing {
 /// `wagecheck batch`: the library's batch ([`Checker::batch`]), its reports rendered in the
 /// chosen format on the workers and written to stdout in input order (or in `--sort` order),
 /// only those `--only` lists; the summary counts every filing.
+#[allow(clippy::too_many_arguments)] // the command's options, each used once
 pub fn batch(
     paths: &[PathBuf],
     common: &Common,
+    walk: &crate::input::walk::Walk,
     format: OutputFormat,
     listing: Listing,
     checker: &Checker,
@@ -205,8 +207,9 @@ pub fn batch(
     let mut extra = Summary::default();
     let mut io_error: Option<std::io::Error> = None;
     let stdin_format = common.stdin_format();
+    let mut skipped = Vec::new();
     let run = checker.batch(
-        |each| read::for_each_raw(paths, stdin_format, each),
+        |each| skipped = read::for_each_walked(paths, walk, stdin_format, each),
         &opts,
         |r| {
             let shown = listed(r.verdict);
@@ -242,14 +245,15 @@ pub fn batch(
     summary.over_total = extra.over_total;
     summary.elapsed = extra.elapsed;
     summary.entries = extra.entries;
+    summary.skipped = skipped.len();
+    super::print_skipped(&skipped, lang);
     Notices::default().print(&notices, lang);
+    // A failed write decides the exit code at the end of the run (`super::finish`).
     if let Some(e) = io_error
         .take()
         .or_else(|| sink.finish(&mut summary, lang).err())
-        && e.kind() != std::io::ErrorKind::BrokenPipe
     {
-        eprintln!("{e}");
-        return 2;
+        super::note_write(Err(e));
     }
     if !matches!(format, OutputFormat::Table | OutputFormat::Markdown) {
         eprintln!("{}", summary_table(&summary, lang));

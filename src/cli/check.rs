@@ -92,7 +92,10 @@ pub fn run_check(
                 }
             }
             None => {
-                let _ = std::io::Write::write_all(&mut std::io::stdout(), doc.as_bytes());
+                super::note_write(std::io::Write::write_all(
+                    &mut std::io::stdout(),
+                    doc.as_bytes(),
+                ));
             }
         }
     }
@@ -120,8 +123,10 @@ pub fn run_explain(
             if format == OutputFormat::Json {
                 outln!(
                     "{}",
-                    serde_json::to_string_pretty(&report::json::report(&r, common.lang, true))
-                        .unwrap_or_default()
+                    report::escape::json(
+                        &serde_json::to_string_pretty(&report::json::report(&r, common.lang, true))
+                            .unwrap_or_default()
+                    )
                 );
             } else {
                 if let (Some(id), Some(ev)) = (rule, &r.eval)
@@ -140,7 +145,10 @@ pub fn run_explain(
                 if format == OutputFormat::Html {
                     let mode = report::html::Mode::Explain(rule);
                     let doc = report::html::document(std::slice::from_ref(&r), common.lang, mode);
-                    let _ = std::io::Write::write_all(&mut std::io::stdout(), doc.as_bytes());
+                    super::note_write(std::io::Write::write_all(
+                        &mut std::io::stdout().lock(),
+                        doc.as_bytes(),
+                    ));
                 } else {
                     let view = common.view(false);
                     outln!("{}", report::table::explain(&r, common.lang, rule, view));

@@ -35,6 +35,7 @@ fn side_json(s: &Side) -> serde_json::Value {
 pub fn run(
     rules: &[String],
     paths: &[PathBuf],
+    walk: &crate::input::walk::Walk,
     format: OutputFormat,
     lang: Lang,
     checker: &Checker,
@@ -63,7 +64,7 @@ pub fn run(
             return 2;
         }
     };
-    let cmp = compare::compare(paths, &pa, &pb);
+    let cmp = compare::compare(paths, walk, &pa, &pb);
     let n_verdict = cmp.count(Change::verdict_changed);
     let n_cap = cmp.count(Change::cap_changed);
     let n_regime = cmp.count(Change::regime_changed);
@@ -103,13 +104,23 @@ pub fn run(
                 "b": pb.id,
                 "filings": cmp.filings,
                 "invalid": cmp.invalid,
+                "errors": cmp.errors.iter().map(|e| json!({
+                    "file": e.file,
+                    "line": e.line,
+                    "column": e.column,
+                    "field": e.field,
+                    "message": e.message.get(lang),
+                })).collect::<Vec<_>>(),
                 "changed": cmp.changes.len(),
                 "verdict_changed": n_verdict,
                 "cap_changed": n_cap,
                 "regime_changed": n_regime,
                 "changes": cmp.changes.iter().map(change_json).collect::<Vec<_>>(),
             });
-            outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            outln!(
+                "{}",
+                crate::report::escape::json(&serde_json::to_string_pretty(&v).unwrap_or_default())
+            );
         }
         // JSON Lines: one changed filing a line (as in the JSON document's `changes`); the
         // summary goes to stderr, as `batch` does.
@@ -170,15 +181,8 @@ pub fn run(
             outln!("{summary}");
         }
     }
-    for s in &cmp.invalid {
-        eprintln!(
-            "{}",
-            if zh {
-                format!("无效的申报：{s}")
-            } else {
-                format!("invalid filing: {s}")
-            }
-        );
-    }
+    // Each invalid filing's errors, with file, line, column and field.
+    super::print_skipped(&cmp.skipped, lang);
+    super::print_pack_errors(&cmp.errors, lang);
     if cmp.invalid.is_empty() { 0 } else { 2 }
 }

@@ -1,7 +1,7 @@
 //! The command line (spec/report.md): parses arguments, runs the library, prints, and returns
 //! the exit code. Nothing goes to stdout but reports; errors about the run go to stderr.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
@@ -10,12 +10,62 @@ use crate::diag::{Diagnostic, Lang};
 use crate::input::Format;
 use crate::report::{OutputFormat, View};
 
-/// Prints a line to stdout, ignoring a closed pipe (`wagecheck … | head` must not panic).
+/// Prints a line to stdout. A failed write is remembered ([`note_write`]) and decides the exit
+/// code at the end of the run ([`finish`]); it never panics (`wagecheck … | head`).
 macro_rules! outln {
     ($($t:tt)*) => {{
         use std::io::Write as _;
-        let _ = writeln!(std::io::stdout(), $($t)*);
+        $crate::cli::note_write(writeln!(std::io::stdout(), $($t)*));
     }};
+}
+
+/// The first error writing the report to stdout in this run.
+static STDOUT_ERROR: std::sync::Mutex<Option<std::io::Error>> = std::sync::Mutex::new(None);
+
+/// Remembers the first failed write to stdout.
+pub(crate) fn note_write(result: std::io::Result<()>) {
+    if let Err(e) = result {
+        // A poisoned lock still holds the slot: a panic elsewhere does not hide the error.
+        let mut slot = STDOUT_ERROR.lock().unwrap_or_else(|p| p.into_inner());
+        slot.get_or_insert(e);
+    }
+}
+
+/// True when the run was started with stdout closed (`>&-`). Rust's runtime then opens
+/// `/dev/null` read-write on it before `main`, so every report would vanish with success; a
+/// shell's `> /dev/null` opens it write-only. (Linux; elsewhere never true.)
+fn stdout_was_closed() -> bool {
+    if !cfg!(target_os = "linux") {
+        return false;
+    }
+    let is_null = std::fs::read_link("/proc/self/fd/1").is_ok_and(|p| p == Path::new("/dev/null"));
+    is_null
+        && std::fs::read_to_string("/proc/self/fdinfo/1").is_ok_and(|info| {
+            info.lines()
+                .find_map(|l| l.strip_prefix("flags:"))
+                .and_then(|f| u32::from_str_radix(f.trim(), 8).ok())
+                .is_some_and(|flags| flags & 0o3 == 0o2) // O_ACCMODE == O_RDWR
+        })
+}
+
+/// The run's exit code once stdout is flushed: a report that could not be written (a full
+/// disk, a closed stdout) is an error of the run, exit 2 with a message; a closed pipe
+/// (`| head`) ends the run quietly with the code it had, as ripgrep does.
+fn finish(code: i32) -> i32 {
+    use std::io::Write as _;
+    note_write(std::io::stdout().flush());
+    let error = STDOUT_ERROR
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .take();
+    match error {
+        None => code,
+        Some(e) if e.kind() == std::io::ErrorKind::BrokenPipe => code,
+        Some(e) => {
+            eprintln!("wagecheck: 无法写出结果 / cannot write the output: {e}");
+            2
+        }
+    }
 }
 
 #[derive(Parser, Debug)]
@@ -87,6 +137,41 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+/// How `batch` and `compare` walk directories (`crate::input::walk`).
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct WalkArgs {
+    /// Also read hidden files and the files `.gitignore`/`.ignore` exclude.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Follow symbolic links in directories (loops are detected and reported).
+    #[arg(long)]
+    pub follow: bool,
+}
+
+impl WalkArgs {
+    /// The walk, never reading the file standard output is redirected to.
+    pub fn walk(&self) -> crate::input::walk::Walk {
+        crate::input::walk::Walk {
+            include_ignored: self.no_ignore,
+            follow_links: self.follow,
+            exclude: crate::input::walk::stdout_file_id().into_iter().collect(),
+        }
+    }
+}
+
+/// Prints what a directory walk skipped, one line each, on stderr (file names made visible).
+pub(crate) fn print_skipped(skipped: &[crate::input::walk::Skipped], lang: Lang) {
+    for s in skipped {
+        let path = s.path.display().to_string();
+        let path = crate::report::escape::visible(&path);
+        if lang.is_zh() {
+            eprintln!("已跳过：{path}：{}", s.reason.get(lang));
+        } else {
+            eprintln!("skipped: {path}: {}", s.reason.get(lang));
+        }
+    }
 }
 
 impl Common {
@@ -186,6 +271,8 @@ pub enum Command {
         /// No progress bar on standard error.
         #[arg(long, short = 'q')]
         quiet: bool,
+        #[command(flatten)]
+        walk: WalkArgs,
     },
     /// The full trace of one filing: every quantity and rule, formula, values substituted, clause.
     Explain {
@@ -212,6 +299,8 @@ pub enum Command {
         format: OutputFormat,
         #[arg(long, value_enum, default_value = "zh")]
         lang: Lang,
+        #[command(flatten)]
+        walk: WalkArgs,
     },
     /// Print a commented filing template (example values that pass `check`) to fill in.
     Init {
@@ -359,10 +448,11 @@ pub(crate) fn write_binary(bytes: &[u8], output: Option<&std::path::Path>, lang:
                 .to_string()
         }),
         None => {
+            // A failed write to stdout is remembered and decides the exit code in `finish`
+            // (a closed pipe ends quietly, any other error exits 2 with a message).
             let mut out = std::io::stdout().lock();
-            out.write_all(bytes)
-                .and_then(|_| out.flush())
-                .map_err(|e| e.to_string())
+            note_write(out.write_all(bytes).and_then(|_| out.flush()));
+            Ok(())
         }
     };
     match result {
@@ -374,9 +464,11 @@ pub(crate) fn write_binary(bytes: &[u8], output: Option<&std::path::Path>, lang:
     }
 }
 
+/// Prints diagnostics on stderr, one a line; what they quote from an input (a file name, a
+/// value) is made visible (`report::escape::visible`), never sent to the terminal raw.
 pub(crate) fn print_pack_errors(errors: &[Diagnostic], lang: Lang) {
     for e in errors {
-        eprintln!("{}", e.render(lang));
+        eprintln!("{}", crate::report::escape::visible(&e.render(lang)));
     }
 }
 
@@ -424,7 +516,10 @@ impl Notices {
                 } else {
                     "warning: "
                 };
-                eprintln!("{prefix}{}", n.render(lang));
+                eprintln!(
+                    "{prefix}{}",
+                    crate::report::escape::visible(&n.render(lang))
+                );
             }
         }
     }
@@ -444,6 +539,15 @@ pub fn main() -> i32 {
 }
 
 pub fn run(cli: Cli) -> i32 {
+    if stdout_was_closed() {
+        eprintln!("wagecheck: 无法写出结果 / cannot write the output: standard output is closed");
+        return 2;
+    }
+    let code = dispatch(cli);
+    finish(code)
+}
+
+fn dispatch(cli: Cli) -> i32 {
     let checker = Checker::builtin();
     match cli.command {
         Command::Check {
@@ -463,9 +567,11 @@ pub fn run(cli: Cli) -> i32 {
             only,
             sort,
             quiet,
+            walk,
         } => batch::batch(
             &paths,
             &common,
+            &walk.walk(),
             format,
             batch::Listing {
                 deny_review: deny.is_some(),
@@ -491,7 +597,8 @@ pub fn run(cli: Cli) -> i32 {
             paths,
             format,
             lang,
-        } => compare::run(&rules, &paths, format, lang, &checker),
+            walk,
+        } => compare::run(&rules, &paths, &walk.walk(), format, lang, &checker),
         Command::Init {
             category,
             kind,
@@ -518,7 +625,12 @@ pub fn run(cli: Cli) -> i32 {
         Command::Completions { shell } => {
             use clap::CommandFactory as _;
             let mut cmd = Cli::command();
-            clap_complete::generate(shell, &mut cmd, "wagecheck", &mut std::io::stdout());
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "wagecheck", &mut out);
+            note_write(std::io::Write::write_all(
+                &mut std::io::stdout().lock(),
+                &out,
+            ));
             0
         }
         Command::Man => {
@@ -526,7 +638,10 @@ pub fn run(cli: Cli) -> i32 {
             let mut out = Vec::new();
             match clap_mangen::Man::new(Cli::command()).render(&mut out) {
                 Ok(()) => {
-                    let _ = std::io::Write::write_all(&mut std::io::stdout(), &out);
+                    note_write(std::io::Write::write_all(
+                        &mut std::io::stdout().lock(),
+                        &out,
+                    ));
                     0
                 }
                 Err(e) => {

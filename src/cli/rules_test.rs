@@ -51,9 +51,7 @@ fn statuses(list: &[Status]) -> String {
 
 fn print_run(run: &PackRun, lang: Lang) {
     let zh = lang.is_zh();
-    for d in &run.malformed {
-        eprintln!("{}", d.render(lang));
-    }
+    super::print_pack_errors(&run.malformed, lang);
     for o in run.outcomes.iter().filter(|o| !o.mismatches.is_empty()) {
         outln!(
             "{} {}:{}:{} \"{}\"",

@@ -101,9 +101,11 @@ impl Filing {
     }
     /// The budget year (0 when absent).
     pub fn year(&self) -> i32 {
+        use rust_decimal::prelude::ToPrimitive;
         self.get("budget.year")
             .num()
-            .and_then(|d| i32::try_from(d.mantissa()).ok())
+            .filter(|d| d.fract().is_zero())
+            .and_then(|d| d.to_i32())
             .unwrap_or(0)
     }
     /// Where a field was written, by full dotted path.
@@ -201,7 +203,10 @@ pub fn decode(file: &str, root: &Node) -> Result<Filing, Vec<Diagnostic>> {
         if d.duplicate(&mut seen, entry, key) {
             continue;
         }
-        if let Some(i) = schema::field_index(key) {
+        // A key is one name, never a path: a quoted TOML key or a JSON key
+        // `"budget.wage_total"` is not the field `wage_total` of `[budget]` (one field, one
+        // value: it would sit beside the table's own, and one of them would win unseen).
+        if let Some(i) = schema::field_index(key).filter(|_| !key.contains('.')) {
             decode_into(
                 &mut d,
                 &schema::FIELDS[i],
@@ -220,7 +225,21 @@ pub fn decode(file: &str, root: &Node) -> Result<Filing, Vec<Diagnostic>> {
             };
             decode_array(&mut d, name, specs, &entry.value, out);
         } else {
-            d.unknown_field(entry, key, &top_known);
+            match key.split_once('.') {
+                Some((table, field)) if schema::field_index(key).is_some() => d.err(
+                    entry.pos,
+                    key,
+                    Text::owned(
+                        format!(
+                            "未知字段：键 \"{key}\" 是一个名字，不是路径；请在 [{table}] 中写 {field}"
+                        ),
+                        format!(
+                            "unknown field: the key \"{key}\" is one name, not a path; write {field} under [{table}]"
+                        ),
+                    ),
+                ),
+                _ => d.unknown_field(entry, key, &top_known),
+            }
         }
     }
 
@@ -669,7 +688,7 @@ fn decode_value(ty: FieldType, node: &Node) -> Result<FieldValue, Option<Text>> 
                 NumError::NotANumber => crate::numform::hint(written),
             })?;
             check_range(ty, v)?;
-            Ok(FieldValue::Num(v))
+            Ok(FieldValue::Num(whole_value(ty, v)))
         }
         FieldType::Date => {
             let text = match &node.kind {
@@ -687,6 +706,7 @@ fn decode_value(ty: FieldType, node: &Node) -> Result<FieldValue, Option<Text>> 
         }
         FieldType::EnumList(opts) => {
             let items = list_items(node).ok_or(None)?;
+            check_list_len(items.len())?;
             let mut out = Vec::new();
             for item in items {
                 match item {
@@ -710,6 +730,7 @@ fn decode_value(ty: FieldType, node: &Node) -> Result<FieldValue, Option<Text>> 
         }
         FieldType::YearList => {
             let items = list_items(node).ok_or(None)?;
+            check_list_len(items.len())?;
             let mut out = Vec::new();
             for item in items {
                 let text = match &item {
@@ -717,7 +738,7 @@ fn decode_value(ty: FieldType, node: &Node) -> Result<FieldValue, Option<Text>> 
                 };
                 let v = parse_decimal(text).map_err(|_| None)?;
                 check_range(FieldType::Year, v)?;
-                out.push(v);
+                out.push(whole_value(FieldType::Year, v));
             }
             Ok(FieldValue::NumList(out))
         }
@@ -748,6 +769,29 @@ fn list_items(node: &Node) -> Option<Vec<ListItem>> {
                 .collect(),
         ),
         _ => None,
+    }
+}
+
+/// A list field (years, factors, report contents) holds at most [`schema::MAX_ARRAY_ITEMS`]
+/// items, as the arrays of tables do.
+fn check_list_len(n: usize) -> Result<(), Option<Text>> {
+    let max = schema::MAX_ARRAY_ITEMS;
+    if n <= max {
+        return Ok(());
+    }
+    Err(Some(Text::owned(
+        format!("条目过多：{n} 条，上限 {max}"),
+        format!("too many entries: {n}, the limit is {max}"),
+    )))
+}
+
+/// A whole-number field holds the number, not the digits written: `2017.0`, `2.017e3` and
+/// `"2017"` are all the year 2017 (checked whole by [`check_range`] first), and every later
+/// stage (the pack chosen, the report) sees the same value.
+fn whole_value(ty: FieldType, v: Decimal) -> Decimal {
+    match ty {
+        FieldType::Year | FieldType::PositiveWhole | FieldType::Whole => v.normalize(),
+        _ => v,
     }
 }
 

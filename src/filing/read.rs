@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Filing, decode};
 use crate::diag::{Diagnostic, Pos, Text};
+use crate::input::walk::{Skipped, Walk};
 use crate::input::{self, Format};
 
 /// The name standard input goes by in reports and messages.
@@ -96,9 +97,10 @@ impl Raw {
 }
 
 /// Reads every filing of every path, calling `each` once per item, in input order.
-/// `-` is standard input, read as TOML.
+/// `-` is standard input, read as TOML. Directories are walked as [`Walk::default`] says;
+/// what the walk skips is in [`for_each_walked`]'s result.
 pub fn for_each(paths: &[PathBuf], mut each: impl FnMut(Item)) {
-    for_each_raw(paths, Format::Toml, |r| {
+    for_each_walked(paths, &Walk::default(), Format::Toml, |r| {
         if let Some(i) = r.into_item() {
             each(i)
         }
@@ -107,8 +109,20 @@ pub fn for_each(paths: &[PathBuf], mut each: impl FnMut(Item)) {
 
 /// Like [`for_each`], but leaves CSV rows undecoded: the caller decodes each [`Row`].
 /// `-` is standard input, read in `stdin_format`.
-pub fn for_each_raw(paths: &[PathBuf], stdin_format: Format, mut each: impl FnMut(Raw)) {
-    for path in input::expand(paths) {
+pub fn for_each_raw(paths: &[PathBuf], stdin_format: Format, each: impl FnMut(Raw)) {
+    for_each_walked(paths, &Walk::default(), stdin_format, each);
+}
+
+/// Like [`for_each_raw`], with directories walked as `walk` says; returns every path the walk
+/// skipped, with the reason (for the caller to report: nothing is dropped silently).
+pub fn for_each_walked(
+    paths: &[PathBuf],
+    walk: &Walk,
+    stdin_format: Format,
+    mut each: impl FnMut(Raw),
+) -> Vec<Skipped> {
+    let expanded = input::walk::expand(paths, walk);
+    for path in expanded.files {
         if let (file, Some(sel)) = split_selector(&path) {
             let source = path.display().to_string();
             each(Raw::Item(match read_selected(&file, &sel) {
@@ -156,7 +170,7 @@ pub fn for_each_raw(paths: &[PathBuf], stdin_format: Format, mut each: impl FnMu
             continue;
         }
         if format == Format::Csv {
-            let mut rows = |r| each(csv_item(r));
+            let mut rows = csv_rows(&mut each);
             if stdin {
                 input::csv::read(
                     STDIN_NAME,
@@ -183,10 +197,104 @@ pub fn for_each_raw(paths: &[PathBuf], stdin_format: Format, mut each: impl FnMu
             },
         }));
     }
+    expanded.skipped
 }
 
-fn csv_item(r: input::csv::Read) -> Raw {
-    match r {
+/// True when a CSV column's field path (after [`super::columns::parse_header`] mapped its
+/// header) names a field of the schema (`budget.year`, `indicator.2.weight`).
+fn is_field_column(path: &str) -> bool {
+    if super::schema::field_index(path).is_some() {
+        return true;
+    }
+    let mut parts = path.splitn(3, '.');
+    let (Some(array), Some(n), Some(field)) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    n.parse::<usize>().is_ok()
+        && super::schema::ARRAYS
+            .iter()
+            .any(|(a, specs)| *a == array && specs.iter().any(|s| s.path == field))
+}
+
+/// What is wrong with a CSV header: no known column at all (one error), else each unknown or
+/// repeated column, at its own column. `names` are the headers as written, `paths` the field
+/// each one maps to (a Chinese label, a unit, an alias: `工资总额（万元）` is `budget.wage_total`),
+/// so that two headers naming one field are a duplicate however each is written.
+fn check_header(file: &str, names: &[String], paths: &[String], line: usize) -> Vec<Diagnostic> {
+    use crate::report::escape::visible;
+    let known: Vec<&str> = super::schema::FIELDS.iter().map(|f| f.path).collect();
+    if !paths.iter().any(|p| is_field_column(p)) {
+        let shown: Vec<String> = names
+            .iter()
+            .take(5)
+            .map(|n| {
+                let v = visible(n);
+                match v.char_indices().nth(40) {
+                    Some((cut, _)) => format!("`{}…`", &v[..cut]),
+                    None => format!("`{v}`"),
+                }
+            })
+            .collect();
+        return vec![Diagnostic::new(
+            file,
+            Some(Pos { line, column: 1 }),
+            None,
+            Text::owned(
+                format!(
+                    "表头没有任何已知字段（{}）：CSV 的列名应为带点的字段路径（如 budget.wage_total）或申报表的中文列名（如 预算工资总额）",
+                    shown.join(", ")
+                ),
+                format!(
+                    "the header names no known field ({}): CSV columns are dotted field paths such as budget.wage_total, or the form's labels (预算工资总额, proposed wage total)",
+                    shown.join(", ")
+                ),
+            ),
+        )];
+    }
+    let mut errors = Vec::new();
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, (name, path)) in names.iter().zip(paths).enumerate() {
+        let pos = Some(Pos {
+            line,
+            column: i + 1,
+        });
+        let shown = visible(name);
+        if !is_field_column(path) {
+            let (zh, en) = match crate::diag::did_you_mean(path, known.iter().copied()) {
+                Some(h) => (
+                    format!("；是否指 `{h}`？"),
+                    format!("; did you mean `{h}`?"),
+                ),
+                None => (String::new(), String::new()),
+            };
+            errors.push(Diagnostic::new(
+                file,
+                pos,
+                Some(&shown),
+                Text::owned(
+                    format!("未知字段（列名）{zh}"),
+                    format!("unknown field (column){en}"),
+                ),
+            ));
+        } else if let Some(first) = seen.insert(path, i + 1) {
+            errors.push(Diagnostic::new(
+                file,
+                pos,
+                Some(&shown),
+                Text::owned(
+                    format!("字段重复（已在第 {first} 列）"),
+                    format!("duplicate field (already column {first})"),
+                ),
+            ));
+        }
+    }
+    errors
+}
+
+/// A row or an error as a batch item; the header is none.
+fn csv_item(r: input::csv::Read) -> Option<Raw> {
+    Some(match r {
+        input::csv::Read::Header { .. } => return None,
         input::csv::Read::Record(r) => Raw::Row(Row(r)),
         input::csv::Read::Note(n) => Raw::Notice(n),
         input::csv::Read::Error { row, error } => Raw::Item(Item::Invalid {
@@ -194,7 +302,7 @@ fn csv_item(r: input::csv::Read) -> Raw {
             row,
             errors: vec![error],
         }),
-    }
+    })
 }
 
 /// Names the sheets of a workbook as its items' sources: a row of the first sheet of filings
@@ -311,7 +419,22 @@ pub fn read_selected(file: &Path, sel: &Selector) -> Result<Filing, Vec<Diagnost
     let mut rows = 0usize;
     match Format::from_path(file) {
         Some(Format::Csv) => {
+            let mut bad_header = false;
             input::csv::read_path(file, super::columns::parse_header, &mut |r| match r {
+                // A bad header makes every row invalid: its errors are the answer.
+                input::csv::Read::Header {
+                    file,
+                    names,
+                    paths,
+                    line,
+                } => {
+                    let errors = check_header(&file, &names, &paths, line);
+                    if !errors.is_empty() {
+                        bad_header = true;
+                        file_error.get_or_insert_with(Vec::new).extend(errors);
+                    }
+                }
+                _ if bad_header => {}
                 input::csv::Read::Record(rec) => {
                     rows = rows.max(rec.row);
                     if rec.row == sel.row && found.is_none() {
@@ -389,21 +512,29 @@ pub fn read_file(path: &Path) -> Result<Filing, Vec<Diagnostic>> {
         return read_selected(&file, &sel);
     }
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| {
-        vec![Diagnostic::new(
-            &name,
-            None,
-            None,
-            Text::owned(
-                format!("无法读取文件：{e}"),
-                format!("cannot read the file: {e}"),
-            ),
-        )]
-    })?;
     let format = match Format::from_path(path) {
         Some(f @ (Format::Json | Format::Xlsx)) => f,
         _ => Format::Toml,
     };
+    // A workbook has its own, larger limit (`input::xlsx::MAX_XLSX_BYTES`); every other
+    // document is read at most to `input::MAX_DOCUMENT_BYTES` + 1 byte.
+    let read = match format {
+        Format::Xlsx => input::xlsx::read_file_bytes(path).map(Ok),
+        _ => input::read_document(&name, path),
+    };
+    let bytes = read
+        .map_err(|e| {
+            vec![Diagnostic::new(
+                &name,
+                None,
+                None,
+                Text::owned(
+                    format!("无法读取文件：{e}"),
+                    format!("cannot read the file: {e}"),
+                ),
+            )]
+        })?
+        .map_err(|d| vec![d])?;
     parse_bytes(&name, bytes, format)
 }
 
@@ -513,9 +644,43 @@ pub fn read_workbook(
 /// Reads the filings of a CSV held in memory (a request body), named `name` in reports and
 /// messages, one [`Raw`] a row, for [`Checker::batch`](crate::check::Checker::batch).
 pub fn for_each_csv(name: &str, reader: impl std::io::Read, mut each: impl FnMut(Raw)) {
-    input::csv::read(name, reader, super::columns::parse_header, &mut |r| {
-        each(csv_item(r))
-    });
+    input::csv::read(
+        name,
+        reader,
+        super::columns::parse_header,
+        &mut csv_rows(&mut each),
+    );
+}
+
+/// What a CSV reader's events become, the header checked first. A header with a column that is
+/// no field of the schema (misspelt, garbage) or a column named twice: the file is one invalid
+/// entry naming each such column, and its rows are not read as filings (each would have, or
+/// hide, that problem).
+fn csv_rows(each: &mut impl FnMut(Raw)) -> impl FnMut(input::csv::Read) + '_ {
+    let mut bad_header = false;
+    move |r: input::csv::Read| {
+        if let input::csv::Read::Header {
+            file,
+            names,
+            paths,
+            line,
+        } = &r
+        {
+            let errors = check_header(file, names, paths, *line);
+            if !errors.is_empty() {
+                bad_header = true;
+                each(Raw::Item(Item::Invalid {
+                    source: file.to_string(),
+                    row: None,
+                    errors,
+                }));
+            }
+            return;
+        }
+        if !bad_header && let Some(raw) = csv_item(r) {
+            each(raw);
+        }
+    }
 }
 
 /// Reads the filings of a workbook held in memory (a request body), named `name` in reports

@@ -2,6 +2,8 @@
 //! `indicator.1.weight`). Each row becomes a positioned tree of [`Kind::Cell`]s, built on
 //! demand ([`Record::tree`]) so that a caller can build rows' trees in parallel.
 
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 use super::sheet::{self, HeaderMap};
@@ -33,9 +35,17 @@ impl Record {
     }
 }
 
-/// What reading a CSV produces: a row, or a located error (for the whole file when `row` is
-/// `None`).
+/// What reading a CSV produces: its header, then each row, or a located error (for the whole
+/// file when `row` is `None`).
 pub enum Read {
+    /// The column names as written (trimmed), before any row, and the field path each one
+    /// maps to (`HeaderMap`: `工资总额（万元）` → `budget.wage_total`); `line` is the header's line.
+    Header {
+        file: Arc<str>,
+        names: Vec<String>,
+        paths: Vec<String>,
+        line: usize,
+    },
     Record(Record),
     /// Worth telling the user, not an error: the file was decoded from GBK (GB18030).
     Note(Diagnostic),
@@ -88,8 +98,125 @@ pub fn read_path(path: &std::path::Path, columns: HeaderMap, each: &mut impl FnM
     }
 }
 
-/// Reads CSV text from `reader` (named `file` in messages), calling `each` once per row or
-/// error, in order.
+/// The longest CSV record (the header or one row, without its line break; blank lines before
+/// it count) read, in bytes: a filing's row is a few kilobytes. A longer one (a file with no
+/// line break, an unclosed quote in a huge file) ends the file's reading with an error at the
+/// line where the record starts; memory stays bounded.
+pub const MAX_CSV_RECORD_BYTES: usize = 1024 * 1024;
+
+/// The most columns a CSV header may have: the schema has about 600 (64 indicators and 64
+/// adjustments included).
+pub const MAX_CSV_COLUMNS: usize = 4096;
+
+/// Marks the I/O error [`Tracked`] returns when a record is too long.
+#[derive(Debug)]
+struct RecordTooLong;
+
+impl std::fmt::Display for RecordTooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "record longer than {MAX_CSV_RECORD_BYTES} bytes")
+    }
+}
+
+impl std::error::Error for RecordTooLong {}
+
+/// The bytes on their way to the CSV parser, watched: where every line break is (the parser's
+/// own line count skips blank lines and miscounts CRLF), and how long the current record is.
+struct Tracked<R> {
+    inner: R,
+    /// Bytes handed to the parser so far.
+    read: Cell<u64>,
+    /// Offsets of line breaks (`\n`) not yet counted by [`Tracked::breaks_before`].
+    breaks: RefCell<VecDeque<u64>>,
+    /// Line breaks before the last offset asked about.
+    counted: Cell<u64>,
+    /// Offsets where a line with content starts (a byte other than `\r`/`\n` after a line
+    /// break, or the first byte), not yet passed by [`Tracked::line_from`].
+    starts: RefCell<VecDeque<u64>>,
+    /// The last byte read (a line break before the first byte).
+    prev: Cell<u8>,
+    /// Where the current record starts (the end of the previous one).
+    record_start: Cell<u64>,
+}
+
+impl<R> Tracked<R> {
+    fn new(inner: R) -> Self {
+        Tracked {
+            inner,
+            read: Cell::new(0),
+            breaks: RefCell::new(VecDeque::new()),
+            counted: Cell::new(0),
+            starts: RefCell::new(VecDeque::new()),
+            prev: Cell::new(b'\n'),
+            record_start: Cell::new(0),
+        }
+    }
+
+    /// The line of the record that begins at or after byte `from` (the end of the previous
+    /// record): the parser skips blank lines before a record, so it starts on the first line
+    /// with content from there. Asked in increasing order.
+    fn line_from(&self, from: u64) -> usize {
+        let mut starts = self.starts.borrow_mut();
+        while starts.front().is_some_and(|s| *s < from) {
+            starts.pop_front();
+        }
+        let at = starts.front().copied().unwrap_or(from);
+        drop(starts);
+        usize::try_from(1 + self.breaks_before(at)).unwrap_or(usize::MAX)
+    }
+
+    /// How many line breaks lie before byte `offset` (offsets asked in increasing order).
+    fn breaks_before(&self, offset: u64) -> u64 {
+        let mut breaks = self.breaks.borrow_mut();
+        while breaks.front().is_some_and(|b| *b < offset) {
+            breaks.pop_front();
+            self.counted.set(self.counted.get() + 1);
+        }
+        self.counted.get()
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for Tracked<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let start = self.read.get();
+        // Never more than the limit past the record's start, so a longer record is known as
+        // soon as the parser asks for the byte after it.
+        let allowed =
+            (self.record_start.get() + MAX_CSV_RECORD_BYTES as u64 + 1).saturating_sub(start);
+        if allowed == 0 {
+            return Err(std::io::Error::other(RecordTooLong));
+        }
+        let cap = buf
+            .len()
+            .min(usize::try_from(allowed).unwrap_or(usize::MAX));
+        let n = self.inner.read(&mut buf[..cap])?;
+        let mut breaks = self.breaks.borrow_mut();
+        let mut starts = self.starts.borrow_mut();
+        let mut prev = self.prev.get();
+        for (i, &b) in buf[..n].iter().enumerate() {
+            let at = start + i as u64;
+            let is_break = matches!(b, b'\n' | b'\r');
+            if b == b'\n' {
+                breaks.push_back(at);
+            }
+            if !is_break && matches!(prev, b'\n' | b'\r') {
+                starts.push_back(at);
+            }
+            prev = b;
+        }
+        self.prev.set(prev);
+        self.read.set(start + n as u64);
+        Ok(n)
+    }
+}
+
+fn breaks_in(record: &csv::StringRecord) -> u64 {
+    record.iter().map(|c| c.matches('\n').count() as u64).sum()
+}
+
+/// Reads CSV text from `reader` (named `file` in messages; UTF-8, or GBK decoded as GB18030),
+/// calling `each` once for the header, then once per row or error, in order. Lines are exact:
+/// blank lines and line breaks inside quoted cells count.
 /// `columns` maps each header to the field it fills ([`sheet::dotted`] takes it as written).
 pub fn read(
     file: &str,
@@ -130,14 +257,17 @@ pub fn read(
     };
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(false)
-        .from_reader(reader);
-    let headers = match rdr.headers() {
-        Ok(h) if !(h.is_empty() || h.len() == 1 && h[0].trim().is_empty()) => {
-            let cols: Vec<_> = h.iter().map(columns).collect();
-            Arc::new(Headers {
-                parts: cols.iter().map(|c| sheet::parts(&c.path)).collect(),
-                units: cols.iter().map(|c| c.unit).collect(),
-            })
+        .has_headers(false)
+        .from_reader(Tracked::new(reader));
+    // The line a record just read starts on.
+    let start_line = |rdr: &csv::Reader<Tracked<_>>| -> usize {
+        let t = rdr.get_ref();
+        t.line_from(t.record_start.get())
+    };
+    let mut header = csv::StringRecord::new();
+    let header_line = match rdr.read_record(&mut header) {
+        Ok(true) if !(header.is_empty() || header.len() == 1 && header[0].trim().is_empty()) => {
+            start_line(&rdr)
         }
         Ok(_) => {
             each(invalid(csv_error(
@@ -159,22 +289,56 @@ pub fn read(
             return;
         }
     };
+    rdr.get_ref().record_start.set(rdr.position().byte());
+    if header.len() > MAX_CSV_COLUMNS {
+        each(invalid(csv_error(
+            file,
+            Some(Pos {
+                line: header_line,
+                column: MAX_CSV_COLUMNS + 1,
+            }),
+            Text::owned(
+                format!(
+                    "表头列数过多：{} 列，上限 {MAX_CSV_COLUMNS} 列",
+                    header.len()
+                ),
+                format!(
+                    "too many columns: {}, the limit is {MAX_CSV_COLUMNS}",
+                    header.len()
+                ),
+            ),
+        )));
+        return;
+    }
+    let names: Vec<String> = header
+        .iter()
+        .map(|s| s.trim().trim_start_matches('\u{feff}').to_string())
+        .collect();
+    let cols: Vec<_> = names.iter().map(|n| columns(n)).collect();
+    let headers = Arc::new(Headers {
+        // At most MAX_COLUMN_PARTS levels (`sheet::parts`): a longer dotted name is no field
+        // anyway, and is then reported as unknown instead of nesting once per dot.
+        parts: cols.iter().map(|c| sheet::parts(&c.path)).collect(),
+        units: cols.iter().map(|c| c.unit).collect(),
+    });
     let shared: Arc<str> = Arc::from(file);
+    each(Read::Header {
+        file: shared.clone(),
+        names,
+        paths: cols.into_iter().map(|c| c.path).collect(),
+        line: header_line,
+    });
     let mut row = 0;
     let mut record = csv::StringRecord::new();
-    let mut next_line = 2; // the header is line 1
     loop {
         row += 1;
-        // Counted here rather than taken from the reader, which miscounts CRLF files: a record
-        // takes one line plus any line breaks inside its quoted cells.
-        let line = next_line;
-        match rdr.read_record(&mut record) {
+        let result = rdr.read_record(&mut record);
+        let end = rdr.position().byte();
+        match result {
             Ok(false) => break,
             Ok(true) => {
-                next_line += 1 + record
-                    .iter()
-                    .map(|c| c.matches('\n').count())
-                    .sum::<usize>();
+                let line = start_line(&rdr);
+                rdr.get_ref().record_start.set(end);
                 each(Read::Record(Record {
                     file: shared.clone(),
                     headers: headers.clone(),
@@ -184,11 +348,18 @@ pub fn read(
                 }));
             }
             Err(e) => {
-                next_line += 1;
-                let pos = Some(Pos { line, column: 1 });
+                let line = start_line(&rdr);
+                rdr.get_ref().record_start.set(end);
+                let (pos, msg) = match e.kind() {
+                    csv::ErrorKind::UnequalLengths { .. } => match open_quote(&record, line) {
+                        Some((pos, until)) => (pos, stray_quote(line, until)),
+                        None => (Pos { line, column: 1 }, csv_message(&e)),
+                    },
+                    _ => (Pos { line, column: 1 }, csv_message(&e)),
+                };
                 each(Read::Error {
                     row: Some(row),
-                    error: csv_error(file, pos, csv_message(&e)),
+                    error: csv_error(file, Some(pos), msg),
                 });
                 if !matches!(
                     e.kind(),
@@ -201,8 +372,61 @@ pub fn read(
     }
 }
 
+/// Where a quote opens that swallowed the line breaks after it: the first cell of a ragged
+/// record holding a line break (a cell can only hold one when quoted), with the last line the
+/// quote reached.
+fn open_quote(record: &csv::StringRecord, line: usize) -> Option<(Pos, usize)> {
+    let mut at = line;
+    for (i, cell) in record.iter().enumerate() {
+        let n = cell.matches('\n').count();
+        if n > 0 {
+            let pos = Pos {
+                line: at,
+                column: i + 1,
+            };
+            let trailing = record.iter().next_back().is_some_and(|c| c.ends_with('\n'));
+            return Some((
+                pos,
+                line + breaks_in(record) as usize - usize::from(trailing),
+            ));
+        }
+        at += n;
+    }
+    None
+}
+
+fn stray_quote(line: usize, until: usize) -> Text {
+    let (zh, en) = if until > line {
+        (
+            format!("第 {line}–{until} 行都被读成了这一个单元格"),
+            format!("lines {line}–{until} were read as this one cell"),
+        )
+    } else {
+        (
+            "该行其余内容都被读成了这一个单元格".to_string(),
+            "the rest of the line was read as this one cell".to_string(),
+        )
+    };
+    Text::owned(
+        format!("此处的引号 \" 没有闭合：{zh}（多余的引号，或缺少闭合引号）"),
+        format!(
+            "a quote (\") opens in this cell and is never closed: {en} (a stray quote, or a missing closing one)"
+        ),
+    )
+}
+
 fn csv_message(e: &csv::Error) -> Text {
     match e.kind() {
+        csv::ErrorKind::Io(io) if io.get_ref().is_some_and(|x| x.is::<RecordTooLong>()) => {
+            Text::owned(
+                format!(
+                    "该行（记录）超过 {MAX_CSV_RECORD_BYTES} 字节：没有换行符，或有未闭合的引号；不再读取此文件"
+                ),
+                format!(
+                    "this record is longer than {MAX_CSV_RECORD_BYTES} bytes (no line break, or an unclosed quote): the rest of the file is not read"
+                ),
+            )
+        }
         csv::ErrorKind::Utf8 { .. } => Text::new(
             "该行不是 UTF-8 编码（可能是 GBK/GB2312）：请将 CSV 另存为 UTF-8",
             "the row is not UTF-8 (it may be GBK/GB2312): save the CSV as UTF-8",

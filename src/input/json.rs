@@ -9,6 +9,7 @@ pub fn parse_json(file: &str, text: &str) -> Result<Node, Diagnostic> {
     if text.len() > MAX_DOCUMENT_BYTES {
         return Err(too_large(file, text.len()));
     }
+    super::check_values(file, text)?;
     let index = LineIndex::new(text);
     let opts = ParseOptions {
         allow_comments: false,

@@ -11,6 +11,7 @@ pub mod encoding;
 mod json;
 pub mod sheet;
 mod toml;
+pub mod walk;
 pub mod xlsx;
 
 use std::path::{Path, PathBuf};
@@ -98,32 +99,9 @@ pub const STDIN: &str = "-";
 
 /// Expands paths into files, in a stable order: a directory becomes every file under it whose
 /// extension names a [`Format`], recursively and sorted; any other path (`-` included) is kept.
+/// What the walk skips (and why) is in [`walk::expand`]'s result.
 pub fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            walk(p, &mut out);
-        } else {
-            out.push(p.clone());
-        }
-    }
-    out
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        out.push(dir.to_path_buf());
-        return;
-    };
-    let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    entries.sort();
-    for e in entries {
-        if e.is_dir() {
-            walk(&e, out);
-        } else if Format::from_path(&e).is_some() {
-            out.push(e);
-        }
-    }
+    walk::expand(paths, &walk::Walk::default()).files
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -193,6 +171,36 @@ impl Node {
 /// Largest input document accepted, in bytes. A filing is a few kilobytes; a rule pack tens.
 pub const MAX_DOCUMENT_BYTES: usize = 4 * 1024 * 1024;
 
+/// Most values one TOML or JSON document may hold, counted before parsing as the characters
+/// that open or separate one (`,` `=` `:` `[` `{`, an overcount). A filing has about a hundred
+/// values and a large pack some hundred thousand; four megabytes of `1,1,1,…` would hold two
+/// million, and their trees would need over 512 MB.
+pub const MAX_VALUES: usize = 1_000_000;
+
+/// Refuses a document with more than [`MAX_VALUES`] values, at the one past the limit.
+pub(crate) fn check_values(file: &str, text: &str) -> Result<(), Diagnostic> {
+    let past = text
+        .bytes()
+        .enumerate()
+        .filter(|(_, b)| matches!(b, b',' | b'=' | b':' | b'[' | b'{'))
+        .nth(MAX_VALUES)
+        .map(|(i, _)| i);
+    match past {
+        None => Ok(()),
+        Some(offset) => Err(Diagnostic::new(
+            file,
+            Some(LineIndex::new(text).pos(offset)),
+            None,
+            Text::owned(
+                format!("值过多：一个文件最多 {MAX_VALUES} 个值（数组元素、键）"),
+                format!(
+                    "too many values: at most {MAX_VALUES} in one document (array items, keys)"
+                ),
+            ),
+        )),
+    }
+}
+
 pub(crate) fn too_large(file: &str, len: usize) -> Diagnostic {
     Diagnostic::new(
         file,
@@ -230,26 +238,71 @@ pub fn decode_utf8(file: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     })
 }
 
-/// Reads a whole stream (standard input, a request body) as a document's bytes, stopping one
-/// byte past [`MAX_DOCUMENT_BYTES`] so that [`decode_utf8`] reports a too-large input without
-/// holding all of it.
-pub fn read_limited(file: &str, reader: impl std::io::Read) -> Result<Vec<u8>, Diagnostic> {
+fn too_large_stream(file: &str) -> Diagnostic {
+    Diagnostic::new(
+        file,
+        None,
+        None,
+        Text::owned(
+            format!("文件过大：超过上限 {MAX_DOCUMENT_BYTES} 字节"),
+            format!("file too large: more than the limit of {MAX_DOCUMENT_BYTES} bytes"),
+        ),
+    )
+}
+
+/// Reads at most [`MAX_DOCUMENT_BYTES`] + 1 bytes from `reader`: one more than the limit, so
+/// that a longer input is known to be too long without holding it (`/dev/zero`, a 2 GB file).
+fn read_at_most(reader: impl std::io::Read) -> std::io::Result<Vec<u8>> {
     use std::io::Read as _;
     let mut bytes = Vec::new();
     reader
         .take(MAX_DOCUMENT_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| {
-            Diagnostic::new(
-                file,
-                None,
-                None,
-                Text::owned(
-                    format!("无法读取输入：{e}"),
-                    format!("cannot read the input: {e}"),
-                ),
-            )
-        })?;
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// Reads a document file (a filing, a pack, a pack test), never more than
+/// [`MAX_DOCUMENT_BYTES`] + 1 bytes of it. The outer error is the file's I/O error, for the
+/// caller to word; the inner one a file over the limit (its size named when the file has one).
+pub fn read_document(file: &str, path: &Path) -> std::io::Result<Result<Vec<u8>, Diagnostic>> {
+    let f = std::fs::File::open(path)?;
+    let meta = f.metadata()?;
+    if meta.is_dir() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::IsADirectory,
+            "is a directory",
+        ));
+    }
+    if meta.is_file() && meta.len() > MAX_DOCUMENT_BYTES as u64 {
+        return Ok(Err(too_large(
+            file,
+            usize::try_from(meta.len()).unwrap_or(usize::MAX),
+        )));
+    }
+    let bytes = read_at_most(f)?;
+    if bytes.len() > MAX_DOCUMENT_BYTES {
+        return Ok(Err(too_large_stream(file)));
+    }
+    Ok(Ok(bytes))
+}
+
+/// Reads a whole stream (standard input, a request body) as a document's bytes, stopping one
+/// byte past [`MAX_DOCUMENT_BYTES`]: a longer input is an error without holding all of it.
+pub fn read_limited(file: &str, reader: impl std::io::Read) -> Result<Vec<u8>, Diagnostic> {
+    let bytes = read_at_most(reader).map_err(|e| {
+        Diagnostic::new(
+            file,
+            None,
+            None,
+            Text::owned(
+                format!("无法读取输入：{e}"),
+                format!("cannot read the input: {e}"),
+            ),
+        )
+    })?;
+    if bytes.len() > MAX_DOCUMENT_BYTES {
+        return Err(too_large_stream(file));
+    }
     Ok(bytes)
 }
 

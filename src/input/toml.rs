@@ -8,6 +8,7 @@ pub fn parse_toml(file: &str, text: &str) -> Result<Node, Diagnostic> {
     if text.len() > MAX_DOCUMENT_BYTES {
         return Err(too_large(file, text.len()));
     }
+    super::check_values(file, text)?;
     let index = LineIndex::new(text);
     let root = toml::de::DeTable::parse(text).map_err(|e| {
         let pos = e.span().map(|s| index.pos(s.start));
@@ -39,6 +40,22 @@ pub fn parse_toml(file: &str, text: &str) -> Result<Node, Diagnostic> {
 fn field_at(text: &str, offset: usize) -> Option<String> {
     let before = text.get(..offset)?;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    // A table header (`[budget]` defined twice, or after `budget.x = …`): the table.
+    let line = text.get(line_start..)?.lines().next().unwrap_or("").trim();
+    if line.starts_with('[') {
+        let inner = line.trim_start_matches('[');
+        let inner = inner
+            .split(']')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .trim_matches('"');
+        return (!inner.is_empty()
+            && inner
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.'))
+        .then(|| inner.to_string());
+    }
     let (key, _) = before.get(line_start..)?.split_once('=')?;
     let key = key.trim().trim_matches('"');
     let is_key = |k: &str| {

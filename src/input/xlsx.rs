@@ -94,14 +94,19 @@ pub fn cell_name(sheet: &str, pos: Pos) -> String {
     }
 }
 
+/// The bytes of the workbook file at `path`, never more than [`MAX_XLSX_BYTES`] + 1 of them
+/// (a longer file is refused by [`read_bytes`] without holding all of it).
+pub fn read_file_bytes(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    let f = std::fs::File::open(path)?;
+    let mut v = Vec::new();
+    f.take(MAX_XLSX_BYTES as u64 + 1).read_to_end(&mut v)?;
+    Ok(v)
+}
+
 /// Reads the workbook at `path`.
 pub fn read_path(path: &std::path::Path, columns: HeaderMap, each: &mut impl FnMut(Read)) {
     let file = path.display().to_string();
-    let bytes = match std::fs::File::open(path).and_then(|f| {
-        let mut v = Vec::new();
-        f.take(MAX_XLSX_BYTES as u64 + 1).read_to_end(&mut v)?;
-        Ok(v)
-    }) {
+    let bytes = match read_file_bytes(path) {
         Ok(b) => b,
         Err(e) => {
             each(error(

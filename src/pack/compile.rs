@@ -1450,6 +1450,21 @@ pub fn compile(
     let effective_until = m
         .get("effective_until")
         .and_then(|s| ctx.date(s, "pack.effective_until"));
+    if let (Some(from), Some(until), Some(src)) =
+        (effective_from, effective_until, m.get("effective_until"))
+        && from > until
+    {
+        ctx.err(
+            src,
+            "pack.effective_until",
+            Text::owned(
+                format!("失效日期 {until} 早于生效日期 {from}：该规则包在任何一天都不生效"),
+                format!(
+                    "effective_until {until} is before effective_from {from}: the pack is never in force"
+                ),
+            ),
+        );
+    }
 
     let mut names = Names::with_filing();
     let params = compile_params(

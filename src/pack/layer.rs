@@ -5,6 +5,7 @@
 //! `[regime]` whole. Every leaf remembers the file and the pack it came from, so errors point at
 //! the right file and `explain` can say which layer each number came from.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::diag::{Diagnostic, Text, did_you_mean, expected_found};
@@ -24,29 +25,36 @@ impl Src {
     }
 }
 
-/// An ordered map of keys to sourced values.
+/// An ordered map of keys to sourced values. Looked up by key through an index: a pack of
+/// 60,000 quantities is merged and compiled in linear time, not quadratic.
 #[derive(Clone, Debug, Default)]
 pub struct Items {
     pub entries: Vec<(String, Src, Pos)>,
+    /// Key → position in `entries` (the first entry of that key).
+    index: HashMap<String, usize>,
 }
 
 impl Items {
+    fn from_entries(entries: Vec<(String, Src, Pos)>) -> Items {
+        let mut index = HashMap::with_capacity(entries.len());
+        for (i, (k, _, _)) in entries.iter().enumerate() {
+            index.entry(k.clone()).or_insert(i);
+        }
+        Items { entries, index }
+    }
     pub fn get(&self, key: &str) -> Option<&Src> {
-        self.entries
-            .iter()
-            .find(|(k, _, _)| k == key)
-            .map(|(_, s, _)| s)
+        self.index.get(key).map(|i| &self.entries[*i].1)
     }
     pub fn key_pos(&self, key: &str) -> Option<Pos> {
-        self.entries
-            .iter()
-            .find(|(k, _, _)| k == key)
-            .map(|(_, _, p)| *p)
+        self.index.get(key).map(|i| self.entries[*i].2)
     }
     fn set(&mut self, key: String, src: Src, pos: Pos) {
-        match self.entries.iter_mut().find(|(k, _, _)| *k == key) {
-            Some(slot) => *slot = (key, src, pos),
-            None => self.entries.push((key, src, pos)),
+        match self.index.get(&key) {
+            Some(i) => self.entries[*i] = (key, src, pos),
+            None => {
+                self.index.insert(key.clone(), self.entries.len());
+                self.entries.push((key, src, pos));
+            }
         }
     }
     fn merge(&mut self, child: Items) {
@@ -137,8 +145,8 @@ fn table_entries<'a>(
 }
 
 fn items_of(entries: &[Entry], file: &Arc<str>, layer: &Arc<str>) -> Items {
-    Items {
-        entries: entries
+    Items::from_entries(
+        entries
             .iter()
             .map(|e| {
                 (
@@ -152,7 +160,7 @@ fn items_of(entries: &[Entry], file: &Arc<str>, layer: &Arc<str>) -> Items {
                 )
             })
             .collect(),
-    }
+    )
 }
 
 fn keyed_list(

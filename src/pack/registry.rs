@@ -151,6 +151,16 @@ fn read_pack_table(file: &str, text: &str) -> Option<Layer> {
     }
 }
 
+/// A pack id as `extends` may name it: letters, digits, `-` and `_`, so that it can only be a
+/// file name in the child's own directory or a built-in pack, never a path (`../x`, `/tmp/x`).
+pub fn is_pack_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 128
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
 #[warn(missing_docs)]
 impl Registry {
     /// The built-in packs (their identities read now, each compiled on first use).
@@ -200,11 +210,16 @@ impl Registry {
             .collect()
     }
 
+    /// The pack `id` from the child's own directory (`<dir>/<id>.toml`), else built in. `id` is
+    /// a plain name ([`is_pack_id`]), so nothing outside those two places can be named.
     fn find_source(id: &str, near: Option<&Path>) -> Option<Source> {
+        if !is_pack_id(id) {
+            return None;
+        }
         if let Some(dir) = near {
             let p = dir.join(format!("{id}.toml"));
             if p.is_file() {
-                let text = std::fs::read(&p).ok()?;
+                let text = crate::input::read_document("", &p).ok()?.ok()?;
                 let text = String::from_utf8(text).ok()?;
                 return Some(Source {
                     file: p.display().to_string(),
@@ -249,7 +264,7 @@ impl Registry {
     fn source_of(spec: &str) -> Result<Source, Vec<Diagnostic>> {
         let path = Path::new(spec);
         if Self::is_path(spec) {
-            let bytes = std::fs::read(path).map_err(|e| {
+            let bytes = crate::input::read_document(spec, path).map_err(|e| {
                 diag(
                     spec,
                     Text::owned(
@@ -258,6 +273,7 @@ impl Registry {
                     ),
                 )
             })?;
+            let bytes = bytes.map_err(|d| vec![d])?;
             let text = crate::input::decode_utf8(spec, bytes).map_err(|d| vec![d])?;
             Ok(Source {
                 file: spec.to_string(),
@@ -337,8 +353,30 @@ impl Registry {
     ) -> Option<(Layer, Vec<super::Layer>)> {
         let mut chain: Vec<(Layer, String, String)> = Vec::new();
         let mut current = Some(source);
+        // The id the child's `extends` named, with where it was written.
+        let mut expected_id: Option<(String, String, Option<crate::diag::Pos>)> = None;
         while let Some(src) = current.take() {
             let layer = read(&src, errors)?;
+            if let Some((want, child, pos)) = expected_id.take()
+                && layer.id != want
+            {
+                errors.push(Diagnostic::new(
+                    &child,
+                    pos,
+                    Some("pack.extends"),
+                    Text::owned(
+                        format!(
+                            "`extends = \"{want}\"` 找到的文件 {} 的 id 是 `{}`，不是 `{want}`",
+                            src.file, layer.id
+                        ),
+                        format!(
+                            "`extends = \"{want}\"` found {}, whose id is `{}`, not `{want}`",
+                            src.file, layer.id
+                        ),
+                    ),
+                ));
+                return None;
+            }
             let hash = sha256(&src.text);
             let parent = meta_str(&layer, "extends");
             if chain.iter().any(|(l, _, _)| l.id == layer.id) {
@@ -374,13 +412,32 @@ impl Registry {
                 return None;
             }
             if let Some(parent) = parent {
+                let pos = chain
+                    .last()
+                    .and_then(|(l, _, _)| l.meta.get("extends"))
+                    .map(|s| s.pos());
+                if !is_pack_id(&parent) {
+                    errors.push(Diagnostic::new(
+                        &file,
+                        pos,
+                        Some("pack.extends"),
+                        Text::owned(
+                            format!(
+                                "`extends` 应为规则包 id（字母、数字、-、_），不能是路径：`{parent}`"
+                            ),
+                            format!(
+                                "`extends` names a pack id (letters, digits, - and _), not a path: `{parent}`"
+                            ),
+                        ),
+                    ));
+                    return None;
+                }
                 match Self::find_source(&parent, dir.as_deref()) {
-                    Some(s) => current = Some(s),
+                    Some(s) => {
+                        expected_id = Some((parent, file.clone(), pos));
+                        current = Some(s);
+                    }
                     None => {
-                        let pos = chain
-                            .last()
-                            .and_then(|(l, _, _)| l.meta.get("extends"))
-                            .map(|s| s.pos());
                         errors.push(Diagnostic::new(
                             &file,
                             pos,

@@ -22,23 +22,11 @@ use crate::expr::Value;
 use crate::num;
 use crate::pack::Status;
 
-/// Escapes text for HTML and SVG content and attribute values.
+/// Escapes text for HTML and SVG content and attribute values: `report::escape::html` (markup
+/// escaped, and every control, bidi override and separator character made visible as `\u{…}`,
+/// so that no filing's text can reorder or hide what a reviewer reads).
 pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            // Control characters other than tab and newline are not allowed in HTML text.
-            c if (c as u32) < 0x20 && c != '\n' && c != '\t' => out.push('\u{FFFD}'),
-            '\u{7f}' => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
+    super::escape::html(s)
 }
 
 /// What a report section shows.
@@ -963,6 +951,13 @@ pub fn batch_head(summary: &Summary, lang: Lang) -> String {
         t(lang, "应扣回合计", "Total to recover"),
         yuan(recover, lang),
     ));
+    if summary.skipped > 0 {
+        // What a directory walk did not read (each path is named on standard error).
+        money.push((
+            t(lang, "已跳过的路径", "Paths skipped"),
+            summary.skipped.to_string(),
+        ));
+    }
     o.push_str("<section class=\"kpis\">\n");
     for (k, v) in money {
         let _ = writeln!(
@@ -1111,7 +1106,7 @@ mod tests {
     fn escapes_markup_and_controls() {
         assert_eq!(
             esc("<a href=\"x\">&'\u{1}</a>"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;\u{FFFD}&lt;/a&gt;"
+            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;\\u{1}&lt;/a&gt;"
         );
     }
 

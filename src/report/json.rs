@@ -198,14 +198,17 @@ struct Quantities<'a>(&'a [(String, Value, crate::diag::Text)]);
 impl Serialize for Quantities<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         // A later quantity of the same name replaces the earlier one, in its place.
-        let mut m = s.serialize_map(None)?;
+        // (Linear: a pack may have tens of thousands of quantities.)
+        let mut last: std::collections::HashMap<&str, usize> =
+            std::collections::HashMap::with_capacity(self.0.len());
         for (i, (name, _, _)) in self.0.iter().enumerate() {
-            if self.0[..i].iter().any(|(n, _, _)| n == name) {
-                continue;
-            }
-            let last = self.0.iter().rev().find(|(n, _, _)| n == name);
-            if let Some((_, v, _)) = last {
-                m.serialize_entry(name, &V(v))?;
+            last.insert(name, i);
+        }
+        let mut m = s.serialize_map(None)?;
+        for (name, _, _) in self.0 {
+            // The first place of a name: its last value is written there, once.
+            if let Some(i) = last.remove(name.as_str()) {
+                m.serialize_entry(name, &V(&self.0[i].1))?;
             }
         }
         m.end()
@@ -404,7 +407,16 @@ pub fn write(out: &mut Vec<u8>, r: &Report, lang: Lang, with_trace: bool) {
         trace: with_trace,
     };
     // Writing into memory cannot fail, and every key is a string.
-    let _ = serde_json::to_writer(out, &doc);
+    let start = out.len();
+    let _ = serde_json::to_writer(&mut *out, &doc);
+    // Hidden characters are all at or above DEL: most reports need no second look.
+    if out[start..].iter().any(|b| *b >= 0x7f)
+        && let Ok(text) = std::str::from_utf8(&out[start..])
+        && let std::borrow::Cow::Owned(safe) = super::escape::json(text)
+    {
+        out.truncate(start);
+        out.extend_from_slice(safe.as_bytes());
+    }
 }
 
 /// The JSON format: one report as a pretty object, several as a pretty array; a stream is an
@@ -419,7 +431,7 @@ impl super::Printer for Json {
         } else {
             serde_json::to_string_pretty(&values)
         };
-        out.unwrap_or_default() + "\n"
+        super::escape::json(&out.unwrap_or_default()).into_owned() + "\n"
     }
     fn item(&self, r: &Report, lang: Lang, trace: bool) -> Vec<u8> {
         let mut out = Vec::with_capacity(4096);

@@ -9,20 +9,10 @@ use super::{Report, View};
 use crate::diag::Lang;
 use crate::engine::Verdict;
 
+/// Text as an XML attribute value: every control character made visible, the XML special
+/// characters as entities, nothing XML 1.0 forbids (`super::escape::xml`).
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if (c as u32) < 0x20 && c != '\n' && c != '\t' => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
+    super::escape::xml(s)
 }
 
 /// What a verdict is to JUnit.

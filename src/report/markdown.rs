@@ -5,25 +5,35 @@ use super::{Report, View};
 use crate::diag::Lang;
 use crate::num;
 
+/// Untrusted text as literal Markdown (a filing's name, a file name, a message quoting a value).
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    super::escape::markdown(s)
+}
+
+/// An identifier from a pack (trusted: a rule id, a pack id) inside a code span: it cannot hold
+/// a backtick or a line break, and is shown without them if it somehow does.
+fn code(s: &str) -> String {
+    super::escape::visible(s).replace(['`', '|'], "")
 }
 
 pub fn report(r: &Report, lang: Lang) -> String {
     let zh = lang.is_zh();
+    // The heading names the filing; the verdict has a line of its own, built from the verdict
+    // only, so that no name can read as a verdict.
     let mut out = format!(
-        "## {} — **{}**\n\n",
-        if r.name.is_empty() {
+        "## {}\n\n- {}: **{}**\n",
+        cell(if r.name.is_empty() {
             &r.source
         } else {
             &r.name
-        },
+        }),
+        if zh { "结论" } else { "Verdict" },
         r.verdict.label().get(lang)
     );
     out.push_str(&format!(
-        "- {}: `{}`\n",
+        "- {}: {}\n",
         if zh { "来源" } else { "Source" },
-        r.source
+        cell(&r.source)
     ));
     for e in &r.errors {
         out.push_str(&format!("- {}\n", cell(&e.render(lang))));
@@ -40,18 +50,20 @@ pub fn report(r: &Report, lang: Lang) -> String {
         out.push_str(&format!(
             "- {}: {} `{}`\n",
             if zh { "规则包" } else { "Rule pack" },
-            p.document,
-            p.id
+            cell(&p.document),
+            code(&p.id)
         ));
     }
     out.push_str(&format!(
         "- {}: {}\n",
         if zh { "应实行" } else { "Required regime" },
-        ev.regime
-            .required
-            .as_deref()
-            .map(|x| words::value_label(x, lang))
-            .unwrap_or_else(|| t(lang, "未定", "undecided"))
+        cell(
+            &ev.regime
+                .required
+                .as_deref()
+                .map(|x| words::value_label(x, lang))
+                .unwrap_or_else(|| t(lang, "未定", "undecided"))
+        )
     ));
     match &ev.cap {
         Some(c) => {
@@ -77,10 +89,10 @@ pub fn report(r: &Report, lang: Lang) -> String {
                 words::against_cap(c, lang)
             ));
         }
-        None => out.push_str(&format!("- {}\n", ev.cap_unknown.get(lang))),
+        None => out.push_str(&format!("- {}\n", cell(ev.cap_unknown.get(lang)))),
     }
     if ev.cap.as_ref().is_some_and(|c| !c.undecided.is_empty()) {
-        out.push_str(&format!("- {}\n", ev.cap_unknown.get(lang)));
+        out.push_str(&format!("- {}\n", cell(ev.cap_unknown.get(lang))));
     }
     if let Some(c) = &ev.clearing {
         let m = |d: Option<rust_decimal::Decimal>| {
@@ -101,7 +113,7 @@ pub fn report(r: &Report, lang: Lang) -> String {
     }
     let fill = words::fields_to_fill(r);
     if !fill.is_empty() {
-        let list: Vec<String> = fill.iter().map(|f| format!("`{f}`")).collect();
+        let list: Vec<String> = fill.iter().map(|f| format!("`{}`", code(f))).collect();
         out.push_str(&format!(
             "- {}: {}\n",
             t(lang, "需补填", "To fill in"),
@@ -116,7 +128,7 @@ pub fn report(r: &Report, lang: Lang) -> String {
     for rr in &ev.rules {
         out.push_str(&format!(
             "| `{}` | {} | {} | {} |\n",
-            rr.id,
+            code(&rr.id),
             cell(&rr.clause),
             rr.status.label().get(lang),
             cell(rr.message.get(lang))
@@ -146,7 +158,7 @@ impl super::Printer for Markdown {
             } else {
                 r.name.clone()
             },
-            format!("`{}`", super::summary::source_of(r)),
+            super::summary::source_of(r),
             r.verdict.label().get(lang).to_string(),
             cap.map(|c| num::money_grouped(c.max_wage_total))
                 .unwrap_or_else(|| "–".into()),
@@ -181,7 +193,7 @@ impl super::Printer for Markdown {
                 crate::pack::Status::Review.label().get(lang)
             ));
             for (id, _, f, r) in rules {
-                out.push_str(&format!("| `{id}` | {f} | {r} |\n"));
+                out.push_str(&format!("| `{}` | {f} | {r} |\n", code(id)));
             }
         }
         out.push_str(if zh {

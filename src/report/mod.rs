@@ -1,6 +1,7 @@
 //! Reports: what a reviewer reads. [`Report`] gathers one filing's result; each output format
 //! lives in its own module and prints the same report.
 
+pub mod escape;
 pub mod html;
 pub mod json;
 pub mod junit;
@@ -38,14 +39,15 @@ pub struct PackRef {
     pub growth: String,
     /// The rules that bound growth (those whose bound a chart can draw).
     pub bounded: Vec<String>,
+    /// Quantity name → its first place in `quantity_layers` (lookups per trace line stay
+    /// constant-time however many quantities a pack has).
+    quantity_index: std::collections::HashMap<String, usize>,
 }
 
 impl PackRef {
     pub fn quantity_layer(&self, name: &str) -> Option<&str> {
-        self.quantity_layers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, l)| l.as_str())
+        let i = *self.quantity_index.get(name)?;
+        self.quantity_layers.get(i).map(|(_, l)| l.as_str())
     }
     pub fn params_of(&self, rule: &str) -> &[ParamUse] {
         self.rule_params
@@ -90,7 +92,12 @@ impl PackRef {
     /// What a report says about its pack, built once per pack and shared by every report
     /// evaluated under it (see [`Report::with_pack`]).
     pub fn new(pack: &Pack) -> PackRef {
+        let mut quantity_index = std::collections::HashMap::new();
+        for (i, q) in pack.quantities.iter().enumerate() {
+            quantity_index.entry(q.name.clone()).or_insert(i);
+        }
         PackRef {
+            quantity_index,
             id: pack.id.clone(),
             title: pack.title.clone(),
             document: pack.document.clone(),

@@ -31,6 +31,8 @@ pub struct Summary {
     /// Every filing as a line of the batch table, in input order, when the printer lists them
     /// all (see [`Printer::wants_entries`](super::Printer::wants_entries)); empty otherwise.
     pub entries: Vec<Entry>,
+    /// Paths a directory walk did not read (each reported with its reason).
+    pub skipped: usize,
 }
 
 /// One filing as the batch table lists it.
@@ -234,6 +236,17 @@ pub fn summary_rows(s: &Summary, lang: Lang) -> Vec<(String, String)> {
         rows.push((
             format!("{} {label}", if zh { "类别" } else { "category" }),
             n.to_string(),
+        ));
+    }
+    if s.skipped > 0 {
+        rows.push((
+            (if zh {
+                "已跳过的路径"
+            } else {
+                "paths skipped"
+            })
+            .to_string(),
+            s.skipped.to_string(),
         ));
     }
     rows.push((

@@ -9,6 +9,7 @@ use comfy_table::{
 };
 use unicode_width::UnicodeWidthStr;
 
+use super::escape::visible as v;
 use super::words::{self, t};
 use super::{Report, Summary, View};
 use crate::diag::Lang;
@@ -89,13 +90,16 @@ fn colored(text: String, c: Option<Color>, view: View) -> Cell {
 
 /// The verdict line that opens a report: `■ 不通过  本溪…有限公司`.
 fn banner(r: &Report, lang: Lang, view: View) -> String {
+    // The verdict's line holds the verdict only; the name (or file name) the filing gives comes
+    // on a line of its own, made visible, so no name can read as a verdict.
     let name = if r.name.is_empty() {
         super::summary::source_of(r)
     } else {
         r.name.clone()
     };
+    let name = v(&name);
     format!(
-        "{}  {name}\n",
+        "{}\n  {name}\n",
         paint(
             &format!("■ {}", r.verdict.label().get(lang)),
             verdict_color(r.verdict),
@@ -109,14 +113,18 @@ pub fn report(r: &Report, lang: Lang, view: View) -> String {
     let mut out = banner(r, lang, view);
     if r.eval.is_none() {
         for e in &r.errors {
-            out.push_str(&format!("  {}\n", e.render(lang)));
+            out.push_str(&format!("  {}\n", v(&e.render(lang))));
         }
         return out;
     }
     let mut head = new_table(view);
     head.add_row(vec![
         t(lang, "企业", "Enterprise"),
-        format!("{}  {}", r.name, r.credit_code.clone().unwrap_or_default()),
+        format!(
+            "{}  {}",
+            v(&r.name),
+            v(r.credit_code.as_deref().unwrap_or_default())
+        ),
     ]);
     let kind = match r.kind {
         Some(crate::filing::FilingKind::AnnualReturn) => words::value_label("annual_return", lang),
@@ -126,7 +134,7 @@ pub fn report(r: &Report, lang: Lang, view: View) -> String {
         t(lang, "类别", "Category"),
         format!("{} · {kind}", words::category(r, lang)),
     ]);
-    head.add_row(vec![t(lang, "来源", "Source"), r.source.clone()]);
+    head.add_row(vec![t(lang, "来源", "Source"), v(&r.source).into_owned()]);
     if let Some(p) = &r.pack {
         let chain: Vec<&str> = p.chain.iter().map(|(id, _)| id.as_str()).collect();
         head.add_row(vec![
@@ -158,7 +166,7 @@ pub fn report(r: &Report, lang: Lang, view: View) -> String {
             None => format!(
                 "{}（{}）",
                 t(lang, "未定", "undecided"),
-                ev.regime.unknown.join(", ")
+                v(&ev.regime.unknown.join(", "))
             ),
         };
         head.add_row(vec![t(lang, "应实行", "Required regime"), regime]);
@@ -200,7 +208,7 @@ pub fn report(r: &Report, lang: Lang, view: View) -> String {
         None if r.verdict != Verdict::OutOfScope => {
             head.add_row(vec![
                 t(lang, "增幅上限", "Cap"),
-                ev.cap_unknown.get(lang).to_string(),
+                v(ev.cap_unknown.get(lang)).into_owned(),
             ]);
         }
         None => {}
@@ -246,14 +254,14 @@ fn rules_table(r: &Report, lang: Lang, view: View) -> String {
         ]);
         for rr in &ev.rules {
             rules.add_row(vec![
-                Cell::new(&rr.id),
-                Cell::new(&rr.clause),
+                Cell::new(v(&rr.id)),
+                Cell::new(v(&rr.clause)),
                 colored(
                     rr.status.label().get(lang).to_string(),
                     status_color(rr.status),
                     view,
                 ),
-                Cell::new(rr.message.get(lang)),
+                Cell::new(v(rr.message.get(lang))),
             ]);
         }
     } else {
@@ -270,9 +278,9 @@ fn rules_table(r: &Report, lang: Lang, view: View) -> String {
                 ),
                 Cell::new(format!(
                     "{} [{}]\n{}",
-                    rr.id,
-                    rr.clause,
-                    rr.message.get(lang)
+                    v(&rr.id),
+                    v(&rr.clause),
+                    v(rr.message.get(lang))
                 )),
             ]);
         }
@@ -286,7 +294,7 @@ fn rules_table(r: &Report, lang: Lang, view: View) -> String {
 pub fn explain(r: &Report, lang: Lang, only: Option<&str>, view: View) -> String {
     let mut out = format!("{}\n", t(lang, "== 摘要 ==", "== Summary =="));
     for line in words::plain_summary(r, lang) {
-        out.push_str(&wrap(&format!("• {line}"), view.width as usize, 2));
+        out.push_str(&wrap(&format!("• {}", v(&line)), view.width as usize, 2));
     }
     out.push('\n');
     out.push_str(&report(r, lang, view));
@@ -304,15 +312,15 @@ pub fn explain(r: &Report, lang: Lang, only: Option<&str>, view: View) -> String
                 .map(|l| format!(" [{l}]"))
                 .unwrap_or_default();
             out.push_str(&wrap(
-                &format!("{} ({}){layer}", line.label, text.get(lang)),
+                &format!("{} ({}){layer}", v(&line.label), v(text.get(lang))),
                 view.width as usize,
                 2,
             ));
             out.push_str(&format!(
                 "  = {}\n  = {}\n  = {}\n",
-                line.expr,
-                line.substituted,
-                words::value(&line.value, lang)
+                v(&line.expr),
+                v(&line.substituted),
+                v(&words::value(&line.value, lang))
             ));
         }
     }
@@ -322,9 +330,9 @@ pub fn explain(r: &Report, lang: Lang, only: Option<&str>, view: View) -> String
         let head = wrap(
             &format!(
                 "{} [{}] {} — {}",
-                rr.id,
-                rr.clause,
-                rr.title.get(lang),
+                v(&rr.id),
+                v(&rr.clause),
+                v(rr.title.get(lang)),
                 rr.status.label().get(lang)
             ),
             view.width as usize,
@@ -342,7 +350,7 @@ pub fn explain(r: &Report, lang: Lang, only: Option<&str>, view: View) -> String
             None => head.clone(),
         });
         out.push_str(&wrap(
-            &format!("  {}", rr.message.get(lang)),
+            &format!("  {}", v(rr.message.get(lang))),
             view.width as usize,
             2,
         ));
@@ -370,10 +378,10 @@ pub fn explain(r: &Report, lang: Lang, only: Option<&str>, view: View) -> String
         for line in &rr.trace {
             out.push_str(&format!(
                 "  {}: {}\n      = {}\n      = {}\n",
-                words::trace_label(&line.label, lang),
-                line.expr,
-                line.substituted,
-                words::value(&line.value, lang)
+                v(&words::trace_label(&line.label, lang)),
+                v(&line.expr),
+                v(&line.substituted),
+                v(&words::value(&line.value, lang))
             ));
         }
         if let Some(a) = rr.allowed_total {
@@ -475,10 +483,11 @@ pub fn batch_block(r: &Report, lang: Lang, view: View) -> String {
         " ".repeat(pad)
     );
     let source = super::summary::source_of(r);
+    let source = v(&source);
     if r.name.is_empty() {
         out.push_str(&source);
     } else {
-        out.push_str(&format!("{}  {source}", r.name));
+        out.push_str(&format!("{}  {source}", v(&r.name)));
     }
     out.push('\n');
     let indent = 10;
@@ -524,6 +533,7 @@ pub fn batch_block(r: &Report, lang: Lang, view: View) -> String {
         ));
     }
     let reason = r.main_reason(lang);
+    let reason = v(&reason);
     if !reason.is_empty() {
         out.push_str(&wrap(
             &format!("{}{reason}", " ".repeat(indent)),

@@ -1,0 +1,11 @@
+//! See `harness::walk`.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+#[path = "../harness.rs"]
+mod harness;
+
+fuzz_target!(|data: &[u8]| {
+    harness::walk(data);
+});
