@@ -205,7 +205,7 @@ async fn verdict_and_total(c: &Client) -> (String, String) {
         .unwrap();
     let verdict = v.attr("data-verdict").await.unwrap().unwrap();
     let total = c
-        .find(Locator::Css("#max-total"))
+        .find(Locator::Css("[data-figure='max-total']"))
         .await
         .unwrap()
         .text()

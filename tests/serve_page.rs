@@ -115,12 +115,48 @@ async fn a_filled_in_form_shows_the_report() {
     let (status, _, html) = send(form_post("/check", &pairs)).await;
     assert_eq!(status, StatusCode::OK, "{html}");
     assert!(html.contains(r#"data-verdict="fail""#));
-    assert!(html.contains(r#"id="binding-rule""#));
+    assert!(html.contains(r#"data-figure="binding-rule""#));
     assert!(html.contains(r#"data-rule="linkage.growth_cap""#));
     // The values ride along for the downloads and the language switch, nothing being stored.
     assert!(html.contains(r#"action="/download/filing.toml""#));
     assert!(html.contains(r#"<button type="submit" class="switch" lang="zh-CN">中文</button>"#));
     assert!(html.contains(r#"name="budget.wage_total""#));
+}
+
+#[tokio::test]
+async fn the_result_is_the_html_report_with_its_chart_under_a_strict_csp() {
+    let mut pairs = form_of("samples/02-over-cap.toml");
+    pairs.push(("_lang".into(), "en".into()));
+    let (status, headers, html) = send(form_post("/check", &pairs)).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    // `report::html`'s section: the verdict band, the figures, the chart, the rules.
+    assert!(html.contains(r#"<article class="report" id="verdict" data-verdict="fail">"#));
+    assert!(html.contains(r#"data-figure="max-total""#));
+    assert!(html.contains(r#"data-figure="excess""#));
+    assert!(html.contains("<svg"), "{html}");
+    assert!(html.contains(r#"<div class="rule s-fail" id="verdict-linkage.growth_cap""#));
+    // Its style sheet is linked, never inline.
+    assert!(html.contains(r#"<link rel="stylesheet" href="/assets/report.css">"#));
+    assert!(!html.contains("<style") && !html.contains(" style="));
+    let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(csp.contains("style-src 'self'"), "{csp}");
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+
+    let (status, headers, css) = send(
+        Request::get("/assets/report.css")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/css")
+    );
+    assert_eq!(css, wagecheck::report::html::CSS);
+    assert!(css.contains("svg.growth-chart"));
 }
 
 #[tokio::test]
@@ -178,7 +214,7 @@ async fn an_uploaded_filing_is_checked_and_can_be_downloaded_as_toml() {
     let (status, _, html) = send(req).await;
     assert_eq!(status, StatusCode::OK, "{html}");
     assert!(html.contains(r#"data-verdict="fail""#));
-    assert!(html.contains(r#"id="to-recover""#));
+    assert!(html.contains(r#"data-figure="to-recover""#));
 
     // The filing read back into the form downloads as a TOML the checker reads the same.
     let values = form_of("samples/08-annual-return.toml");
@@ -303,7 +339,7 @@ async fn a_filing_downloads_as_excel_and_uploads_back_to_the_same_result() {
     let (status, _, html) = send(upload("filing.xlsx", &xlsx)).await;
     assert_eq!(status, StatusCode::OK, "{html}");
     assert!(html.contains(r#"data-verdict="fail""#));
-    assert!(html.contains(r#"id="to-recover""#));
+    assert!(html.contains(r#"data-figure="to-recover""#));
     // A file that is no workbook is explained, not a 500.
     let (status, _, html) = send(upload("x.xlsx", b"not a zip")).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);

@@ -39,8 +39,10 @@ pub enum Mode<'a> {
     Explain(Option<&'a str>),
 }
 
-const CSS: &str = include_str!("html.css");
-const SCRIPT: &str = include_str!("html.js");
+/// The report's style sheet: inline in a document, served as a file by `wagecheck serve`.
+pub const CSS: &str = include_str!("html.css");
+/// The script that sorts a batch's table: inline in a document.
+pub const SCRIPT: &str = include_str!("html.js");
 
 /// A whole HTML document around `body`.
 pub fn page(lang: Lang, title: &str, body: &str, sortable: bool) -> String {
@@ -339,13 +341,14 @@ fn reason(r: &Report, lang: Lang) -> String {
 fn figures(o: &mut String, r: &Report, lang: Lang) {
     let Some(ev) = &r.eval else { return };
     let annual = r.kind == Some(crate::filing::FilingKind::AnnualReturn);
-    // (class, label, value, line under it)
-    let mut kpis: Vec<(&str, String, String, String)> = Vec::new();
+    // (class, figure name for `data-figure`, label, value, line under it)
+    let mut kpis: Vec<(&str, &str, String, String, String)> = Vec::new();
     let mut facts: Vec<(String, String)> = Vec::new();
     match &ev.cap {
         Some(c) => {
             kpis.push((
                 "allowed",
+                "max-total",
                 t(lang, "最高工资总额", "Largest allowed total"),
                 yuan(c.max_wage_total, lang),
                 format!(
@@ -357,6 +360,7 @@ fn figures(o: &mut String, r: &Report, lang: Lang) {
             if let Some(e) = c.excess {
                 kpis.push((
                     "proposed",
+                    "proposed-total",
                     if annual {
                         t(lang, "实发工资总额", "Actual total")
                     } else {
@@ -377,6 +381,7 @@ fn figures(o: &mut String, r: &Report, lang: Lang) {
                 let over = e > Decimal::ZERO;
                 kpis.push((
                     if over { "excess over" } else { "excess within" },
+                    "excess",
                     if over {
                         t(lang, "超出上限", "Over the cap by")
                     } else {
@@ -402,13 +407,16 @@ fn figures(o: &mut String, r: &Report, lang: Lang) {
                 t(lang, "约束规则", "Binding rule"),
                 match binding {
                     Some(b) => format!(
-                        "{} <code>{}</code> <span class=\"clause\">{} {}</span>",
+                        "{} <code data-figure=\"binding-rule\">{}</code> <span class=\"clause\">{} {}</span>",
                         esc(b.title.get(lang)),
                         esc(&b.id),
                         t(lang, "条款", "clause"),
                         esc(&b.clause)
                     ),
-                    None => format!("<code>{}</code>", esc(&c.binding_rule)),
+                    None => format!(
+                        "<code data-figure=\"binding-rule\">{}</code>",
+                        esc(&c.binding_rule)
+                    ),
                 },
             ));
             facts.push((
@@ -438,6 +446,7 @@ fn figures(o: &mut String, r: &Report, lang: Lang) {
             } else {
                 "recover"
             },
+            "to-recover",
             t(lang, "应扣回", "To recover"),
             m(c.to_recover),
             format!(
@@ -482,10 +491,10 @@ fn figures(o: &mut String, r: &Report, lang: Lang) {
     }
     if !kpis.is_empty() {
         o.push_str("<section class=\"kpis\">\n");
-        for (class, k, v, sub) in kpis {
+        for (class, figure, k, v, sub) in kpis {
             let _ = writeln!(
                 o,
-                "<div class=\"kpi {class}\"><div class=\"k\">{}</div><div class=\"v\">{}</div><div class=\"sub\">{}</div></div>",
+                "<div class=\"kpi {class}\"><div class=\"k\">{}</div><div class=\"v\" data-figure=\"{figure}\">{}</div><div class=\"sub\">{}</div></div>",
                 esc(&k),
                 unit_small(&esc(&v), lang),
                 esc(&sub)
@@ -506,8 +515,9 @@ fn rule_block(o: &mut String, r: &Report, rule: &RuleResult, lang: Lang, anchor:
     let sc = status_class(rule.status);
     let _ = write!(
         o,
-        "<div class=\"rule s-{sc}\" id=\"{}\">\n<div class=\"rule-head\"><span class=\"status s-{sc}\">{}</span> <span class=\"title\">{}</span> <span class=\"clause\">{} {}</span> <code class=\"id\">{}</code></div>\n<p class=\"msg\">{}</p>\n",
+        "<div class=\"rule s-{sc}\" id=\"{}\" data-rule=\"{}\">\n<div class=\"rule-head\"><span class=\"status s-{sc}\">{}</span> <span class=\"title\">{}</span> <span class=\"clause\">{} {}</span> <code class=\"id\">{}</code></div>\n<p class=\"msg\">{}</p>\n",
         esc(&format!("{anchor}-{}", rule.id)),
+        esc(&rule.id),
         esc(rule.status.label().get(lang)),
         esc(rule.title.get(lang)),
         t(lang, "条款", "clause"),

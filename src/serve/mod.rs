@@ -151,6 +151,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/template.toml", get(page::template_toml))
         .route("/template.xlsx", get(page::template_xlsx))
         .route("/assets/app.css", get(page::css))
+        .route("/assets/report.css", get(page::report_css))
         .route("/assets/app.js", get(page::js))
         .nest("/api/v1", api)
         .fallback(not_found)

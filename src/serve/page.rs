@@ -19,6 +19,7 @@ use crate::filing::schema::{
     ARRAYS, FIELDS, FieldDefault, FieldSpec, FieldType, TABLES, value_label,
 };
 use crate::report::Report;
+use crate::report::html::Mode;
 
 const CSS: &str = include_str!("assets/app.css");
 const JS: &str = include_str!("assets/app.js");
@@ -75,6 +76,7 @@ fn layout(lang: Lang, title: &str, switch: &str, body: &str, packs: &[String]) -
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title} · wagecheck</title>
+<link rel="stylesheet" href="/assets/report.css">
 <link rel="stylesheet" href="/assets/app.css">
 <script src="/assets/app.js" defer></script>
 </head>
@@ -703,111 +705,11 @@ fn hidden(values: &Values) -> String {
     out
 }
 
-/// The report as HTML, for the result view.
-///
-/// Wired to `report::html` (`--format html`) when it lands; until then this minimal built-in
-/// rendering: verdict, largest allowed total, binding rule, each rule's status, clause and
-/// message.
-fn report_html(report: &Report, lang: Lang) -> String {
-    let mut out = String::new();
-    let v = report.verdict;
-    let _ = write!(
-        out,
-        r#"<section class="card verdict v-{cls}" id="verdict" data-verdict="{cls}"><p class="who">{name}</p><h2>{lbl} <span class="verdict-label">{verdict}</span></h2>"#,
-        cls = v.as_str(),
-        name = esc(&report.name),
-        lbl = t(lang, "结论：", "Verdict:"),
-        verdict = esc(v.label().get(lang)),
-    );
-    if let Some(ev) = &report.eval {
-        match &ev.cap {
-            Some(c) => {
-                let _ = write!(
-                    out,
-                    r#"<dl class="figures"><div><dt>{}</dt><dd id="max-total">{} {}</dd></div><div><dt>{}</dt><dd>{}</dd></div><div><dt>{}</dt><dd><code id="binding-rule">{}</code></dd></div>"#,
-                    t(lang, "允许的最高工资总额", "Largest wage total allowed"),
-                    esc(&crate::num::money_grouped(c.max_wage_total)),
-                    t(lang, "元", "yuan"),
-                    t(lang, "允许的最高增幅", "Largest growth allowed"),
-                    esc(&crate::num::percent(c.wage_growth, 4)),
-                    t(lang, "起决定作用的规则", "Binding rule"),
-                    esc(&c.binding_rule),
-                );
-                if let Some(x) = c.excess {
-                    let (l, amount) = if x > rust_decimal::Decimal::ZERO {
-                        (t(lang, "超出", "Over by"), x)
-                    } else {
-                        (t(lang, "尚余", "Room left"), -x)
-                    };
-                    let _ = write!(
-                        out,
-                        r#"<div><dt>{l}</dt><dd id="excess">{} {}</dd></div>"#,
-                        esc(&crate::num::money_grouped(amount)),
-                        t(lang, "元", "yuan")
-                    );
-                }
-                out.push_str("</dl>");
-            }
-            None => {
-                let _ = write!(
-                    out,
-                    r#"<p class="note">{}</p>"#,
-                    esc(ev.cap_unknown.get(lang))
-                );
-            }
-        }
-        if let Some(c) = &ev.clearing
-            && let Some(x) = c.to_recover
-        {
-            let _ = write!(
-                out,
-                r#"<p class="recover">{} <strong id="to-recover">{} {}</strong></p>"#,
-                t(lang, "应扣回：", "To recover:"),
-                esc(&crate::num::money_grouped(x)),
-                t(lang, "元", "yuan")
-            );
-        }
-        if let Some(p) = &report.pack {
-            let _ = write!(
-                out,
-                r#"<p class="pack">{} {} · {}</p>"#,
-                t(lang, "依据：", "Rules:"),
-                esc(p.title.get(lang)),
-                esc(&p.document)
-            );
-        }
-        out.push_str("</section>\n");
-        let _ = write!(
-            out,
-            r#"<section class="card"><h2>{}</h2><table class="rules" id="rules"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>"#,
-            t(lang, "逐条规则", "Rule by rule"),
-            t(lang, "状态", "Status"),
-            t(lang, "条款", "Clause"),
-            t(lang, "规则", "Rule"),
-            t(lang, "说明", "Explanation"),
-        );
-        for r in &ev.rules {
-            let _ = write!(
-                out,
-                r#"<tr class="s-{s}" data-rule="{id}"><td><span class="status s-{s}">{sl}</span></td><td>{clause}</td><td>{title}<br><code>{id}</code></td><td>{msg}</td></tr>"#,
-                s = r.status.as_str(),
-                sl = esc(r.status.label().get(lang)),
-                id = esc(&r.id),
-                clause = esc(&r.clause),
-                title = esc(r.title.get(lang)),
-                msg = esc(r.message.get(lang)),
-            );
-        }
-        out.push_str("</tbody></table></section>\n");
-    } else {
-        out.push_str("</section>\n");
-    }
-    out
-}
-
 /// The result view: the report, then downloads and a way back to the form.
 fn result_page(state: &AppState, lang: Lang, report: &Report, values: &Values) -> String {
-    let mut body = report_html(report, lang);
+    // `report::html`'s section, as `check --format html` shows it; its style sheet is served
+    // as `/assets/report.css` (the CSP allows no inline style). The article's id is `verdict`.
+    let mut body = crate::report::html::section(report, lang, "verdict", Mode::Report);
     let hidden = hidden(values);
     let code = lang_code(lang);
     let _ = write!(
@@ -1103,6 +1005,11 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
 
 pub async fn css() -> Response {
     asset("text/css; charset=utf-8", CSS)
+}
+
+/// `GET /assets/report.css`: the style sheet of `--format html`, for the result view.
+pub async fn report_css() -> Response {
+    asset("text/css; charset=utf-8", crate::report::html::CSS)
 }
 
 pub async fn js() -> Response {
