@@ -60,11 +60,11 @@ pub fn testcase(r: &Report, lang: Lang, view: View) -> String {
     let label = format!(
         "{}{}",
         escape(r.verdict.label().get(lang)),
-        if lang.is_zh() { "：" } else { ":" }
+        if lang.is_zh() { "：" } else { ": " }
     );
     match outcome(r.verdict, view.deny_review) {
         Outcome::Passed if r.verdict == Verdict::Review => {
-            s.push_str(&format!("<system-out>{label}: {reason}</system-out>"))
+            s.push_str(&format!("<system-out>{label}{reason}</system-out>"))
         }
         Outcome::Passed => {}
         Outcome::Failure => s.push_str(&format!(
