@@ -410,25 +410,27 @@ mod rules_test;
 #[cfg(feature = "serve")]
 mod serve;
 
-/// Writes a binary document (a workbook) to `output`, or to standard output unless that is a
-/// terminal, which a binary format refuses. The exit code: 0, or 2 when it cannot be written.
+/// Why a binary format is not written to a terminal, and what to do instead.
+fn binary_on_terminal(lang: Lang) -> &'static str {
+    if lang.is_zh() {
+        "XLSX 是二进制格式，不输出到终端：请用 -o 文件名.xlsx 指定输出文件（或重定向到文件）"
+    } else {
+        "XLSX is a binary format and is not written to a terminal: give -o FILE.xlsx (or redirect to a file)"
+    }
+}
+
 /// A binary format with no `-o` on a terminal: refused before any work, with the reason.
 pub(crate) fn refuse_binary_on_terminal(binary: bool, common: &Common) -> bool {
     use std::io::IsTerminal;
     if binary && common.output.is_none() && std::io::stdout().is_terminal() {
-        eprintln!(
-            "{}",
-            if common.lang.is_zh() {
-                "XLSX 是二进制格式，不输出到终端：请用 -o 文件名.xlsx 指定输出文件（或重定向到文件）"
-            } else {
-                "XLSX is a binary format and is not written to a terminal: give -o FILE.xlsx (or redirect to a file)"
-            }
-        );
+        eprintln!("{}", binary_on_terminal(common.lang));
         return true;
     }
     false
 }
 
+/// Writes a binary document (a workbook) to `output`, or to standard output unless that is a
+/// terminal, which a binary format refuses. The exit code: 0, or 2 when it cannot be written.
 pub(crate) fn write_binary(bytes: &[u8], output: Option<&std::path::Path>, lang: Lang) -> i32 {
     use std::io::{IsTerminal, Write};
     let zh = lang.is_zh();
@@ -440,13 +442,7 @@ pub(crate) fn write_binary(bytes: &[u8], output: Option<&std::path::Path>, lang:
                 format!("cannot write {}: {e}", path.display())
             }
         }),
-        None if std::io::stdout().is_terminal() => Err(if zh {
-            "XLSX 是二进制格式，不输出到终端：请用 -o 文件名.xlsx 指定输出文件（或重定向到文件）"
-                .to_string()
-        } else {
-            "XLSX is a binary format and is not written to a terminal: give -o FILE.xlsx (or redirect to a file)"
-                .to_string()
-        }),
+        None if std::io::stdout().is_terminal() => Err(binary_on_terminal(lang).to_string()),
         None => {
             // A failed write to stdout is remembered and decides the exit code in `finish`
             // (a closed pipe ends quietly, any other error exits 2 with a message).

@@ -33,13 +33,18 @@ pub fn is_hidden(c: char) -> bool {
 
 /// `s` with every hidden character ([`is_hidden`]) written as `\u{…}` (hex, lower case).
 pub fn visible(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(is_hidden) {
+    replace_chars(s, is_hidden, |c| format!("\\u{{{:x}}}", c as u32))
+}
+
+/// `s` with each character `hit` selects replaced by `with(c)`; borrowed when none is hit.
+fn replace_chars(s: &str, hit: fn(char) -> bool, with: impl Fn(char) -> String) -> Cow<'_, str> {
+    if !s.chars().any(hit) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
-        if is_hidden(c) {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        if hit(c) {
+            out.push_str(&with(c));
         } else {
             out.push(c);
         }
@@ -52,19 +57,8 @@ pub fn visible(s: &str) -> Cow<'_, str> {
 /// overrides and the line separators it writes raw, which is valid JSON but reaches a terminal
 /// that prints the output. The result is the same JSON value.
 pub fn json(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(json_hidden) {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if json_hidden(c) {
-            // Every hidden character is in the Basic Multilingual Plane: one escape each.
-            out.push_str(&format!("\\u{:04x}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
+    // Every hidden character is in the Basic Multilingual Plane: one escape each.
+    replace_chars(s, json_hidden, |c| format!("\\u{:04x}", c as u32))
 }
 
 /// Hidden outside JSON's own whitespace: serde escapes every C0 control inside a string, so
