@@ -119,16 +119,131 @@ pub fn round_cents_display(v: Decimal) -> Decimal {
 
 /// A money amount with exactly two decimals.
 pub fn money(v: Decimal) -> String {
-    let mut r = v;
-    if r.scale() < 2 {
-        r.rescale(2);
-    }
-    r.to_string()
+    let mut out = Vec::with_capacity(24);
+    write_money(&mut out, v);
+    ascii_string(out)
 }
 
 /// A decimal without trailing zeros.
 pub fn plain(v: Decimal) -> String {
-    v.normalize().to_string()
+    let mut out = Vec::with_capacity(24);
+    write_plain(&mut out, v);
+    ascii_string(out)
+}
+
+/// Text of ASCII digits, signs and points as a `String`.
+fn ascii_string(bytes: Vec<u8>) -> String {
+    // The writers below write ASCII only, which is UTF-8.
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// Appends `v` as [`money`] writes it (at least two decimals), without allocating.
+pub fn write_money(out: &mut Vec<u8>, v: Decimal) {
+    let mut r = v;
+    if r.scale() < 2 {
+        r.rescale(2);
+    }
+    write_decimal(out, r, false);
+}
+
+/// Appends `v` as [`plain`] writes it (no trailing zeros), without allocating.
+pub fn write_plain(out: &mut Vec<u8>, v: Decimal) {
+    write_decimal(out, v, true);
+}
+
+/// Appends `v` as `Decimal`'s `Display` writes it (every decimal its scale holds, `-` before
+/// a negative value, negative zero included), or, when `trim`, as `v.normalize()` displays
+/// (trailing zeros of the fraction and a bare point dropped, zero as `0`). Digits come
+/// straight from the 96-bit mantissa: no `fmt` machinery, no allocation.
+pub fn write_decimal(out: &mut Vec<u8>, v: Decimal, trim: bool) {
+    // At most 29 digits; a scale of at most 28.
+    let mut buf = [0u8; 40];
+    let m = v.mantissa().unsigned_abs();
+    if trim && m == 0 {
+        out.push(b'0');
+        return;
+    }
+    let mut start = buf.len();
+    if m <= u128::from(u64::MAX) {
+        start = digits_u64(&mut buf[..start], m as u64);
+    } else {
+        // Below 2^96: the high part (m / 10^19) fits in 64 bits.
+        const E19: u128 = 10_000_000_000_000_000_000;
+        let low = (m % E19) as u64;
+        let end = start;
+        start = digits_u64(&mut buf[..start], low);
+        while end - start < 19 {
+            start -= 1;
+            buf[start] = b'0';
+        }
+        start = digits_u64(&mut buf[..start], (m / E19) as u64);
+    }
+    let digits = &buf[start..];
+    if v.is_sign_negative() {
+        out.push(b'-');
+    }
+    let scale = v.scale() as usize;
+    if scale == 0 {
+        if digits.is_empty() {
+            out.push(b'0');
+        } else {
+            out.extend_from_slice(digits);
+        }
+        return;
+    }
+    // The fraction: the last `scale` digits, zero-padded on the left.
+    let (int, frac_digits, pad) = if digits.len() > scale {
+        let (i, f) = digits.split_at(digits.len() - scale);
+        (i, f, 0)
+    } else {
+        (&digits[..0], digits, scale - digits.len())
+    };
+    let mut frac_len = pad + frac_digits.len();
+    if trim {
+        let zeros = frac_digits.iter().rev().take_while(|d| **d == b'0').count();
+        frac_len -= zeros.min(frac_digits.len());
+        if zeros == frac_digits.len() {
+            // Every written digit of the fraction was zero: so is the padding.
+            frac_len = 0;
+        }
+    }
+    if int.is_empty() {
+        out.push(b'0');
+    } else {
+        out.extend_from_slice(int);
+    }
+    if frac_len == 0 {
+        return;
+    }
+    out.push(b'.');
+    let pad_shown = pad.min(frac_len);
+    out.extend(std::iter::repeat_n(b'0', pad_shown));
+    out.extend_from_slice(&frac_digits[..frac_len - pad_shown]);
+}
+
+/// Writes the decimal digits of `n` (none for 0) at the end of `buf`; returns where they start.
+fn digits_u64(buf: &mut [u8], mut n: u64) -> usize {
+    const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+        2021222324252627282930313233343536373839\
+        4041424344454647484950515253545556575859\
+        6061626364656667686970717273747576777879\
+        8081828384858687888990919293949596979899";
+    let mut i = buf.len();
+    while n >= 100 {
+        let d = (n % 100) as usize * 2;
+        n /= 100;
+        i -= 2;
+        buf[i..i + 2].copy_from_slice(&PAIRS[d..d + 2]);
+    }
+    if n >= 10 {
+        let d = n as usize * 2;
+        i -= 2;
+        buf[i..i + 2].copy_from_slice(&PAIRS[d..d + 2]);
+    } else if n > 0 {
+        i -= 1;
+        buf[i] = b'0' + n as u8;
+    }
+    i
 }
 
 /// A ratio as a percentage for people: `0.04424` → `4.424%`; at most `dp` decimals, rounded
