@@ -650,11 +650,9 @@ impl ReportWriter<'_> {
         w.open(b'[');
         for (id, text) in &g.fired {
             let message = text.get(self.lang);
-            let shared = self.frags.and_then(|f| {
-                f.steps
-                    .iter()
-                    .find(|s| s.id == *id && s.message == message)
-            });
+            let shared = self
+                .frags
+                .and_then(|f| f.steps.iter().find(|s| s.id == *id && s.message == message));
             match shared {
                 Some(s) => w.members(&s.object),
                 None => {
@@ -955,5 +953,71 @@ impl super::Printer for Jsonl {
     }
     fn end(&self, _summary: &super::Summary, _lang: Lang) -> String {
         String::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The text the JSON report wrote before: serde_json's string, then every hidden character
+    /// escaped.
+    fn reference(s: &str) -> String {
+        super::super::escape::json(&serde_json::to_string(s).unwrap_or_default()).into_owned()
+    }
+
+    fn direct(s: &str) -> String {
+        let mut out = Vec::new();
+        string(&mut out, s);
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    #[test]
+    fn every_character_is_escaped_as_before() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            let s = format!("a{c}b{c}");
+            assert_eq!(direct(&s), reference(&s), "U+{:04X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn hidden_characters_and_quotes() {
+        assert_eq!(direct("本溪 \"A\"\\\n"), "\"本溪 \\\"A\\\"\\\\\\n\"");
+        assert_eq!(
+            direct("\u{1b}[1m\u{9b}\u{202e}"),
+            "\"\\u001b[1m\\u009b\\u202e\""
+        );
+        assert_eq!(direct(""), "\"\"");
+    }
+
+    proptest! {
+        #[test]
+        fn strings_are_escaped_as_before(s in "(\\PC|[\\x00-\\x1f\\x7f-\\x9f\u{2028}\u{202e}\u{fffe}\u{ffff}\u{feff}\u{61c}\"\\\\])*") {
+            prop_assert_eq!(direct(&s), reference(&s));
+        }
+
+        #[test]
+        fn any_string_is_escaped_as_before(s in any::<String>()) {
+            prop_assert_eq!(direct(&s), reference(&s));
+        }
+    }
+
+    #[test]
+    fn dates_as_displayed() {
+        for (y, m, d) in [
+            (2026, 1, 15),
+            (999, 12, 31),
+            (0, 1, 1),
+            (-5, 3, 4),
+            (10000, 7, 8),
+        ] {
+            let Some(date) = chrono::NaiveDate::from_ymd_opt(y, m, d) else {
+                continue;
+            };
+            let mut out = Vec::new();
+            write_date(&mut out, date);
+            assert_eq!(String::from_utf8(out).unwrap_or_default(), date.to_string());
+        }
     }
 }
