@@ -47,24 +47,24 @@ impl Serialize for Errors<'_> {
     }
 }
 
-/// Bytes that may start something JSON text must escape: `"`, `\`, the C0 controls, DEL, and
-/// the UTF-8 lead bytes of the other hidden characters ([`super::escape::is_hidden`]: C1 is
-/// `C2 80–9F`, U+061C is `D8 9C`, U+200E–U+2069 start with `E2`, U+FEFF–U+FFFF with `EF`).
-/// Chinese text (lead bytes `E3`–`E9`) passes untouched.
-static FLAGGED: [bool; 256] = {
-    let mut t = [false; 256];
+/// For each byte starting a character, how far to step over it when it needs no look; 0 for
+/// what may need escaping: `"`, `\`, the C0 controls, DEL, and the UTF-8 lead bytes of the
+/// other hidden characters ([`super::escape::is_hidden`]: C1 is `C2 80–9F`, U+061C is
+/// `D8 9C`, U+200E–U+2069 start with `E2`, U+FEFF–U+FFFF with `EF`). A Chinese character
+/// (lead bytes `E3`–`E9`) is stepped over whole.
+static STEP: [u8; 256] = {
+    let mut t = [1u8; 256];
     let mut i = 0;
-    while i < 0x20 {
-        t[i] = true;
+    while i < 256 {
+        t[i] = match i {
+            0..0x20 | 0x22 | 0x5c | 0x7f | 0xc2 | 0xd8 | 0xe2 | 0xef => 0,
+            0xc0..0xe0 => 2,
+            0xe0..0xf0 => 3,
+            0xf0..0xf8 => 4,
+            _ => 1,
+        };
         i += 1;
     }
-    t[b'"' as usize] = true;
-    t[b'\\' as usize] = true;
-    t[0x7f] = true;
-    t[0xc2] = true;
-    t[0xd8] = true;
-    t[0xe2] = true;
-    t[0xef] = true;
     t
 };
 
@@ -78,26 +78,40 @@ pub(crate) fn string(out: &mut Vec<u8>, s: &str) {
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
-        if !FLAGGED[c as usize] {
-            i += 1;
+        let step = STEP[c as usize];
+        if step != 0 {
+            i += step as usize;
             continue;
         }
         // `s` is UTF-8: a lead byte is followed by its continuation bytes.
-        let next = |k: usize| u32::from(b.get(i + k).copied().unwrap_or(0) & 0x3f);
-        let (len, code) = match c {
-            b'"' | b'\\' | 0..0x20 | 0x7f => (1, u32::from(c)),
-            0xc2 | 0xd8 => (2, (u32::from(c & 0x1f) << 6) | next(1)),
-            _ => (3, (u32::from(c & 0x0f) << 12) | (next(1) << 6) | next(2)),
-        };
-        let hidden = match c {
-            b'"' | b'\\' | 0..0x20 | 0x7f => true,
-            _ => char::from_u32(code).is_some_and(super::escape::is_hidden),
+        let b1 = b.get(i + 1).copied().unwrap_or(0);
+        let b2 = b.get(i + 2).copied().unwrap_or(0);
+        let (len, hidden) = match c {
+            0xc2 => (2, b1 <= 0x9f),
+            0xd8 => (2, b1 == 0x9c),
+            0xe2 => (
+                3,
+                matches!(
+                    (b1, b2),
+                    (0x80, 0x8e | 0x8f | 0xa8..=0xae) | (0x81, 0xa6..=0xa9)
+                ),
+            ),
+            0xef => (
+                3,
+                matches!((b1, b2), (0xbb, 0xbf) | (0xbf, 0xb9..=0xbb | 0xbe | 0xbf)),
+            ),
+            _ => (1, true),
         };
         if !hidden {
             i += len;
             continue;
         }
         out.extend_from_slice(&b[run..i]);
+        let code = match len {
+            1 => u32::from(c),
+            2 => (u32::from(c & 0x1f) << 6) | u32::from(b1 & 0x3f),
+            _ => (u32::from(c & 0x0f) << 12) | (u32::from(b1 & 0x3f) << 6) | u32::from(b2 & 0x3f),
+        };
         match c {
             b'"' => out.extend_from_slice(b"\\\""),
             b'\\' => out.extend_from_slice(b"\\\\"),

@@ -421,7 +421,7 @@ fn wrap_into(out: &mut String, text: &str, width: usize, indent: usize) {
         out.extend(std::iter::repeat_n(' ', indent));
     };
     for word in split_keep(text) {
-        let w = word.width();
+        let w = piece_width(word);
         if line_w + w > width && line_w > indent {
             end_line(out, &mut line);
             line_w = indent;
@@ -448,6 +448,22 @@ fn wrap_into(out: &mut String, text: &str, width: usize, indent: usize) {
     let kept = out[line..].trim_end().len();
     out.truncate(line + kept);
     out.push('\n');
+}
+
+/// A piece's width, as `str::width` counts it: printable ASCII one column a byte, a CJK
+/// ideograph or a fullwidth form two columns, anything else asked of `unicode-width`.
+fn piece_width(piece: &str) -> usize {
+    let b = piece.as_bytes();
+    if b.iter().all(|c| (0x20..0x7f).contains(c)) {
+        return b.len();
+    }
+    let mut chars = piece.chars();
+    if let (Some(c), None) = (chars.next(), chars.next())
+        && matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{ff01}'..='\u{ff60}')
+    {
+        return 2;
+    }
+    piece.width()
 }
 
 /// Splits into breakable pieces: runs of non-space ASCII stay whole (words, numbers, ids),
@@ -674,6 +690,17 @@ mod tests {
         out.push_str(line.trim_end());
         out.push('\n');
         out
+    }
+
+    #[test]
+    fn piece_widths_as_unicode_width_counts_them() {
+        for c in ('\u{20}'..'\u{7f}')
+            .chain('\u{4e00}'..='\u{9fff}')
+            .chain('\u{ff01}'..='\u{ff60}')
+        {
+            let s = c.to_string();
+            assert_eq!(piece_width(&s), s.width(), "U+{:04X}", c as u32);
+        }
     }
 
     proptest::proptest! {
