@@ -177,11 +177,22 @@ impl W<'_> {
     }
     /// A member's key, one of ours (ASCII, nothing to escape).
     fn key(&mut self, k: &'static str) {
-        self.elem();
+        if self.pretty {
+            self.elem();
+            self.out.push(b'"');
+            self.out.extend_from_slice(k.as_bytes());
+            self.out.extend_from_slice(b"\": ");
+            return;
+        }
+        // Compact: `,"k":` in one reservation.
+        self.out.reserve(k.len() + 4);
+        if !self.first {
+            self.out.push(b',');
+        }
+        self.first = false;
         self.out.push(b'"');
         self.out.extend_from_slice(k.as_bytes());
-        self.out.push(b'"');
-        self.colon();
+        self.out.extend_from_slice(b"\":");
     }
     /// A member's key from a pack or a filing.
     fn key_text(&mut self, k: &str) {
