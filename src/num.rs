@@ -119,16 +119,154 @@ pub fn round_cents_display(v: Decimal) -> Decimal {
 
 /// A money amount with exactly two decimals.
 pub fn money(v: Decimal) -> String {
-    let mut r = v;
-    if r.scale() < 2 {
-        r.rescale(2);
-    }
-    r.to_string()
+    let mut out = Vec::with_capacity(24);
+    write_money(&mut out, v);
+    ascii_string(out)
 }
 
 /// A decimal without trailing zeros.
 pub fn plain(v: Decimal) -> String {
-    v.normalize().to_string()
+    let mut out = Vec::with_capacity(24);
+    write_plain(&mut out, v);
+    ascii_string(out)
+}
+
+/// Text of ASCII digits, signs and points as a `String`.
+fn ascii_string(bytes: Vec<u8>) -> String {
+    // The writers below write ASCII only, which is UTF-8.
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// Appends `v` as [`money`] writes it (at least two decimals), without allocating.
+pub fn write_money(out: &mut Vec<u8>, v: Decimal) {
+    let mut r = v;
+    if r.scale() < 2 {
+        r.rescale(2);
+    }
+    write_decimal(out, r, false);
+}
+
+/// Appends `v` as [`plain`] writes it (no trailing zeros), without allocating.
+pub fn write_plain(out: &mut Vec<u8>, v: Decimal) {
+    write_decimal(out, v, true);
+}
+
+/// Appends `v` as `Decimal`'s `Display` writes it (every decimal its scale holds, `-` before
+/// a negative value, negative zero included), or, when `trim`, as `v.normalize()` displays
+/// (trailing zeros of the fraction and a bare point dropped, zero as `0`). Digits come
+/// straight from the 96-bit mantissa: no `fmt` machinery, no allocation.
+pub fn write_decimal(out: &mut Vec<u8>, v: Decimal, trim: bool) {
+    let mut buf = [0u8; 64];
+    out.extend_from_slice(decimal_text(&mut buf, v, trim));
+}
+
+/// [`write_decimal`]'s text, in `buf`.
+fn decimal_text(buf: &mut [u8; 64], v: Decimal, trim: bool) -> &[u8] {
+    // At most 29 digits, at the end of `digits`.
+    let mut digits = [0u8; 32];
+    let m = v.mantissa().unsigned_abs();
+    let mut start = digits.len();
+    if m <= u128::from(u64::MAX) {
+        start = digits_u64(&mut digits[..start], m as u64);
+    } else {
+        // Below 2^96: the high part (m / 10^19) fits in 64 bits.
+        const E19: u128 = 10_000_000_000_000_000_000;
+        let end = start;
+        start = digits_u64(&mut digits[..start], (m % E19) as u64);
+        while end - start < 19 {
+            start -= 1;
+            digits[start] = b'0';
+        }
+        start = digits_u64(&mut digits[..start], (m / E19) as u64);
+    }
+    let digits = &digits[start..];
+    let mut n = 0;
+    let mut put = |bytes: &[u8]| {
+        buf[n..n + bytes.len()].copy_from_slice(bytes);
+        n += bytes.len();
+    };
+    if trim && digits.is_empty() {
+        put(b"0");
+        return &buf[..1];
+    }
+    if v.is_sign_negative() {
+        put(b"-");
+    }
+    let scale = v.scale() as usize;
+    // The fraction: the last `scale` digits, zero-padded on the left.
+    let (int, frac, pad) = if digits.len() > scale {
+        let (i, f) = digits.split_at(digits.len() - scale);
+        (i, f, 0)
+    } else {
+        (&digits[..0], digits, scale - digits.len())
+    };
+    let mut frac_len = pad + frac.len();
+    if trim {
+        let zeros = frac.iter().rev().take_while(|d| **d == b'0').count();
+        // When every written digit of the fraction is zero, so is the padding.
+        frac_len = if zeros == frac.len() {
+            0
+        } else {
+            frac_len - zeros
+        };
+    }
+    put(if int.is_empty() { b"0" } else { int });
+    if frac_len > 0 {
+        put(b".");
+        let pad_shown = pad.min(frac_len);
+        for _ in 0..pad_shown {
+            put(b"0");
+        }
+        put(&frac[..frac_len - pad_shown]);
+    }
+    &buf[..n]
+}
+
+/// Appends [`money_grouped`]'s text to `out`.
+pub fn push_money_grouped(out: &mut String, v: Decimal) {
+    let mut r = v;
+    if r.scale() < 2 {
+        r.rescale(2);
+    }
+    let mut buf = [0u8; 64];
+    let text = decimal_text(&mut buf, r, false);
+    let (sign, text) = match text.split_first() {
+        Some((b'-', rest)) => ("-", rest),
+        _ => ("", text),
+    };
+    let int_len = text.iter().position(|c| *c == b'.').unwrap_or(text.len());
+    out.push_str(sign);
+    for (i, c) in text.iter().enumerate() {
+        if i > 0 && i < int_len && (int_len - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(char::from(*c));
+    }
+}
+
+/// Writes the decimal digits of `n` (none for 0) at the end of `buf`; returns where they start.
+fn digits_u64(buf: &mut [u8], mut n: u64) -> usize {
+    const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+        2021222324252627282930313233343536373839\
+        4041424344454647484950515253545556575859\
+        6061626364656667686970717273747576777879\
+        8081828384858687888990919293949596979899";
+    let mut i = buf.len();
+    while n >= 100 {
+        let d = (n % 100) as usize * 2;
+        n /= 100;
+        i -= 2;
+        buf[i..i + 2].copy_from_slice(&PAIRS[d..d + 2]);
+    }
+    if n >= 10 {
+        let d = n as usize * 2;
+        i -= 2;
+        buf[i..i + 2].copy_from_slice(&PAIRS[d..d + 2]);
+    } else if n > 0 {
+        i -= 1;
+        buf[i] = b'0' + n as u8;
+    }
+    i
 }
 
 /// A ratio as a percentage for people: `0.04424` → `4.424%`; at most `dp` decimals, rounded
@@ -164,24 +302,9 @@ pub fn percent_significant(v: Decimal, dp: u32) -> String {
 
 /// Money for people, with thousands separators: `12530880.00` → `12,530,880.00`.
 pub fn money_grouped(v: Decimal) -> String {
-    let s = money(v);
-    let (sign, s) = match s.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", s.as_str()),
-    };
-    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
-    let mut out = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if frac.is_empty() {
-        format!("{sign}{out}")
-    } else {
-        format!("{sign}{out}.{frac}")
-    }
+    let mut out = String::with_capacity(32);
+    push_money_grouped(&mut out, v);
+    out
 }
 
 #[cfg(test)]
@@ -276,5 +399,108 @@ mod tests {
         assert_eq!(money_grouped(dec!(12530880)), "12,530,880.00");
         assert_eq!(money_grouped(dec!(-1234.5)), "-1,234.50");
         assert_eq!(percent(dec!(0.04424), 2), "4.42%");
+    }
+
+    /// The formatting before the direct writer: `Display` of the (rescaled, normalized) value.
+    fn old_money(v: Decimal) -> String {
+        let mut r = v;
+        if r.scale() < 2 {
+            r.rescale(2);
+        }
+        r.to_string()
+    }
+
+    fn shown(v: Decimal, trim: bool) -> String {
+        let mut out = Vec::new();
+        write_decimal(&mut out, v, trim);
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    fn old_money_grouped(v: Decimal) -> String {
+        let s = old_money(v);
+        let (sign, s) = match s.strip_prefix('-') {
+            Some(rest) => ("-", rest),
+            None => ("", s.as_str()),
+        };
+        let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+        let mut out = String::new();
+        for (i, c) in int.chars().enumerate() {
+            if i > 0 && (int.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        if frac.is_empty() {
+            format!("{sign}{out}")
+        } else {
+            format!("{sign}{out}.{frac}")
+        }
+    }
+
+    fn check(v: Decimal) {
+        assert_eq!(money_grouped(v), old_money_grouped(v), "{v:?}");
+        assert_eq!(shown(v, false), v.to_string(), "{v:?}");
+        assert_eq!(plain(v), v.normalize().to_string(), "{v:?}");
+        assert_eq!(money(v), old_money(v), "{v:?}");
+    }
+
+    #[test]
+    fn decimals_written_from_their_digits_read_as_displayed() {
+        for v in [
+            Decimal::ZERO,
+            Decimal::ONE,
+            Decimal::NEGATIVE_ONE,
+            Decimal::MAX,
+            Decimal::MIN,
+            Decimal::new(0, 2),
+            Decimal::new(0, 28),
+            Decimal::new(-0, 5),
+            Decimal::from_parts(0, 0, 0, true, 0), // negative zero
+            Decimal::from_parts(0, 0, 0, true, 3),
+            Decimal::new(1, 28),
+            Decimal::new(-1, 28),
+            Decimal::new(1_000_000_000_000_000_000, 0),
+            Decimal::new(i64::MAX, 0),
+            Decimal::from_i128_with_scale(10_000_000_000_000_000_000, 19),
+            Decimal::from_i128_with_scale(10_000_000_000_000_000_000, 0),
+            Decimal::from_i128_with_scale(18_446_744_073_709_551_616, 3),
+            Decimal::from_parts(u32::MAX, u32::MAX, u32::MAX, false, 28),
+            Decimal::from_parts(u32::MAX, u32::MAX, u32::MAX, true, 1),
+            dec!(12530880.009),
+            dec!(0.0599999963360011519612378234),
+            dec!(-0.01999983298678090370852853),
+            dec!(100.500),
+            dec!(5.00),
+            dec!(-5.10),
+            dec!(0.10),
+        ] {
+            check(v);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn random_decimals_read_as_displayed(
+            lo in proptest::prelude::any::<u32>(),
+            mid in proptest::prelude::any::<u32>(),
+            hi in proptest::prelude::any::<u32>(),
+            small in 0u32..3,
+            negative in proptest::prelude::any::<bool>(),
+            scale in 0u32..=28,
+            zeros in 0u32..6,
+        ) {
+            // Small mantissas (64 bits, 32 bits) as often as full 96-bit ones, and trailing zeros.
+            let (mid, hi) = match small {
+                0 => (0, 0),
+                1 => (mid, 0),
+                _ => (mid, hi),
+            };
+            let v = Decimal::from_parts(lo, mid, hi, negative, scale);
+            let mut padded = v;
+            padded.rescale((scale + zeros).min(28));
+            check(padded);
+            check(v);
+            check(Decimal::from_parts(lo % 1000, 0, 0, negative, scale));
+        }
     }
 }

@@ -75,7 +75,7 @@ impl PackCache {
         if let Some((_, r)) = self.refs.iter().find(|(p, _)| Arc::ptr_eq(p, pack)) {
             return r.clone();
         }
-        let r = Arc::new(PackRef::new(pack));
+        let r = Arc::new(PackRef::shared(pack));
         self.refs.push((pack.clone(), r.clone()));
         r
     }

@@ -1,7 +1,8 @@
 //! The JSON report, schema `wagecheck/report/v1` (spec/report.md). Every number is a decimal
 //! string, exact; unknown values are `null`.
 
-use serde::ser::{Serialize, SerializeMap, Serializer};
+use rust_decimal::Decimal;
+use serde::ser::{Serialize, Serializer};
 use serde_json::{Value as J, json};
 
 use super::{PackRef, Report};
@@ -12,60 +13,6 @@ use crate::filing::FilingKind;
 use crate::num;
 
 pub const SCHEMA: &str = "wagecheck/report/v1";
-
-/// A value as JSON: numbers as exact decimal strings, unknown as `null`.
-struct V<'a>(&'a Value);
-
-impl Serialize for V<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self.0 {
-            Value::Num(n) => s.serialize_str(&num::plain(*n)),
-            Value::Bool(b) => s.serialize_bool(*b),
-            Value::Str(x) => s.serialize_str(x),
-            Value::Date(d) => s.collect_str(d),
-            Value::List(items) => s.collect_seq(items.iter().map(V)),
-            Value::Unknown(_) => s.serialize_unit(),
-        }
-    }
-}
-
-fn money(d: Option<rust_decimal::Decimal>) -> Option<String> {
-    d.map(num::money)
-}
-
-/// Trace lines; with a pack, each quantity line names the layer that defined it.
-struct Trace<'a> {
-    lines: &'a [TraceLine],
-    layers: Option<&'a PackRef>,
-}
-
-impl Serialize for Trace<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.lines.iter().map(|t| TraceItem {
-            t,
-            layer: self.layers.and_then(|p| p.quantity_layer(&t.label)),
-        }))
-    }
-}
-
-struct TraceItem<'a> {
-    t: &'a TraceLine,
-    layer: Option<&'a str>,
-}
-
-impl Serialize for TraceItem<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("label", &self.t.label)?;
-        m.serialize_entry("expr", &self.t.expr)?;
-        m.serialize_entry("substituted", &self.t.substituted)?;
-        m.serialize_entry("value", &V(&self.t.value))?;
-        if let Some(l) = self.layer {
-            m.serialize_entry("layer", l)?;
-        }
-        m.end()
-    }
-}
 
 /// The document printed instead of reports when a rule pack fails to load (exit 2): the
 /// report schema's `invalid` shape, with the pack's located errors.
@@ -100,323 +47,875 @@ impl Serialize for Errors<'_> {
     }
 }
 
-struct Enterprise<'a>(&'a Report);
-
-impl Serialize for Enterprise<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("name", &self.0.name)?;
-        m.serialize_entry("credit_code", &self.0.credit_code)?;
-        m.serialize_entry("category", &self.0.category)?;
-        m.end()
+/// For each byte starting a character, how far to step over it when it needs no look; 0 for
+/// what may need escaping: `"`, `\`, the C0 controls, DEL, and the UTF-8 lead bytes of the
+/// other hidden characters ([`super::escape::is_hidden`]: C1 is `C2 80–9F`, U+061C is
+/// `D8 9C`, U+200E–U+2069 start with `E2`, U+FEFF–U+FFFF with `EF`). A Chinese character
+/// (lead bytes `E3`–`E9`) is stepped over whole.
+static STEP: [u8; 256] = {
+    let mut t = [1u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = match i {
+            0..0x20 | 0x22 | 0x5c | 0x7f | 0xc2 | 0xd8 | 0xe2 | 0xef => 0,
+            0xc0..0xe0 => 2,
+            0xe0..0xf0 => 3,
+            0xf0..0xf8 => 4,
+            _ => 1,
+        };
+        i += 1;
     }
-}
+    t
+};
 
-struct PackJson<'a>(&'a PackRef, Lang, Option<chrono::NaiveDate>);
-
-impl Serialize for PackJson<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let p = self.0;
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("id", &p.id)?;
-        m.serialize_entry("chain", &Seq(p.chain.iter().map(|(id, _)| id)))?;
-        m.serialize_entry("document", &p.document)?;
-        m.serialize_entry("title", p.title.get(self.1))?;
-        m.serialize_entry("receipt", &Receipt(p, self.2))?;
-        m.end()
-    }
-}
-
-struct Receipt<'a>(&'a PackRef, Option<chrono::NaiveDate>);
-
-impl Serialize for Receipt<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("engine", concat!("wagecheck ", env!("CARGO_PKG_VERSION")))?;
-        m.serialize_entry("evaluated_on", &self.1.map(|d| d.to_string()))?;
-        m.serialize_entry(
-            "packs",
-            &Seq(self.0.chain.iter().map(|(id, h)| PackHash(id, h))),
-        )?;
-        m.end()
-    }
-}
-
-struct PackHash<'a>(&'a str, &'a str);
-
-impl Serialize for PackHash<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("id", self.0)?;
-        m.serialize_entry("sha256", self.1)?;
-        m.end()
-    }
-}
-
-/// A sequence from an iterator that can be walked again.
-struct Seq<I>(I);
-
-impl<I> Serialize for Seq<I>
-where
-    I: Iterator + Clone,
-    I::Item: Serialize,
-{
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.clone())
-    }
-}
-
-struct Regime<'a>(&'a crate::engine::RegimeResult, Lang);
-
-impl Serialize for Regime<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let lang = self.1;
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("required", &self.0.required)?;
-        m.serialize_entry(
-            "steps",
-            &Seq(self.0.fired.iter().map(|(id, t)| Step(id, t.get(lang)))),
-        )?;
-        m.serialize_entry("unknown", &self.0.unknown)?;
-        m.end()
-    }
-}
-
-struct Step<'a>(&'a str, &'a str);
-
-impl Serialize for Step<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("id", self.0)?;
-        m.serialize_entry("message", self.1)?;
-        m.end()
-    }
-}
-
-struct Quantities<'a>(&'a [(String, Value, crate::diag::Text)]);
-
-impl Serialize for Quantities<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        // A later quantity of the same name replaces the earlier one, in its place.
-        // (Linear: a pack may have tens of thousands of quantities.)
-        let mut last: std::collections::HashMap<&str, usize> =
-            std::collections::HashMap::with_capacity(self.0.len());
-        for (i, (name, _, _)) in self.0.iter().enumerate() {
-            last.insert(name, i);
+/// Appends `s` as a JSON string: what serde_json escapes (`"`, `\`, C0 controls, with its short
+/// forms), escaped the same way, and every other hidden character as `\uXXXX` (what
+/// [`super::escape::json`] does to serde's text afterwards). The same bytes, in one pass.
+pub(crate) fn string(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    let b = s.as_bytes();
+    let mut run = 0;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        let step = STEP[c as usize];
+        if step != 0 {
+            i += step as usize;
+            continue;
         }
-        let mut m = s.serialize_map(None)?;
-        for (name, _, _) in self.0 {
-            // The first place of a name: its last value is written there, once.
-            if let Some(i) = last.remove(name.as_str()) {
-                m.serialize_entry(name, &V(&self.0[i].1))?;
+        // `s` is UTF-8: a lead byte is followed by its continuation bytes.
+        let b1 = b.get(i + 1).copied().unwrap_or(0);
+        let b2 = b.get(i + 2).copied().unwrap_or(0);
+        let (len, hidden) = match c {
+            0xc2 => (2, b1 <= 0x9f),
+            0xd8 => (2, b1 == 0x9c),
+            0xe2 => (
+                3,
+                matches!(
+                    (b1, b2),
+                    (0x80, 0x8e | 0x8f | 0xa8..=0xae) | (0x81, 0xa6..=0xa9)
+                ),
+            ),
+            0xef => (
+                3,
+                matches!((b1, b2), (0xbb, 0xbf) | (0xbf, 0xb9..=0xbb | 0xbe | 0xbf)),
+            ),
+            _ => (1, true),
+        };
+        if !hidden {
+            i += len;
+            continue;
+        }
+        out.extend_from_slice(&b[run..i]);
+        let code = match len {
+            1 => u32::from(c),
+            2 => (u32::from(c & 0x1f) << 6) | u32::from(b1 & 0x3f),
+            _ => (u32::from(c & 0x0f) << 12) | (u32::from(b1 & 0x3f) << 6) | u32::from(b2 & 0x3f),
+        };
+        match c {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            0x09 => out.extend_from_slice(b"\\t"),
+            0x0a => out.extend_from_slice(b"\\n"),
+            0x0c => out.extend_from_slice(b"\\f"),
+            0x0d => out.extend_from_slice(b"\\r"),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.extend_from_slice(b"\\u");
+                for shift in [12, 8, 4, 0] {
+                    out.push(HEX[(code >> shift) as usize & 0xf]);
+                }
             }
         }
-        m.end()
+        i += len;
+        run = i;
     }
+    out.extend_from_slice(&b[run..]);
+    out.push(b'"');
 }
 
-struct Cap<'a>(&'a crate::engine::CapResult);
+/// JSON text written straight into a buffer: compact, or pretty exactly as serde_json's pretty
+/// printer writes it (two spaces a level, `": "`, empty containers as `[]` and `{}`).
+struct W<'a> {
+    out: &'a mut Vec<u8>,
+    pretty: bool,
+    depth: usize,
+    /// Whether the open container has no element yet.
+    first: bool,
+}
 
-impl Serialize for Cap<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let c = self.0;
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("wage_growth", &num::plain(c.wage_growth))?;
-        m.serialize_entry("strict", &c.strict)?;
-        m.serialize_entry("binding_rule", &c.binding_rule)?;
-        m.serialize_entry("max_wage_total", &num::money(c.max_wage_total))?;
-        m.serialize_entry("excess", &c.excess.map(num::money))?;
-        m.serialize_entry("excess_points", &c.excess_points.map(num::plain))?;
-        if !c.undecided.is_empty() {
-            m.serialize_entry("undecided", &c.undecided)?;
+impl W<'_> {
+    fn newline(&mut self) {
+        self.out.push(b'\n');
+        for _ in 0..self.depth {
+            self.out.extend_from_slice(b"  ");
         }
-        m.end()
     }
-}
-
-struct Rule<'a> {
-    rr: &'a RuleResult,
-    lang: Lang,
-    trace: bool,
-    pack: Option<&'a PackRef>,
-}
-
-impl Serialize for Rule<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let (rr, lang) = (self.rr, self.lang);
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("id", &rr.id)?;
-        m.serialize_entry("status", rr.status.as_str())?;
-        m.serialize_entry("clause", &rr.clause)?;
-        m.serialize_entry("title", rr.title.get(lang))?;
-        m.serialize_entry("message", rr.message.get(lang))?;
-        if let Some(b) = rr.bound {
-            m.serialize_entry("bound", &num::plain(b))?;
-            m.serialize_entry("strict", &rr.strict)?;
+    fn open(&mut self, c: u8) {
+        self.out.push(c);
+        self.depth += 1;
+        self.first = true;
+    }
+    fn close(&mut self, c: u8) {
+        self.depth -= 1;
+        if self.pretty && !self.first {
+            self.newline();
         }
-        if let Some(a) = rr.allowed_total {
-            m.serialize_entry("allowed_total", &num::money(a))?;
+        self.out.push(c);
+        self.first = false;
+    }
+    /// Before an array's element or an object's member.
+    fn elem(&mut self) {
+        if !self.first {
+            self.out.push(b',');
         }
-        if !rr.triggers.is_empty() {
-            m.serialize_entry("triggers", &rr.triggers)?;
+        if self.pretty {
+            self.newline();
         }
-        if !rr.unknown.is_empty() {
-            m.serialize_entry("unknown", &rr.unknown)?;
+        self.first = false;
+    }
+    /// A member's key, one of ours (ASCII, nothing to escape).
+    fn key(&mut self, k: &'static str) {
+        if self.pretty {
+            self.elem();
+            self.out.push(b'"');
+            self.out.extend_from_slice(k.as_bytes());
+            self.out.extend_from_slice(b"\": ");
+            return;
         }
-        if self.trace {
-            m.serialize_entry(
-                "trace",
-                &Trace {
-                    lines: &rr.trace,
-                    layers: None,
-                },
-            )?;
-            m.serialize_entry("layers", &rr.layers)?;
-            if let Some(p) = self.pack {
-                m.serialize_entry(
-                    "params",
-                    &Seq(p
-                        .params_of(&rr.id)
-                        .iter()
-                        .map(|(n, v, l)| ParamJson(n, &v.en, l))),
-                )?;
+        // Compact: `,"k":` in one reservation.
+        self.out.reserve(k.len() + 4);
+        if !self.first {
+            self.out.push(b',');
+        }
+        self.first = false;
+        self.out.push(b'"');
+        self.out.extend_from_slice(k.as_bytes());
+        self.out.extend_from_slice(b"\":");
+    }
+    /// A member's key from a pack or a filing.
+    fn key_text(&mut self, k: &str) {
+        self.elem();
+        string(self.out, k);
+        self.colon();
+    }
+    fn colon(&mut self) {
+        if self.pretty {
+            self.out.extend_from_slice(b": ");
+        } else {
+            self.out.push(b':');
+        }
+    }
+    /// Members written beforehand (compact only).
+    fn members(&mut self, raw: &[u8]) {
+        self.elem();
+        self.out.extend_from_slice(raw);
+    }
+    fn str(&mut self, s: &str) {
+        string(self.out, s);
+    }
+    fn opt_str(&mut self, s: Option<&str>) {
+        match s {
+            Some(s) => string(self.out, s),
+            None => self.null(),
+        }
+    }
+    fn null(&mut self) {
+        self.out.extend_from_slice(b"null");
+    }
+    fn bool(&mut self, b: bool) {
+        self.out
+            .extend_from_slice(if b { b"true" as &[u8] } else { b"false" });
+    }
+    fn uint(&mut self, n: usize) {
+        let mut buf = itoa_buf();
+        self.out.extend_from_slice(itoa(&mut buf, n as u64));
+    }
+    fn opt_uint(&mut self, n: Option<usize>) {
+        match n {
+            Some(n) => self.uint(n),
+            None => self.null(),
+        }
+    }
+    /// A decimal without trailing zeros, as a string.
+    fn plain(&mut self, d: Decimal) {
+        self.out.push(b'"');
+        num::write_plain(self.out, d);
+        self.out.push(b'"');
+    }
+    /// Money with two decimals at least, as a string.
+    fn money(&mut self, d: Decimal) {
+        self.out.push(b'"');
+        num::write_money(self.out, d);
+        self.out.push(b'"');
+    }
+    fn opt_money(&mut self, d: Option<Decimal>) {
+        match d {
+            Some(d) => self.money(d),
+            None => self.null(),
+        }
+    }
+    fn date(&mut self, d: chrono::NaiveDate) {
+        self.out.push(b'"');
+        write_date(self.out, d);
+        self.out.push(b'"');
+    }
+    fn strs<S: AsRef<str>>(&mut self, items: &[S]) {
+        self.open(b'[');
+        for x in items {
+            self.elem();
+            self.str(x.as_ref());
+        }
+        self.close(b']');
+    }
+    fn value(&mut self, v: &Value) {
+        match v {
+            Value::Num(n) => self.plain(*n),
+            Value::Bool(b) => self.bool(*b),
+            Value::Str(x) => self.str(x),
+            Value::Date(d) => self.date(*d),
+            Value::List(items) => {
+                self.open(b'[');
+                for x in items {
+                    self.elem();
+                    self.value(x);
+                }
+                self.close(b']');
             }
+            Value::Unknown(_) => self.null(),
         }
-        m.end()
     }
 }
 
-struct ParamJson<'a>(&'a str, &'a str, &'a str);
+fn itoa_buf() -> [u8; 20] {
+    [0; 20]
+}
 
-impl Serialize for ParamJson<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("name", self.0)?;
-        m.serialize_entry("value", self.1)?;
-        m.serialize_entry("layer", self.2)?;
-        m.end()
+/// The decimal digits of `n`.
+fn itoa(buf: &mut [u8; 20], mut n: u64) -> &[u8] {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    &buf[i..]
+}
+
+/// A date as its `Display` writes it (`2026-01-15`).
+fn write_date(out: &mut Vec<u8>, d: chrono::NaiveDate) {
+    use chrono::Datelike;
+    let (y, m, day) = (d.year(), d.month(), d.day());
+    if (0..=9999).contains(&y) {
+        let y = y as u32;
+        for x in [y / 1000, y / 100 % 10, y / 10 % 10, y % 10] {
+            out.push(b'0' + x as u8);
+        }
+        out.extend_from_slice(&[
+            b'-',
+            b'0' + (m / 10) as u8,
+            b'0' + (m % 10) as u8,
+            b'-',
+            b'0' + (day / 10) as u8,
+            b'0' + (day % 10) as u8,
+        ]);
+    } else {
+        use std::io::Write;
+        let _ = write!(out, "{d}");
     }
 }
 
-struct ClearingJson<'a>(&'a crate::engine::Clearing);
+/// What the compact JSON of every report under one pack shares, written once per pack and
+/// language (see [`PackRef::json_fragments`]): the pack's block, each rule's id, clause and
+/// title, each regime step, and the quantities' keys.
+#[derive(Clone, Debug)]
+pub struct Fragments {
+    /// `"pack":{…,"receipt":{"engine":…,"evaluated_on":` (the date follows).
+    pack_head: Vec<u8>,
+    /// `,"packs":[…]}}`, after the date.
+    pack_tail: Vec<u8>,
+    rules: Vec<RuleFragment>,
+    steps: Vec<StepFragment>,
+    quantities: Quantities,
+}
 
-impl Serialize for ClearingJson<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let c = self.0;
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("approved_wage_total", &money(c.approved_wage_total))?;
-        m.serialize_entry("cleared_wage_total", &money(c.cleared_wage_total))?;
-        m.serialize_entry("actual_wage_total", &money(c.actual_wage_total))?;
-        m.serialize_entry("to_recover", &money(c.to_recover))?;
-        m.serialize_entry("unknown", &c.unknown)?;
-        m.end()
+#[derive(Clone, Debug)]
+struct RuleFragment {
+    id: String,
+    clause: String,
+    title: String,
+    /// `"id":"…"`
+    head: Vec<u8>,
+    /// `"clause":"…","title":"…"`
+    middle: Vec<u8>,
+}
+
+#[derive(Clone, Debug)]
+struct StepFragment {
+    id: String,
+    message: String,
+    /// `{"id":"…","message":"…"}`
+    object: Vec<u8>,
+}
+
+/// The pack's quantities in order, each with its key, and which to write: a later quantity of
+/// the same name replaces the earlier one, in the earlier one's place.
+#[derive(Clone, Debug, Default)]
+struct Quantities {
+    names: Vec<String>,
+    /// For each quantity: `"name":`
+    keys: Vec<Vec<u8>>,
+    /// For each quantity: the index of the value written in its place, if it is the first of
+    /// its name.
+    written: Vec<Option<usize>>,
+}
+
+impl Quantities {
+    fn new<'a>(names: impl Iterator<Item = &'a str>) -> Quantities {
+        let names: Vec<String> = names.map(str::to_string).collect();
+        let written = dedup_plan(names.iter().map(String::as_str));
+        let keys = names
+            .iter()
+            .map(|n| {
+                let mut k = Vec::with_capacity(n.len() + 3);
+                string(&mut k, n);
+                k.push(b':');
+                k
+            })
+            .collect();
+        Quantities {
+            names,
+            keys,
+            written,
+        }
     }
 }
 
-/// One report, serialized straight to its output: no intermediate JSON tree.
-struct ReportJson<'a> {
+/// For each name: the index of the last one of the same name when this is the first, else
+/// `None`. (Linear: a pack may have tens of thousands of quantities.)
+fn dedup_plan<'a>(names: impl Iterator<Item = &'a str> + Clone) -> Vec<Option<usize>> {
+    let mut last: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, n) in names.clone().enumerate() {
+        last.insert(n, i);
+    }
+    names.map(|n| last.remove(n)).collect()
+}
+
+impl Fragments {
+    pub(crate) fn new(p: &PackRef, pack: &crate::pack::Pack, lang: Lang) -> Fragments {
+        let mut pack_head = Vec::with_capacity(512);
+        let mut w = W {
+            out: &mut pack_head,
+            pretty: false,
+            depth: 1,
+            first: true,
+        };
+        w.key("pack");
+        w.open(b'{');
+        w.key("id");
+        w.str(&p.id);
+        w.key("chain");
+        w.open(b'[');
+        for (id, _) in &p.chain {
+            w.elem();
+            w.str(id);
+        }
+        w.close(b']');
+        w.key("document");
+        w.str(&p.document);
+        w.key("title");
+        w.str(p.title.get(lang));
+        w.key("receipt");
+        w.open(b'{');
+        w.key("engine");
+        w.str(ENGINE);
+        w.key("evaluated_on");
+        let mut pack_tail = Vec::with_capacity(256);
+        let mut w = W {
+            out: &mut pack_tail,
+            pretty: false,
+            depth: 3,
+            first: false,
+        };
+        w.key("packs");
+        w.open(b'[');
+        for (id, h) in &p.chain {
+            w.elem();
+            w.open(b'{');
+            w.key("id");
+            w.str(id);
+            w.key("sha256");
+            w.str(h);
+            w.close(b'}');
+        }
+        w.close(b']');
+        w.close(b'}');
+        w.close(b'}');
+        let rules = pack
+            .rules
+            .iter()
+            .map(|r| {
+                let mut head = Vec::with_capacity(r.id.len() + 8);
+                head.extend_from_slice(b"\"id\":");
+                string(&mut head, &r.id);
+                let title = r.title.get(lang);
+                let mut middle = Vec::with_capacity(r.clause.len() + title.len() + 24);
+                middle.extend_from_slice(b"\"clause\":");
+                string(&mut middle, &r.clause);
+                middle.extend_from_slice(b",\"title\":");
+                string(&mut middle, title);
+                RuleFragment {
+                    id: r.id.clone(),
+                    clause: r.clause.clone(),
+                    title: title.to_string(),
+                    head,
+                    middle,
+                }
+            })
+            .collect();
+        let steps = pack
+            .regime
+            .steps
+            .iter()
+            .map(|s| {
+                let message = s.text.get(lang);
+                let mut object = Vec::with_capacity(s.id.len() + message.len() + 24);
+                object.extend_from_slice(b"{\"id\":");
+                string(&mut object, &s.id);
+                object.extend_from_slice(b",\"message\":");
+                string(&mut object, message);
+                object.push(b'}');
+                StepFragment {
+                    id: s.id.clone(),
+                    message: message.to_string(),
+                    object,
+                }
+            })
+            .collect();
+        Fragments {
+            pack_head,
+            pack_tail,
+            rules,
+            steps,
+            quantities: Quantities::new(pack.quantities.iter().map(|q| q.name.as_str())),
+        }
+    }
+
+    /// The rule fragment for `rr`, looked for from `from` on (results come in the pack's
+    /// order), if its id, clause and title are the pack's.
+    fn rule(&self, rr: &RuleResult, lang: Lang, from: &mut usize) -> Option<&RuleFragment> {
+        let n = self.rules.len();
+        let at = (0..n)
+            .map(|k| (*from + k) % n)
+            .find(|&i| self.rules[i].id == rr.id)?;
+        *from = at + 1;
+        let f = &self.rules[at];
+        (f.clause == rr.clause && f.title == rr.title.get(lang)).then_some(f)
+    }
+}
+
+const ENGINE: &str = concat!("wagecheck ", env!("CARGO_PKG_VERSION"));
+
+/// Writes one report.
+struct ReportWriter<'a> {
     r: &'a Report,
     lang: Lang,
     trace: bool,
+    /// The pack's shared fragments (compact text only).
+    frags: Option<&'a Fragments>,
 }
 
-impl Serialize for ReportJson<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+impl ReportWriter<'_> {
+    fn write(&self, w: &mut W) {
         let (r, lang) = (self.r, self.lang);
-        let mut o = s.serialize_map(None)?;
-        o.serialize_entry("schema", SCHEMA)?;
-        o.serialize_entry("source", &r.source)?;
+        w.open(b'{');
+        w.key("schema");
+        w.str(SCHEMA);
+        w.key("source");
+        w.str(&r.source);
         if let Some(row) = r.row {
-            o.serialize_entry("row", &row)?;
+            w.key("row");
+            w.uint(row);
         }
         let Some(ev) = &r.eval else {
-            o.serialize_entry("verdict", r.verdict.as_str())?;
-            o.serialize_entry("errors", &Errors(&r.errors, lang))?;
-            return o.end();
+            w.key("verdict");
+            w.str(r.verdict.as_str());
+            w.key("errors");
+            errors(w, &r.errors, lang);
+            w.close(b'}');
+            return;
         };
-        o.serialize_entry("enterprise", &Enterprise(r))?;
-        o.serialize_entry(
-            "kind",
-            match r.kind {
-                Some(FilingKind::AnnualReturn) => "annual_return",
-                _ => "budget",
-            },
-        )?;
+        w.key("enterprise");
+        w.open(b'{');
+        w.key("name");
+        w.str(&r.name);
+        w.key("credit_code");
+        w.opt_str(r.credit_code.as_deref());
+        w.key("category");
+        w.str(&r.category);
+        w.close(b'}');
+        w.key("kind");
+        w.str(match r.kind {
+            Some(FilingKind::AnnualReturn) => "annual_return",
+            _ => "budget",
+        });
         if let Some(p) = &r.pack {
-            o.serialize_entry("pack", &PackJson(p, lang, r.evaluated_on))?;
+            self.pack(w, p);
         }
-        o.serialize_entry("verdict", r.verdict.as_str())?;
-        o.serialize_entry("required_regime", &ev.regime.required)?;
-        o.serialize_entry("regime", &Regime(&ev.regime, lang))?;
-        o.serialize_entry("quantities", &Quantities(&ev.quantities))?;
+        w.key("verdict");
+        w.str(r.verdict.as_str());
+        w.key("required_regime");
+        w.opt_str(ev.regime.required.as_deref());
+        w.key("regime");
+        self.regime(w, &ev.regime);
+        w.key("quantities");
+        self.quantities(w, &ev.quantities);
+        w.key("cap");
         match &ev.cap {
             Some(c) => {
-                o.serialize_entry("cap", &Cap(c))?;
+                cap(w, c);
                 if !c.undecided.is_empty() {
-                    o.serialize_entry("cap_note", ev.cap_unknown.get(lang))?;
+                    w.key("cap_note");
+                    w.str(ev.cap_unknown.get(lang));
                 }
             }
             None => {
-                o.serialize_entry("cap", &())?;
-                o.serialize_entry("cap_note", ev.cap_unknown.get(lang))?;
+                w.null();
+                w.key("cap_note");
+                w.str(ev.cap_unknown.get(lang));
             }
         }
-        let pack = r.pack.as_deref();
-        o.serialize_entry(
-            "rules",
-            &Seq(ev.rules.iter().map(|rr| Rule {
-                rr,
-                lang,
-                trace: self.trace,
-                pack,
-            })),
-        )?;
+        w.key("rules");
+        w.open(b'[');
+        let mut from = 0;
+        for rr in &ev.rules {
+            w.elem();
+            self.rule(w, rr, &mut from);
+        }
+        w.close(b']');
         if self.trace {
-            o.serialize_entry(
-                "trace",
-                &Trace {
-                    lines: &ev.quantity_trace,
-                    layers: pack,
-                },
-            )?;
+            w.key("trace");
+            trace(w, &ev.quantity_trace, r.pack.as_deref());
         }
         if let Some(c) = &ev.clearing {
-            o.serialize_entry("clearing", &ClearingJson(c))?;
+            w.key("clearing");
+            w.open(b'{');
+            w.key("approved_wage_total");
+            w.opt_money(c.approved_wage_total);
+            w.key("cleared_wage_total");
+            w.opt_money(c.cleared_wage_total);
+            w.key("actual_wage_total");
+            w.opt_money(c.actual_wage_total);
+            w.key("to_recover");
+            w.opt_money(c.to_recover);
+            w.key("unknown");
+            w.strs(&c.unknown);
+            w.close(b'}');
         }
-        o.end()
+        w.close(b'}');
     }
+
+    fn pack(&self, w: &mut W, p: &PackRef) {
+        let date = |w: &mut W| match self.r.evaluated_on {
+            Some(d) => w.date(d),
+            None => w.null(),
+        };
+        if let Some(f) = self.frags {
+            w.members(&f.pack_head);
+            date(w);
+            w.out.extend_from_slice(&f.pack_tail);
+            return;
+        }
+        w.key("pack");
+        w.open(b'{');
+        w.key("id");
+        w.str(&p.id);
+        w.key("chain");
+        w.open(b'[');
+        for (id, _) in &p.chain {
+            w.elem();
+            w.str(id);
+        }
+        w.close(b']');
+        w.key("document");
+        w.str(&p.document);
+        w.key("title");
+        w.str(p.title.get(self.lang));
+        w.key("receipt");
+        w.open(b'{');
+        w.key("engine");
+        w.str(ENGINE);
+        w.key("evaluated_on");
+        date(w);
+        w.key("packs");
+        w.open(b'[');
+        for (id, h) in &p.chain {
+            w.elem();
+            w.open(b'{');
+            w.key("id");
+            w.str(id);
+            w.key("sha256");
+            w.str(h);
+            w.close(b'}');
+        }
+        w.close(b']');
+        w.close(b'}');
+        w.close(b'}');
+    }
+
+    fn regime(&self, w: &mut W, g: &crate::engine::RegimeResult) {
+        w.open(b'{');
+        w.key("required");
+        w.opt_str(g.required.as_deref());
+        w.key("steps");
+        w.open(b'[');
+        for (id, text) in &g.fired {
+            let message = text.get(self.lang);
+            let shared = self
+                .frags
+                .and_then(|f| f.steps.iter().find(|s| s.id == *id && s.message == message));
+            match shared {
+                Some(s) => w.members(&s.object),
+                None => {
+                    w.elem();
+                    w.open(b'{');
+                    w.key("id");
+                    w.str(id);
+                    w.key("message");
+                    w.str(message);
+                    w.close(b'}');
+                }
+            }
+        }
+        w.close(b']');
+        w.key("unknown");
+        w.strs(&g.unknown);
+        w.close(b'}');
+    }
+
+    fn quantities(&self, w: &mut W, qs: &[(String, Value, crate::diag::Text)]) {
+        w.open(b'{');
+        let shared = self.frags.map(|f| &f.quantities).filter(|q| {
+            q.names.len() == qs.len() && q.names.iter().zip(qs).all(|(a, (b, _, _))| a == b)
+        });
+        match shared {
+            Some(q) => {
+                for (key, at) in q.keys.iter().zip(&q.written) {
+                    if let Some(i) = *at {
+                        w.members(key);
+                        w.value(&qs[i].1);
+                    }
+                }
+            }
+            None => {
+                let plan = dedup_plan(qs.iter().map(|(n, _, _)| n.as_str()));
+                for ((name, _, _), at) in qs.iter().zip(plan) {
+                    if let Some(i) = at {
+                        w.key_text(name);
+                        w.value(&qs[i].1);
+                    }
+                }
+            }
+        }
+        w.close(b'}');
+    }
+
+    fn rule(&self, w: &mut W, rr: &RuleResult, from: &mut usize) {
+        let lang = self.lang;
+        w.open(b'{');
+        let shared = self.frags.and_then(|f| f.rule(rr, lang, from));
+        match shared {
+            Some(f) => w.members(&f.head),
+            None => {
+                w.key("id");
+                w.str(&rr.id);
+            }
+        }
+        w.key("status");
+        w.str(rr.status.as_str());
+        match shared {
+            Some(f) => w.members(&f.middle),
+            None => {
+                w.key("clause");
+                w.str(&rr.clause);
+                w.key("title");
+                w.str(rr.title.get(lang));
+            }
+        }
+        w.key("message");
+        w.str(rr.message.get(lang));
+        if let Some(b) = rr.bound {
+            w.key("bound");
+            w.plain(b);
+            w.key("strict");
+            w.bool(rr.strict);
+        }
+        if let Some(a) = rr.allowed_total {
+            w.key("allowed_total");
+            w.money(a);
+        }
+        if !rr.triggers.is_empty() {
+            w.key("triggers");
+            w.strs(&rr.triggers);
+        }
+        if !rr.unknown.is_empty() {
+            w.key("unknown");
+            w.strs(&rr.unknown);
+        }
+        if self.trace {
+            w.key("trace");
+            trace(w, &rr.trace, None);
+            w.key("layers");
+            w.strs(&rr.layers);
+            if let Some(p) = self.r.pack.as_deref() {
+                w.key("params");
+                w.open(b'[');
+                for (n, v, l) in p.params_of(&rr.id) {
+                    w.elem();
+                    w.open(b'{');
+                    w.key("name");
+                    w.str(n);
+                    w.key("value");
+                    w.str(&v.en);
+                    w.key("layer");
+                    w.str(l);
+                    w.close(b'}');
+                }
+                w.close(b']');
+            }
+        }
+        w.close(b'}');
+    }
+}
+
+/// Trace lines; with a pack, each quantity line names the layer that defined it.
+fn trace(w: &mut W, lines: &[TraceLine], layers: Option<&PackRef>) {
+    w.open(b'[');
+    for t in lines {
+        w.elem();
+        w.open(b'{');
+        w.key("label");
+        w.str(&t.label);
+        w.key("expr");
+        w.str(&t.expr);
+        w.key("substituted");
+        w.str(&t.substituted);
+        w.key("value");
+        w.value(&t.value);
+        if let Some(l) = layers.and_then(|p| p.quantity_layer(&t.label)) {
+            w.key("layer");
+            w.str(l);
+        }
+        w.close(b'}');
+    }
+    w.close(b']');
+}
+
+fn cap(w: &mut W, c: &crate::engine::CapResult) {
+    w.open(b'{');
+    w.key("wage_growth");
+    w.plain(c.wage_growth);
+    w.key("strict");
+    w.bool(c.strict);
+    w.key("binding_rule");
+    w.str(&c.binding_rule);
+    w.key("max_wage_total");
+    w.money(c.max_wage_total);
+    w.key("excess");
+    w.opt_money(c.excess);
+    w.key("excess_points");
+    match c.excess_points {
+        Some(x) => w.plain(x),
+        None => w.null(),
+    }
+    if !c.undecided.is_empty() {
+        w.key("undecided");
+        w.strs(&c.undecided);
+    }
+    w.close(b'}');
+}
+
+/// Located errors: file, line, column, field, message, and a workbook's cell.
+fn errors(w: &mut W, errors: &[crate::diag::Diagnostic], lang: Lang) {
+    w.open(b'[');
+    for e in errors {
+        w.elem();
+        w.open(b'{');
+        w.key("file");
+        w.str(&e.file);
+        w.key("line");
+        w.opt_uint(e.line);
+        w.key("column");
+        w.opt_uint(e.column);
+        w.key("field");
+        w.opt_str(e.field.as_deref());
+        w.key("message");
+        w.str(e.message.get(lang));
+        // A workbook's errors also name the sheet and cell (`预算!C7`).
+        if let Some(cell) = &e.cell {
+            w.key("cell");
+            w.str(cell);
+        }
+        w.close(b'}');
+    }
+    w.close(b']');
+}
+
+/// Writes `reports` as JSON text: pretty (two spaces) or compact; one report as an object,
+/// else (`array`) an array.
+fn write_reports(out: &mut Vec<u8>, reports: &[Report], lang: Lang, trace: bool, pretty: bool) {
+    let mut w = W {
+        out,
+        pretty,
+        depth: 0,
+        first: true,
+    };
+    let one = |w: &mut W, r: &Report| {
+        ReportWriter {
+            r,
+            lang,
+            trace,
+            frags: match pretty {
+                true => None,
+                false => r.pack.as_deref().and_then(|p| p.json_fragments(lang)),
+            },
+        }
+        .write(w)
+    };
+    if let [r] = reports {
+        one(&mut w, r);
+        return;
+    }
+    w.open(b'[');
+    for r in reports {
+        w.elem();
+        one(&mut w, r);
+    }
+    w.close(b']');
 }
 
 /// One report as a JSON object. `with_trace` adds each rule's formulas and values.
 pub fn report(r: &Report, lang: Lang, with_trace: bool) -> J {
-    let doc = ReportJson {
-        r,
-        lang,
-        trace: with_trace,
-    };
-    // Serializing into a JSON tree cannot fail: every key is a string.
-    serde_json::to_value(doc).unwrap_or(J::Null)
+    let mut out = Vec::with_capacity(8192);
+    write(&mut out, r, lang, with_trace);
+    // Our own JSON text: it parses.
+    serde_json::from_slice(&out).unwrap_or(J::Null)
 }
 
-/// One report written as compact JSON (the same text as `report(…).to_string()`), without
-/// building the tree first: for `batch`, where it is most of the cost of a filing.
+/// One report written as compact JSON (the same text as `report(…).to_string()`, with every
+/// hidden character escaped) straight into `out`: strings escaped in one pass, decimals
+/// written from their digits, the pack's constant parts copied from its [`Fragments`].
 pub fn write(out: &mut Vec<u8>, r: &Report, lang: Lang, with_trace: bool) {
-    let doc = ReportJson {
-        r,
-        lang,
-        trace: with_trace,
-    };
-    // Writing into memory cannot fail, and every key is a string.
-    let start = out.len();
-    let _ = serde_json::to_writer(&mut *out, &doc);
-    // Hidden characters are all at or above DEL: most reports need no second look.
-    if out[start..].iter().any(|b| *b >= 0x7f)
-        && let Ok(text) = std::str::from_utf8(&out[start..])
-        && let std::borrow::Cow::Owned(safe) = super::escape::json(text)
-    {
-        out.truncate(start);
-        out.extend_from_slice(safe.as_bytes());
-    }
+    write_reports(out, std::slice::from_ref(r), lang, with_trace, false);
+}
+
+thread_local! {
+    /// Each worker's buffer: a report is written here, then copied out at its exact size.
+    static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// The JSON format: one report as a pretty object, several as a pretty array; a stream is an
@@ -425,19 +924,22 @@ pub struct Json;
 
 impl super::Printer for Json {
     fn document(&self, reports: &[Report], lang: Lang, trace: bool) -> String {
-        let values: Vec<_> = reports.iter().map(|r| report(r, lang, trace)).collect();
-        let out = if values.len() == 1 {
-            serde_json::to_string_pretty(&values[0])
-        } else {
-            serde_json::to_string_pretty(&values)
-        };
-        super::escape::json(&out.unwrap_or_default()).into_owned() + "\n"
+        let mut out = Vec::with_capacity(8192 * reports.len().max(1));
+        write_reports(&mut out, reports, lang, trace, true);
+        out.push(b'\n');
+        // JSON text is UTF-8.
+        String::from_utf8(out).unwrap_or_default()
     }
     fn item(&self, r: &Report, lang: Lang, trace: bool) -> Vec<u8> {
-        let mut out = Vec::with_capacity(4096);
-        write(&mut out, r, lang, trace);
-        out.push(b'\n');
-        out
+        SCRATCH.with(|s| {
+            let mut buf = s.take();
+            buf.clear();
+            write(&mut buf, r, lang, trace);
+            buf.push(b'\n');
+            let item = buf.clone();
+            s.replace(buf);
+            item
+        })
     }
     fn separator(&self) -> &'static [u8] {
         b","
@@ -476,5 +978,71 @@ impl super::Printer for Jsonl {
     }
     fn end(&self, _summary: &super::Summary, _lang: Lang) -> String {
         String::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The text the JSON report wrote before: serde_json's string, then every hidden character
+    /// escaped.
+    fn reference(s: &str) -> String {
+        super::super::escape::json(&serde_json::to_string(s).unwrap_or_default()).into_owned()
+    }
+
+    fn direct(s: &str) -> String {
+        let mut out = Vec::new();
+        string(&mut out, s);
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    #[test]
+    fn every_character_is_escaped_as_before() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            let s = format!("a{c}b{c}");
+            assert_eq!(direct(&s), reference(&s), "U+{:04X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn hidden_characters_and_quotes() {
+        assert_eq!(direct("本溪 \"A\"\\\n"), "\"本溪 \\\"A\\\"\\\\\\n\"");
+        assert_eq!(
+            direct("\u{1b}[1m\u{9b}\u{202e}"),
+            "\"\\u001b[1m\\u009b\\u202e\""
+        );
+        assert_eq!(direct(""), "\"\"");
+    }
+
+    proptest! {
+        #[test]
+        fn strings_are_escaped_as_before(s in "(\\PC|[\\x00-\\x1f\\x7f-\\x9f\u{2028}\u{202e}\u{fffe}\u{ffff}\u{feff}\u{61c}\"\\\\])*") {
+            prop_assert_eq!(direct(&s), reference(&s));
+        }
+
+        #[test]
+        fn any_string_is_escaped_as_before(s in any::<String>()) {
+            prop_assert_eq!(direct(&s), reference(&s));
+        }
+    }
+
+    #[test]
+    fn dates_as_displayed() {
+        for (y, m, d) in [
+            (2026, 1, 15),
+            (999, 12, 31),
+            (0, 1, 1),
+            (-5, 3, 4),
+            (10000, 7, 8),
+        ] {
+            let Some(date) = chrono::NaiveDate::from_ymd_opt(y, m, d) else {
+                continue;
+            };
+            let mut out = Vec::new();
+            write_date(&mut out, date);
+            assert_eq!(String::from_utf8(out).unwrap_or_default(), date.to_string());
+        }
     }
 }

@@ -42,12 +42,23 @@ pub struct PackRef {
     /// Quantity name → its first place in `quantity_layers` (lookups per trace line stay
     /// constant-time however many quantities a pack has).
     quantity_index: std::collections::HashMap<String, usize>,
+    /// The pack, when the description is shared by many reports ([`PackRef::shared`]): the
+    /// compact JSON's constant parts are then written once per language, when first needed.
+    source: Option<Arc<Pack>>,
+    json: [std::sync::OnceLock<json::Fragments>; 2],
 }
 
 impl PackRef {
     pub fn quantity_layer(&self, name: &str) -> Option<&str> {
         let i = *self.quantity_index.get(name)?;
         self.quantity_layers.get(i).map(|(_, l)| l.as_str())
+    }
+    /// The constant parts of every compact JSON report under this pack in `lang`, written on
+    /// first use; `None` unless the description is [`shared`](PackRef::shared).
+    pub fn json_fragments(&self, lang: Lang) -> Option<&json::Fragments> {
+        let pack = self.source.as_deref()?;
+        let i = usize::from(!lang.is_zh());
+        Some(self.json[i].get_or_init(|| json::Fragments::new(self, pack, lang)))
     }
     pub fn params_of(&self, rule: &str) -> &[ParamUse] {
         self.rule_params
@@ -98,6 +109,8 @@ impl PackRef {
         }
         PackRef {
             quantity_index,
+            source: None,
+            json: Default::default(),
             id: pack.id.clone(),
             title: pack.title.clone(),
             document: pack.document.clone(),
@@ -136,6 +149,17 @@ impl PackRef {
                 .filter(|r| matches!(r.check, Some(crate::pack::Check::Bound { .. })))
                 .map(|r| r.id.clone())
                 .collect(),
+        }
+    }
+}
+
+impl PackRef {
+    /// [`PackRef::new`] for a description many reports share (a batch): it keeps the pack, to
+    /// write their JSON's constant parts once.
+    pub fn shared(pack: &Arc<Pack>) -> PackRef {
+        PackRef {
+            source: Some(pack.clone()),
+            ..PackRef::new(pack)
         }
     }
 }

@@ -58,7 +58,8 @@ pub struct Entry {
 }
 
 impl Entry {
-    /// The line of `r`; with `full` false, only what the counts read (no names, no reason).
+    /// The line of `r`; with `full` false, only what the counts read (no names, binding rule
+    /// or reason).
     pub fn of(r: &Report, lang: Lang, full: bool) -> Entry {
         let text = |s: &str| if full { s.to_string() } else { String::new() };
         let ev = r.eval.as_ref();
@@ -70,7 +71,10 @@ impl Entry {
             category: r.category.clone(),
             source: if full { source_of(r) } else { String::new() },
             verdict: r.verdict,
-            binding_rule: cap.map(|c| c.binding_rule.clone()).unwrap_or_default(),
+            binding_rule: cap
+                .filter(|_| full)
+                .map(|c| c.binding_rule.clone())
+                .unwrap_or_default(),
             allowed: cap.map(|c| c.max_wage_total),
             excess: cap.and_then(|c| c.excess),
             to_recover: to_recover(r),

@@ -402,16 +402,28 @@ pub fn explain(r: &Report, lang: Lang, only: Option<&str>, view: View) -> String
 /// Wraps `text` to `width` columns (East Asian characters count two), continuation lines
 /// indented by `indent`; breaks at a space where there is one, else between characters.
 pub fn wrap(text: &str, width: usize, indent: usize) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    wrap_into(&mut out, text, width, indent);
+    out
+}
+
+/// [`wrap`], appended to `out`.
+fn wrap_into(out: &mut String, text: &str, width: usize, indent: usize) {
     let width = width.max(indent + 20);
-    let mut out = String::new();
-    let mut line = String::new();
+    // The line being filled is `out[line..]`.
+    let mut line = out.len();
     let mut line_w = 0;
+    let end_line = |out: &mut String, line: &mut usize| {
+        let kept = out[*line..].trim_end().len();
+        out.truncate(*line + kept);
+        out.push('\n');
+        *line = out.len();
+        out.extend(std::iter::repeat_n(' ', indent));
+    };
     for word in split_keep(text) {
-        let w = word.width();
+        let w = piece_width(word);
         if line_w + w > width && line_w > indent {
-            out.push_str(line.trim_end());
-            out.push('\n');
-            line = " ".repeat(indent);
+            end_line(out, &mut line);
             line_w = indent;
             if word == " " {
                 continue;
@@ -419,50 +431,57 @@ pub fn wrap(text: &str, width: usize, indent: usize) -> String {
         }
         if w > width - indent {
             // A word longer than a line: break it between characters.
-            for c in word.chars() {
-                let cw = c.to_string().width();
+            for (i, c) in word.char_indices() {
+                let cw = word[i..i + c.len_utf8()].width();
                 if line_w + cw > width {
-                    out.push_str(line.trim_end());
-                    out.push('\n');
-                    line = " ".repeat(indent);
+                    end_line(out, &mut line);
                     line_w = indent;
                 }
-                line.push(c);
+                out.push(c);
                 line_w += cw;
             }
             continue;
         }
-        line.push_str(word);
+        out.push_str(word);
         line_w += w;
     }
-    out.push_str(line.trim_end());
+    let kept = out[line..].trim_end().len();
+    out.truncate(line + kept);
     out.push('\n');
-    out
+}
+
+/// A piece's width, as `str::width` counts it: printable ASCII one column a byte, a CJK
+/// ideograph or a fullwidth form two columns, anything else asked of `unicode-width`.
+fn piece_width(piece: &str) -> usize {
+    let b = piece.as_bytes();
+    if b.iter().all(|c| (0x20..0x7f).contains(c)) {
+        return b.len();
+    }
+    let mut chars = piece.chars();
+    if let (Some(c), None) = (chars.next(), chars.next())
+        && matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{ff01}'..='\u{ff60}')
+    {
+        return 2;
+    }
+    piece.width()
 }
 
 /// Splits into breakable pieces: runs of non-space ASCII stay whole (words, numbers, ids),
 /// every other character and every space is a piece of its own.
-fn split_keep(text: &str) -> Vec<&str> {
-    let mut pieces = Vec::new();
-    let mut start = None;
-    for (i, c) in text.char_indices() {
-        let word_char = c.is_ascii() && !c.is_ascii_whitespace();
-        match (word_char, start) {
-            (true, None) => start = Some(i),
-            (true, Some(_)) => {}
-            (false, s) => {
-                if let Some(s) = s {
-                    pieces.push(&text[s..i]);
-                    start = None;
-                }
-                pieces.push(&text[i..i + c.len_utf8()]);
-            }
-        }
-    }
-    if let Some(s) = start {
-        pieces.push(&text[s..]);
-    }
-    pieces
+fn split_keep(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        let c = rest.chars().next()?;
+        let word_char = |c: char| c.is_ascii() && !c.is_ascii_whitespace();
+        let len = if word_char(c) {
+            rest.find(|c| !word_char(c)).unwrap_or(rest.len())
+        } else {
+            c.len_utf8()
+        };
+        let (piece, tail) = rest.split_at(len);
+        rest = tail;
+        Some(piece)
+    })
 }
 
 /// The table format: each report as [`report`]; in a batch, the summary, the counts per rule,
@@ -474,74 +493,95 @@ pub struct TableFormat {
 
 /// One filing of a batch listing, as a block of lines at the view's width.
 pub fn batch_block(r: &Report, lang: Lang, view: View) -> String {
+    let mut out = String::with_capacity(256);
+    batch_block_into(&mut out, r, lang, view);
+    out
+}
+
+/// `zh` or `en`.
+fn pick(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
+    if lang.is_zh() { zh } else { en }
+}
+
+/// `text`, in bold colour when the view colours, appended to `out`.
+fn push_painted(out: &mut String, text: &str, c: Color, view: View) {
+    if view.color {
+        out.push_str("\x1b[1;");
+        out.push_str(ansi(c));
+        out.push('m');
+        out.push_str(text);
+        out.push_str("\x1b[0m");
+    } else {
+        out.push_str(text);
+    }
+}
+
+/// [`batch_block`], appended to `out`.
+fn batch_block_into(out: &mut String, r: &Report, lang: Lang, view: View) {
     let label = r.verdict.label();
     let label = label.get(lang);
     let pad = 8usize.saturating_sub(label.width());
-    let mut out = format!(
-        "{}{}  ",
-        paint(label, verdict_color(r.verdict), view),
-        " ".repeat(pad)
-    );
-    let source = super::summary::source_of(r);
-    let source = v(&source);
-    if r.name.is_empty() {
-        out.push_str(&source);
-    } else {
-        out.push_str(&format!("{}  {source}", v(&r.name)));
+    push_painted(out, label, verdict_color(r.verdict), view);
+    out.extend(std::iter::repeat_n(' ', pad + 2));
+    if !r.name.is_empty() {
+        out.push_str(&v(&r.name));
+        out.push_str("  ");
+    }
+    // Where it came from (`file.csv#N`), made visible.
+    out.push_str(&v(&r.source));
+    if let Some(row) = r.row {
+        use std::fmt::Write;
+        let _ = write!(out, "#{row}");
     }
     out.push('\n');
-    let indent = 10;
+    const INDENT: &str = "          ";
     if let Some(c) = r.eval.as_ref().and_then(|e| e.cap.as_ref()) {
-        let mut line = format!(
-            "{}{} {} {}",
-            " ".repeat(indent),
-            t(lang, "最高工资总额", "largest allowed total"),
-            num::money_grouped(c.max_wage_total),
-            t(lang, "元", "yuan")
-        );
+        out.push_str(INDENT);
+        out.push_str(pick(lang, "最高工资总额", "largest allowed total"));
+        out.push(' ');
+        num::push_money_grouped(out, c.max_wage_total);
+        out.push(' ');
+        out.push_str(pick(lang, "元", "yuan"));
         if let Some(e) = c.excess {
             let over = e > rust_decimal::Decimal::ZERO;
-            let amount = format!(
-                "{} {} {}",
-                if over {
-                    t(lang, "超出上限", "over the cap by")
-                } else {
-                    t(lang, "低于上限", "under the cap by")
-                },
-                num::money_grouped(e.abs()),
-                t(lang, "元", "yuan")
-            );
-            line.push_str(t(lang, "，", ", ").as_str());
-            line.push_str(&if over {
-                paint(&amount, Color::Red, view)
+            let mut amount = String::with_capacity(48);
+            amount.push_str(if over {
+                pick(lang, "超出上限", "over the cap by")
             } else {
-                amount
+                pick(lang, "低于上限", "under the cap by")
             });
+            amount.push(' ');
+            num::push_money_grouped(&mut amount, e.abs());
+            amount.push(' ');
+            amount.push_str(pick(lang, "元", "yuan"));
+            out.push_str(pick(lang, "，", ", "));
+            if over {
+                push_painted(out, &amount, Color::Red, view);
+            } else {
+                out.push_str(&amount);
+            }
         }
-        out.push_str(&line);
         out.push('\n');
     }
     if let Some(x) = super::summary::to_recover(r)
         && !x.is_zero()
     {
-        out.push_str(&format!(
-            "{}{} {} {}\n",
-            " ".repeat(indent),
-            t(lang, "应扣回", "to recover"),
-            num::money_grouped(x),
-            t(lang, "元", "yuan")
-        ));
+        out.push_str(INDENT);
+        out.push_str(pick(lang, "应扣回", "to recover"));
+        out.push(' ');
+        num::push_money_grouped(out, x);
+        out.push(' ');
+        out.push_str(pick(lang, "元", "yuan"));
+        out.push('\n');
     }
     let reason = r.main_reason(lang);
     let reason = v(&reason);
     if !reason.is_empty() {
-        out.push_str(&wrap(
-            &format!("{}{reason}", " ".repeat(indent)),
-            view.width as usize,
-            indent,
-        ));
+        let mut text = String::with_capacity(INDENT.len() + reason.len());
+        text.push_str(INDENT);
+        text.push_str(&reason);
+        wrap_into(out, &text, view.width as usize, INDENT.len());
     }
-    out
 }
 
 impl super::Printer for TableFormat {
@@ -555,7 +595,9 @@ impl super::Printer for TableFormat {
         if r.verdict == Verdict::Pass && !self.view.list_pass {
             return Vec::new();
         }
-        batch_block(r, lang, self.view).into_bytes()
+        let mut out = String::with_capacity(256);
+        batch_block_into(&mut out, r, lang, self.view);
+        out.into_bytes()
     }
     fn begin_reads_summary(&self) -> bool {
         true
@@ -590,5 +632,85 @@ mod tests {
         }
         assert!(s.contains("linkage.growth_cap"), "an id is not broken: {s}");
         assert_eq!(s.lines().count(), 3, "{s}");
+    }
+
+    /// `wrap` as it was, allocating a piece list and a string a character.
+    fn old_wrap(text: &str, width: usize, indent: usize) -> String {
+        let width = width.max(indent + 20);
+        let mut pieces = Vec::new();
+        let mut start = None;
+        for (i, c) in text.char_indices() {
+            let word_char = c.is_ascii() && !c.is_ascii_whitespace();
+            match (word_char, start) {
+                (true, None) => start = Some(i),
+                (true, Some(_)) => {}
+                (false, s) => {
+                    if let Some(s) = s {
+                        pieces.push(&text[s..i]);
+                        start = None;
+                    }
+                    pieces.push(&text[i..i + c.len_utf8()]);
+                }
+            }
+        }
+        if let Some(s) = start {
+            pieces.push(&text[s..]);
+        }
+        let mut out = String::new();
+        let mut line = String::new();
+        let mut line_w = 0;
+        for word in pieces {
+            let w = word.width();
+            if line_w + w > width && line_w > indent {
+                out.push_str(line.trim_end());
+                out.push('\n');
+                line = " ".repeat(indent);
+                line_w = indent;
+                if word == " " {
+                    continue;
+                }
+            }
+            if w > width - indent {
+                for c in word.chars() {
+                    let cw = c.to_string().width();
+                    if line_w + cw > width {
+                        out.push_str(line.trim_end());
+                        out.push('\n');
+                        line = " ".repeat(indent);
+                        line_w = indent;
+                    }
+                    line.push(c);
+                    line_w += cw;
+                }
+                continue;
+            }
+            line.push_str(word);
+            line_w += w;
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+        out
+    }
+
+    #[test]
+    fn piece_widths_as_unicode_width_counts_them() {
+        for c in ('\u{20}'..'\u{7f}')
+            .chain('\u{4e00}'..='\u{9fff}')
+            .chain('\u{ff01}'..='\u{ff60}')
+        {
+            let s = c.to_string();
+            assert_eq!(piece_width(&s), s.width(), "U+{:04X}", c as u32);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn wrap_is_unchanged(
+            text in "([a-z0-9._\\[\\]()]{1,40}|[ 　]{1,3}|[本溪工资总额：，（）%]{1,12}|\\PC{1,4})*",
+            width in 0usize..90,
+            indent in 0usize..12,
+        ) {
+            proptest::prop_assert_eq!(wrap(&text, width, indent), old_wrap(&text, width, indent));
+        }
     }
 }
