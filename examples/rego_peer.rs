@@ -130,6 +130,16 @@ fn document(
     headers: &csv::StringRecord,
     rec: &csv::StringRecord,
 ) -> Result<Value, Outcome> {
+    let kind = headers
+        .iter()
+        .position(|h| h == "kind")
+        .and_then(|i| rec.get(i))
+        .map(str::trim);
+    match kind {
+        Some("budget") => {}
+        Some("annual_return") => return Err(Outcome::AnnualReturn),
+        _ => return Err(Outcome::Invalid),
+    }
     for r in REQUIRED {
         let present = headers
             .iter()
@@ -178,15 +188,6 @@ fn document(
                 }
             }
         }
-    }
-    let kind = top
-        .get(&Value::from("kind"))
-        .and_then(|k| k.as_string().ok().cloned());
-    if kind.as_deref() == Some("annual_return") {
-        return Err(Outcome::AnnualReturn);
-    }
-    if kind.as_deref() != Some("budget") {
-        return Err(Outcome::Invalid);
     }
     let sec = |s: &str, k: &str| sections.get(s).and_then(|m| m.get(&Value::from(k)));
     let category_ok = sec("enterprise", "category")
@@ -263,10 +264,15 @@ fn compile(rego_path: &str, text: &str) -> Result<Arc<Program>, String> {
 
 /// wagecheck's verdict and max_wage_total (in cents) for each budget row of its JSON Lines.
 fn wagecheck_rows(path: &str) -> Result<HashMap<u64, (String, Option<i64>)>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+    use std::io::BufRead;
+    let file = std::fs::File::open(path).map_err(|e| format!("{path}: {e}"))?;
     let mut out = HashMap::new();
-    for line in text.lines().filter(|l| !l.trim().is_empty()) {
-        let v: serde_json::Value = serde_json::from_str(line).map_err(|e| e.to_string())?;
+    for line in std::io::BufReader::new(file).lines() {
+        let line = line.map_err(|e| format!("{path}: {e}"))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: serde_json::Value = serde_json::from_str(&line).map_err(|e| e.to_string())?;
         let Some(row) = v["row"].as_u64() else {
             continue;
         };
