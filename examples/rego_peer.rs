@@ -29,6 +29,7 @@ use regorus::languages::rego::compiler::Compiler;
 use regorus::rvm::program::Program;
 use regorus::rvm::vm::RegoVM;
 use regorus::{Engine, Rc, Value};
+use rust_decimal::Decimal;
 
 const ENTRY: &str = "data.benxi.result";
 const CHUNK: usize = 512;
@@ -262,8 +263,14 @@ fn compile(rego_path: &str, text: &str) -> Result<Arc<Program>, String> {
     Compiler::compile_from_policy(&policy, &[ENTRY]).map_err(|e| e.to_string())
 }
 
-/// wagecheck's verdict and max_wage_total (in cents) for each budget row of its JSON Lines.
-fn wagecheck_rows(path: &str) -> Result<HashMap<u64, (String, Option<i64>)>, String> {
+/// What wagecheck said of one budget row: its verdict, the cap's max_wage_total in cents, and
+/// whether `base_wage_total × (1 + cap)` is itself a whole-cent amount (an exact-cent cap, where
+/// rounding down has nothing to cut and an f64 a hair short loses a whole cent).
+/// (The flag is `Some(cap is zero)` for an exact-cent cap, `None` otherwise.)
+type Wagecheck = (String, Option<i64>, Option<bool>);
+
+/// wagecheck's view of each budget row of its JSON Lines (and of each invalid row).
+fn wagecheck_rows(path: &str) -> Result<HashMap<u64, Wagecheck>, String> {
     use std::io::BufRead;
     let file = std::fs::File::open(path).map_err(|e| format!("{path}: {e}"))?;
     let mut out = HashMap::new();
@@ -281,7 +288,18 @@ fn wagecheck_rows(path: &str) -> Result<HashMap<u64, (String, Option<i64>)>, Str
             continue;
         }
         let max = v["cap"]["max_wage_total"].as_str().map(cents).transpose()?;
-        out.insert(row, (verdict, max));
+        let dec = |x: &serde_json::Value| x.as_str().and_then(|s| s.parse::<Decimal>().ok());
+        let exact = match (
+            dec(&v["quantities"]["base_wage_total"]),
+            dec(&v["cap"]["wage_growth"]),
+        ) {
+            (Some(base), Some(cap)) => base
+                .checked_mul(Decimal::ONE + cap)
+                .filter(|a| *a == a.round_dp(2))
+                .map(|_| cap.is_zero()),
+            _ => None,
+        };
+        out.insert(row, (verdict, max, exact));
     }
     Ok(out)
 }
@@ -299,7 +317,8 @@ fn compare(results: &[(u64, Outcome)], jsonl: &str) -> Result<(), String> {
     let wc = wagecheck_rows(jsonl)?;
     let (mut both, mut verdict_same, mut max_same, mut short1, mut over1, mut max_other) =
         (0, 0, 0, 0, 0, 0);
-    let (mut with_cap, mut round, mut round_short) = (0, 0, 0);
+    let (mut with_cap, mut exact, mut exact_short) = (0, 0, 0);
+    let (mut exact_nonzero, mut exact_nonzero_short) = (0, 0);
     let mut shown: HashMap<&str, usize> = HashMap::new();
     let mut show = |kind: &'static str, msg: String| {
         let n = shown.entry(kind).or_default();
@@ -312,7 +331,7 @@ fn compare(results: &[(u64, Outcome)], jsonl: &str) -> Result<(), String> {
         let Outcome::Decided(verdict, max) = o else {
             continue;
         };
-        let Some((wv, wmax)) = wc.get(row) else {
+        let Some((wv, wmax, wexact)) = wc.get(row) else {
             continue;
         };
         if wv == "invalid" {
@@ -333,10 +352,12 @@ fn compare(results: &[(u64, Outcome)], jsonl: &str) -> Result<(), String> {
             (None, None) => max_same += 1,
             (Some(r), Some(w)) => {
                 with_cap += 1;
-                if w % 100 == 0 {
-                    round += 1;
-                    if r == w - 1 {
-                        round_short += 1;
+                if let Some(zero) = *wexact {
+                    exact += 1;
+                    exact_short += usize::from(r == w - 1);
+                    if !zero {
+                        exact_nonzero += 1;
+                        exact_nonzero_short += usize::from(r == w - 1);
                     }
                 }
                 match r - w {
@@ -376,7 +397,7 @@ fn compare(results: &[(u64, Outcome)], jsonl: &str) -> Result<(), String> {
     let agree = results
         .iter()
         .filter(|(row, o)| match (o, wc.get(row)) {
-            (Outcome::Decided(v, m), Some((wv, wm))) if wv != "invalid" => {
+            (Outcome::Decided(v, m), Some((wv, wm, _))) if wv != "invalid" => {
                 v == wv && m.map(|m| (m * 100.0).round() as i64) == *wm
             }
             _ => false,
@@ -390,9 +411,11 @@ fn compare(results: &[(u64, Outcome)], jsonl: &str) -> Result<(), String> {
     );
     println!(
         "rows with a cap on both sides {with_cap}: one cent short {short1} ({:.1} %); \
-         whole-yuan caps (wagecheck max ends .00) {round}: one cent short {round_short} ({:.1} %)",
+         exact-cent caps (base × (1 + cap) a whole-cent amount) {exact}: one cent short {exact_short} ({:.1} %); \
+         of those with a non-zero cap {exact_nonzero}: one cent short {exact_nonzero_short} ({:.1} %)",
         pct(short1, with_cap),
-        pct(round_short, round)
+        pct(exact_short, exact),
+        pct(exact_nonzero_short, exact_nonzero)
     );
     Ok(())
 }
