@@ -3,7 +3,9 @@
 annual returns with pass, fail, review and out_of_scope outcomes and a few deliberately bad rows.
 Deterministic (fixed seed), so the README's summary stays true.
 
-Usage: scripts/make-batch-sample.py [N] [OUT] [--force]
+Usage: scripts/make-batch-sample.py [N] [OUT] [--force] [--round]
+--round: round-number filings (headcounts in tens, average wages in thousands, profit growth in
+whole percents), for the regorus peer's f64 cent check (`examples/rego_peer --compare`).
 The committed sample (samples/batch-2024.csv, the default OUT) is never overwritten unless
 --force is given: the README, the tests and the golden files describe it as it is."""
 import argparse, csv, os, random, sys
@@ -13,6 +15,8 @@ ap.add_argument("n", nargs="?", type=int, default=60, help="rows (default 60)")
 ap.add_argument("out", nargs="?", default="samples/batch-2024.csv", help="output path")
 ap.add_argument("--force", action="store_true",
                 help="overwrite the committed samples/batch-2024.csv")
+ap.add_argument("--round", action="store_true",
+                help="round-number amounts and whole-percent growth (a different sample)")
 args = ap.parse_args()
 N, OUT = args.n, args.out
 COMMITTED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "samples", "batch-2024.csv")
@@ -41,10 +45,15 @@ NAMES = ["本溪钢铁", "本溪水务", "本溪城建", "本溪热力", "本溪
 
 def row(i):
     annual = i % 3 == 2
-    heads = rnd.randint(80, 2000)
-    prior_avg = rnd.randint(60_000, 140_000)
+    if args.round:
+        heads = rnd.randint(8, 200) * 10
+        prior_avg = rnd.randint(60, 140) * 1000
+        eg_profit = rnd.randint(-10, 15) / 100
+    else:
+        heads = rnd.randint(80, 2000)
+        prior_avg = rnd.randint(60_000, 140_000)
+        eg_profit = rnd.choice([-0.08, -0.03, 0.02, 0.05, 0.08, 0.12])
     prior_total = heads * prior_avg
-    eg_profit = rnd.choice([-0.08, -0.03, 0.02, 0.05, 0.08, 0.12])
     wage_growth = rnd.choice([-0.05, 0.0, 0.02, 0.04, 0.06, 0.1])
     budget_total = round(prior_total * (1 + wage_growth))
     prod_prior = rnd.randint(200_000, 600_000)
