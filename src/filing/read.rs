@@ -69,6 +69,11 @@ impl Row {
         self.item(decoded)
     }
 
+    #[cfg(test)]
+    pub(crate) fn for_tests(rec: input::csv::Record, plan: Option<Arc<Plan>>) -> Row {
+        Row { rec, plan }
+    }
+
     fn item(&self, decoded: Result<Filing, Vec<Diagnostic>>) -> Item {
         let file = &*self.rec.file;
         match decoded {
