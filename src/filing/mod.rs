@@ -849,8 +849,10 @@ fn decode_value(ty: FieldType, src: Src<'_>) -> Result<FieldValue, Option<Text>>
                 Some(Kind::Date(s)) => s.as_str(),
                 _ => src.text().ok_or(None)?,
             };
-            chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            plain_date(text)
+                .unwrap_or_else(|| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
                 .map(FieldValue::Date)
+                .ok_or(())
                 .map_err(|_| {
                     Some(Text::new(
                         "不是有效的日期（只写日期，不带时间）",
@@ -865,9 +867,11 @@ fn decode_value(ty: FieldType, src: Src<'_>) -> Result<FieldValue, Option<Text>>
             for item in items {
                 match item {
                     ListItem::Text(s) if !s.is_empty() => {
-                        let s = match schema::value_by_label(s, opts) {
-                            Some(v) if !opts.contains(&s) => v,
-                            _ => s,
+                        // A value as the schema writes it, else its label (`经审计的财务决算表`).
+                        let s = if opts.contains(&s) {
+                            s
+                        } else {
+                            schema::value_by_label(s, opts).unwrap_or(s)
                         };
                         if !opts.is_empty() && !opts.contains(&s) {
                             return Err(Some(Text::owned(
@@ -985,6 +989,23 @@ fn plain_number(ty: FieldType, written: &str) -> Option<Result<Decimal, NumError
         _ => return Some(Err(NumError::OutOfRange)),
     };
     Some(Ok(scaled))
+}
+
+/// A date written exactly `YYYY-MM-DD` (most are), read without chrono's format parser:
+/// `Some(None)` for no such day, as chrono would refuse it; `None` for any other form, which
+/// chrono reads.
+fn plain_date(text: &str) -> Option<Option<chrono::NaiveDate>> {
+    let b = text.as_bytes();
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let (y, m, d) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+    Some(chrono::NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d))
 }
 
 enum ListItem<'a> {

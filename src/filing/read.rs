@@ -78,7 +78,9 @@ impl Row {
         let file = &*self.rec.file;
         match decoded {
             Ok(mut f) => {
-                f.source = file.to_string();
+                if f.source != file {
+                    f.source = file.to_string();
+                }
                 Item::Filing {
                     filing: f,
                     row: Some(self.rec.row),
