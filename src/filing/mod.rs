@@ -93,8 +93,8 @@ const _: () = assert!(
 /// fields by number. No path is built until one is asked for ([`Positions::get`]).
 #[derive(Clone, Debug, Default)]
 pub struct Positions {
-    fields: Vec<Option<Pos>>,
-    tables: [Option<Pos>; schema::TABLES.len()],
+    /// The scalar fields (like [`schema::FIELDS`]), then the tables (like [`schema::TABLES`]).
+    slots: Vec<Option<Pos>>,
     /// Each array's items (like [`schema::ARRAYS`]), in order.
     items: [Vec<ItemPos>; 2],
 }
@@ -109,23 +109,34 @@ struct ItemPos {
 impl Positions {
     fn new() -> Positions {
         Positions {
-            fields: vec![None; schema::FIELDS.len()],
-            ..Positions::default()
+            slots: vec![None; schema::FIELDS.len() + schema::TABLES.len()],
+            items: Default::default(),
         }
     }
 
     fn field(&self, i: usize) -> Option<Pos> {
-        self.fields.get(i).copied().flatten()
+        self.slots.get(i).copied().flatten()
     }
 
     fn set_field(&mut self, i: usize, pos: Pos) {
-        if let Some(p) = self.fields.get_mut(i) {
+        if let Some(p) = self.slots.get_mut(i) {
             *p = Some(pos);
         }
     }
 
     fn table(&self, t: usize) -> Option<Pos> {
-        self.tables.get(t).copied().flatten()
+        self.field(schema::FIELDS.len() + t)
+    }
+
+    /// Where table `t` starts: the first place it is written (a CSV's first cell of it).
+    fn first_table(&mut self, t: usize, pos: Pos) {
+        if let Some(p) = self.slots.get_mut(schema::FIELDS.len() + t) {
+            p.get_or_insert(pos);
+        }
+    }
+
+    fn set_table(&mut self, t: usize, pos: Pos) {
+        self.set_field(schema::FIELDS.len() + t, pos);
     }
 
     fn item(&self, array: usize, i: usize) -> Option<&ItemPos> {
@@ -455,7 +466,7 @@ fn check_adjustment_signs(d: &mut Decoder<'_>, adjustments: &[Vec<FieldValue>]) 
 
 fn decode_table(d: &mut Decoder<'_>, t: usize, node: &Node, fields: &mut [FieldValue]) {
     let table = schema::TABLES[t];
-    d.positions.tables[t] = Some(node.pos);
+    d.positions.set_table(t, node.pos);
     let Kind::Table(entries) = &node.kind else {
         d.err(
             node.pos,
@@ -1005,7 +1016,11 @@ fn plain_date(text: &str) -> Option<Option<chrono::NaiveDate>> {
         return None;
     }
     let (y, m, d) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
-    Some(chrono::NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d))
+    Some(chrono::NaiveDate::from_ymd_opt(
+        i32::try_from(y).ok()?,
+        m,
+        d,
+    ))
 }
 
 enum ListItem<'a> {

@@ -192,7 +192,7 @@ impl Plan {
             match col.target {
                 Target::Field { slot, table } => {
                     if let Some(t) = table {
-                        d.positions.tables[t].get_or_insert(pos);
+                        d.positions.first_table(t, pos);
                     }
                     let spec = &schema::FIELDS[slot];
                     if let Err(msg) = decode_field(spec, Src::Cell(&text), &mut fields[slot]) {
