@@ -2,7 +2,9 @@
 //!
 //! Reading has two steps: the document becomes a positioned [`Node`] tree (`crate::input`), then
 //! [`decode`] checks it against the schema (`schema.rs`) and produces a [`Filing`]: every field
-//! exact, every default applied, every absent field without a default left unknown.
+//! exact, every default applied, every absent field without a default left unknown. A CSV row
+//! skips the tree: its header is resolved once into a [`plan::Plan`], and each row is decoded
+//! straight into the filing's slots, through the same field decoding and the same checks.
 
 pub mod columns;
 pub mod credit_code;
