@@ -2,19 +2,22 @@
 //!
 //! Reading has two steps: the document becomes a positioned [`Node`] tree (`crate::input`), then
 //! [`decode`] checks it against the schema (`schema.rs`) and produces a [`Filing`]: every field
-//! exact, every default applied, every absent field without a default left unknown.
+//! exact, every default applied, every absent field without a default left unknown. A CSV row
+//! skips the tree: its header is resolved once into a [`plan::Plan`], and each row is decoded
+//! straight into the filing's slots, through the same field decoding and the same checks.
 
 pub mod columns;
 pub mod credit_code;
 pub mod form;
 pub mod json_schema;
+pub mod plan;
 pub mod read;
 pub mod schema;
 
 use std::collections::HashMap;
 
-/// The maps a decode fills for every filing (positions, keys seen): foldhash instead of SipHash,
-/// still seeded per process, so a hostile input cannot choose colliding keys.
+/// The maps a tree decode fills (keys seen in a table): foldhash instead of SipHash, still
+/// seeded per process, so a hostile input cannot choose colliding keys.
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 use rust_decimal::Decimal;
@@ -75,8 +78,110 @@ pub struct Filing {
     pub indicators: Vec<Vec<FieldValue>>,
     /// Adjustments, each indexed like [`schema::ADJUSTMENT_FIELDS`].
     pub adjustments: Vec<Vec<FieldValue>>,
-    /// Where each field was written, by full dotted path (`indicator.2.weight`).
-    pub positions: FastMap<String, Pos>,
+    /// Where each field was written (asked by full dotted path with [`Filing::pos`]).
+    pub positions: Positions,
+}
+
+/// The most fields an item of an array of tables has (`indicator.N.…`: five).
+const MAX_ITEM_FIELDS: usize = 5;
+const _: () = assert!(
+    schema::INDICATOR_FIELDS.len() <= MAX_ITEM_FIELDS
+        && schema::ADJUSTMENT_FIELDS.len() <= MAX_ITEM_FIELDS
+        && schema::ARRAYS.len() == 2
+);
+
+/// Where each field of a filing was written, by slot: a scalar field by its index in
+/// [`schema::FIELDS`], a table by its index in [`schema::TABLES`], an item of an array and its
+/// fields by number. No path is built until one is asked for ([`Positions::get`]).
+#[derive(Clone, Debug, Default)]
+pub struct Positions {
+    /// The scalar fields (like [`schema::FIELDS`]), then the tables (like [`schema::TABLES`]).
+    slots: Vec<Option<Pos>>,
+    /// Each array's items (like [`schema::ARRAYS`]), in order.
+    items: [Vec<ItemPos>; 2],
+}
+
+/// Where one item of an array of tables was written, and each of its fields.
+#[derive(Clone, Copy, Debug, Default)]
+struct ItemPos {
+    at: Option<Pos>,
+    fields: [Option<Pos>; MAX_ITEM_FIELDS],
+}
+
+impl Positions {
+    fn new() -> Positions {
+        Positions {
+            slots: vec![None; schema::FIELDS.len() + schema::TABLES.len()],
+            items: Default::default(),
+        }
+    }
+
+    fn field(&self, i: usize) -> Option<Pos> {
+        self.slots.get(i).copied().flatten()
+    }
+
+    fn set_field(&mut self, i: usize, pos: Pos) {
+        if let Some(p) = self.slots.get_mut(i) {
+            *p = Some(pos);
+        }
+    }
+
+    fn table(&self, t: usize) -> Option<Pos> {
+        self.field(schema::FIELDS.len() + t)
+    }
+
+    /// Where table `t` starts: the first place it is written (a CSV's first cell of it).
+    fn first_table(&mut self, t: usize, pos: Pos) {
+        if let Some(p) = self.slots.get_mut(schema::FIELDS.len() + t) {
+            p.get_or_insert(pos);
+        }
+    }
+
+    fn set_table(&mut self, t: usize, pos: Pos) {
+        self.set_field(schema::FIELDS.len() + t, pos);
+    }
+
+    fn item(&self, array: usize, i: usize) -> Option<&ItemPos> {
+        self.items.get(array)?.get(i)
+    }
+
+    /// The item `i` (0-based) of `array`, made when first written.
+    fn item_mut(&mut self, array: usize, i: usize) -> &mut ItemPos {
+        let items = &mut self.items[array.min(1)];
+        if items.len() <= i {
+            items.resize(i + 1, ItemPos::default());
+        }
+        &mut items[i]
+    }
+
+    /// Where the field, table or item a dotted path names was written: `budget.year`,
+    /// `budget`, `indicator.2`, `indicator.2.weight` (numbered from 1, as written in messages).
+    pub fn get(&self, path: &str) -> Option<Pos> {
+        if let Some(i) = schema::field_index(path) {
+            return self.field(i);
+        }
+        if let Some(t) = schema::TABLES.iter().position(|t| *t == path) {
+            return self.table(t);
+        }
+        let (array, rest) = path.split_once('.')?;
+        let a = schema::ARRAYS.iter().position(|(n, _)| *n == array)?;
+        let (n, field) = match rest.split_once('.') {
+            Some((n, f)) => (n, Some(f)),
+            None => (rest, None),
+        };
+        // The number as the decoder writes it: digits, no leading zero.
+        if n.is_empty() || n.starts_with('0') || !n.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let item = self.item(a, n.parse::<usize>().ok()?.checked_sub(1)?)?;
+        match field {
+            None => item.at,
+            Some(f) => {
+                let j = schema::ARRAYS[a].1.iter().position(|s| s.path == f)?;
+                item.fields[j]
+            }
+        }
+    }
 }
 
 #[warn(missing_docs)]
@@ -110,14 +215,14 @@ impl Filing {
     }
     /// Where a field was written, by full dotted path.
     pub fn pos(&self, path: &str) -> Option<Pos> {
-        self.positions.get(path).copied()
+        self.positions.get(path)
     }
 }
 
 struct Decoder<'a> {
     file: &'a str,
     errors: Vec<Diagnostic>,
-    positions: FastMap<String, Pos>,
+    positions: Positions,
 }
 
 impl Decoder<'_> {
@@ -172,12 +277,11 @@ pub fn decode(file: &str, root: &Node) -> Result<Filing, Vec<Diagnostic>> {
     let mut d = Decoder {
         file,
         errors: Vec::new(),
-        positions: FastMap::default(),
+        positions: Positions::new(),
     };
     let mut fields = vec![FieldValue::Absent; schema::FIELDS.len()];
     let mut indicators = Vec::new();
     let mut adjustments = Vec::new();
-    let mut seen_tables: Vec<&str> = Vec::new();
 
     let Kind::Table(entries) = &root.kind else {
         d.err(
@@ -207,23 +311,16 @@ pub fn decode(file: &str, root: &Node) -> Result<Filing, Vec<Diagnostic>> {
         // `"budget.wage_total"` is not the field `wage_total` of `[budget]` (one field, one
         // value: it would sit beside the table's own, and one of them would win unseen).
         if let Some(i) = schema::field_index(key).filter(|_| !key.contains('.')) {
-            decode_into(
-                &mut d,
-                &schema::FIELDS[i],
-                key,
-                &entry.value,
-                &mut fields[i],
-            );
-        } else if let Some(table) = schema::TABLES.iter().find(|t| **t == key) {
-            seen_tables.push(table);
-            decode_table(&mut d, table, &entry.value, &mut fields);
-        } else if let Some((name, specs)) = schema::ARRAYS.iter().find(|(n, _)| *n == key) {
-            let out = if *name == "indicator" {
+            decode_into(&mut d, i, key, &entry.value, &mut fields[i]);
+        } else if let Some(t) = schema::TABLES.iter().position(|t| *t == key) {
+            decode_table(&mut d, t, &entry.value, &mut fields);
+        } else if let Some(a) = schema::ARRAYS.iter().position(|(n, _)| *n == key) {
+            let out = if a == 0 {
                 &mut indicators
             } else {
                 &mut adjustments
             };
-            decode_array(&mut d, name, specs, &entry.value, out);
+            decode_array(&mut d, a, &entry.value, out);
         } else {
             match key.split_once('.') {
                 Some((table, field)) if schema::field_index(key).is_some() => d.err(
@@ -243,26 +340,35 @@ pub fn decode(file: &str, root: &Node) -> Result<Filing, Vec<Diagnostic>> {
         }
     }
 
-    apply_defaults(&mut d, root.pos, &mut fields, &mut indicators, &seen_tables);
+    finish(d, root.pos, fields, indicators, adjustments)
+}
+
+/// What every decode ends with, whatever the input's form: the defaults, the checks across
+/// fields, and the filing or its errors in the order they were written (by line and column;
+/// errors at one place in the order found).
+fn finish(
+    mut d: Decoder<'_>,
+    root: Pos,
+    mut fields: Vec<FieldValue>,
+    mut indicators: Vec<Vec<FieldValue>>,
+    adjustments: Vec<Vec<FieldValue>>,
+) -> Result<Filing, Vec<Diagnostic>> {
+    apply_defaults(&mut d, root, &mut fields, &mut indicators);
     check_adjustment_signs(&mut d, &adjustments);
-    if let Some(code) = fields[schema::field_index("enterprise.credit_code").unwrap_or(0)].str()
+    if let Some(code) = fields[CREDIT_CODE].str()
         && let Err(e) = credit_code::verify(code)
     {
-        let pos = d
-            .positions
-            .get("enterprise.credit_code")
-            .copied()
-            .unwrap_or(root.pos);
+        let pos = d.positions.field(CREDIT_CODE).unwrap_or(root);
         d.err(
             pos,
-            "enterprise.credit_code",
+            schema::FIELDS[CREDIT_CODE].path,
             Text::owned(e.message(true), e.message(false)),
         );
     }
 
     if d.errors.is_empty() {
         Ok(Filing {
-            source: file.to_string(),
+            source: d.file.to_string(),
             fields,
             indicators,
             adjustments,
@@ -272,6 +378,51 @@ pub fn decode(file: &str, root: &Node) -> Result<Filing, Vec<Diagnostic>> {
         d.errors.sort_by_key(|e| (e.line, e.column));
         Err(d.errors)
     }
+}
+
+/// The slots of the fields the decoder itself reads.
+const CREDIT_CODE: usize = slot("enterprise.credit_code");
+const CATEGORY: usize = slot("enterprise.category");
+const KIND: usize = slot("kind");
+const EXECUTION: usize = table_slot("execution");
+
+/// The index of a field of [`schema::FIELDS`], at compile time.
+const fn slot(path: &str) -> usize {
+    let mut i = 0;
+    while i < schema::FIELDS.len() {
+        if const_eq(schema::FIELDS[i].path, path) {
+            return i;
+        }
+        i += 1;
+    }
+    panic!("no such field")
+}
+
+/// The index of a table of [`schema::TABLES`], at compile time.
+const fn table_slot(name: &str) -> usize {
+    let mut i = 0;
+    while i < schema::TABLES.len() {
+        if const_eq(schema::TABLES[i], name) {
+            return i;
+        }
+        i += 1;
+    }
+    panic!("no such table")
+}
+
+const fn const_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 /// filing.md: amounts are never negative except a divestiture's adjustment, which is.
@@ -287,7 +438,11 @@ fn check_adjustment_signs(d: &mut Decoder<'_>, adjustments: &[Vec<FieldValue>]) 
         };
         if wrong {
             let path = format!("adjustment.{}.amount", i + 1);
-            let pos = d.positions.get(&path).copied().unwrap_or_default();
+            let pos = d
+                .positions
+                .item(1, i)
+                .and_then(|p| p.fields[1])
+                .unwrap_or_default();
             let (zh, en) = if kind == "divestiture" {
                 (
                     "分立或划出（divestiture）的调整金额应为负数",
@@ -311,8 +466,9 @@ fn check_adjustment_signs(d: &mut Decoder<'_>, adjustments: &[Vec<FieldValue>]) 
     }
 }
 
-fn decode_table(d: &mut Decoder<'_>, table: &str, node: &Node, fields: &mut [FieldValue]) {
-    d.positions.insert(table.to_string(), node.pos);
+fn decode_table(d: &mut Decoder<'_>, t: usize, node: &Node, fields: &mut [FieldValue]) {
+    let table = schema::TABLES[t];
+    d.positions.set_table(t, node.pos);
     let Kind::Table(entries) = &node.kind else {
         d.err(
             node.pos,
@@ -335,13 +491,13 @@ fn decode_table(d: &mut Decoder<'_>, table: &str, node: &Node, fields: &mut [Fie
             continue;
         }
         match schema::field_index(&path) {
-            Some(i) => decode_into(d, &schema::FIELDS[i], path, &entry.value, &mut fields[i]),
+            Some(i) => decode_into(d, i, &path, &entry.value, &mut fields[i]),
             None => d.unknown_field(entry, &path, &known()),
         }
     }
 }
 
-/// `table.key`, built directly (the decoder makes one for every field of every filing).
+/// `table.key`, built directly.
 fn dotted(table: &str, key: &str) -> String {
     let mut s = String::with_capacity(table.len() + 1 + key.len());
     s.push_str(table);
@@ -350,13 +506,57 @@ fn dotted(table: &str, key: &str) -> String {
     s
 }
 
-fn decode_array(
-    d: &mut Decoder<'_>,
-    name: &str,
-    specs: &[FieldSpec],
-    node: &Node,
-    out: &mut Vec<Vec<FieldValue>>,
-) {
+/// The path of field `j` of item `i` (0-based) of array `a`: `indicator.2.weight`. Built only
+/// for a message.
+fn item_path(a: usize, i: usize, j: usize) -> String {
+    let (name, specs) = schema::ARRAYS[a];
+    format!("{name}.{}.{}", i + 1, specs[j].path)
+}
+
+/// Why an array of tables is not read at all: its numbering has a gap (a CSV's `indicator.1…`,
+/// `indicator.3…`), the error at the entry after the gap.
+fn numbering_gap(d: &mut Decoder<'_>, a: usize, pos: Pos, n: usize, missing: usize) {
+    let name = schema::ARRAYS[a].0;
+    d.err(
+        pos,
+        &format!("{name}.{n}"),
+        Text::owned(
+            format!("序号不连续：缺少 {name}.{missing}"),
+            format!("numbering has a gap: {name}.{missing} is missing"),
+        ),
+    );
+}
+
+/// Why an array of tables is not read at all: more than [`schema::MAX_ARRAY_ITEMS`] entries.
+fn too_many_items(d: &mut Decoder<'_>, a: usize, pos: Pos, n: usize) {
+    d.err(
+        pos,
+        schema::ARRAYS[a].0,
+        Text::owned(
+            format!("条目过多：{n} 条，上限 {}", schema::MAX_ARRAY_ITEMS),
+            format!(
+                "too many entries: {n}, the limit is {}",
+                schema::MAX_ARRAY_ITEMS
+            ),
+        ),
+    );
+}
+
+/// The required fields item `i` of array `a` lacks, each an error at the item.
+fn missing_item_fields(d: &mut Decoder<'_>, a: usize, i: usize, at: Pos, values: &[FieldValue]) {
+    for (j, spec) in schema::ARRAYS[a].1.iter().enumerate() {
+        if spec.required && !values[j].is_present() {
+            d.err(
+                at,
+                &item_path(a, i, j),
+                Text::new("缺少必填字段", "missing required field"),
+            );
+        }
+    }
+}
+
+fn decode_array(d: &mut Decoder<'_>, a: usize, node: &Node, out: &mut Vec<Vec<FieldValue>>) {
+    let (name, specs) = schema::ARRAYS[a];
     let items: Vec<&Node> = match &node.kind {
         Kind::Array(items) => items.iter().collect(),
         // A CSV builds `indicator.1…` as a table keyed by number.
@@ -383,14 +583,7 @@ fn decode_array(
             numbered.sort_by_key(|(n, _)| *n);
             for (i, (n, e)) in numbered.iter().enumerate() {
                 if *n != i + 1 {
-                    d.err(
-                        e.pos,
-                        &format!("{name}.{n}"),
-                        Text::owned(
-                            format!("序号不连续：缺少 {name}.{}", i + 1),
-                            format!("numbering has a gap: {name}.{} is missing", i + 1),
-                        ),
-                    );
+                    numbering_gap(d, a, e.pos, *n, i + 1);
                     return;
                 }
             }
@@ -406,22 +599,7 @@ fn decode_array(
         }
     };
     if items.len() > schema::MAX_ARRAY_ITEMS {
-        d.err(
-            node.pos,
-            name,
-            Text::owned(
-                format!(
-                    "条目过多：{} 条，上限 {}",
-                    items.len(),
-                    schema::MAX_ARRAY_ITEMS
-                ),
-                format!(
-                    "too many entries: {}, the limit is {}",
-                    items.len(),
-                    schema::MAX_ARRAY_ITEMS
-                ),
-            ),
-        );
+        too_many_items(d, a, node.pos, items.len());
         return;
     }
     let known = || -> Vec<&str> { specs.iter().map(|s| s.path).collect() };
@@ -436,7 +614,8 @@ fn decode_array(
             );
             continue;
         };
-        d.positions.insert(prefix.clone(), item.pos);
+        // Positions by the item's place in the input, as its paths number it.
+        d.positions.item_mut(a, i).at = Some(item.pos);
         let mut seen = FastMap::default();
         for entry in entries {
             let path = dotted(&prefix, &entry.key);
@@ -444,20 +623,18 @@ fn decode_array(
                 continue;
             }
             match specs.iter().position(|s| s.path == entry.key) {
-                Some(j) => decode_into(d, &specs[j], path, &entry.value, &mut values[j]),
+                Some(j) => {
+                    if let Err(msg) =
+                        decode_field(&specs[j], Src::Node(&entry.value), &mut values[j])
+                    {
+                        d.err(entry.value.pos, &path, msg);
+                    }
+                    d.positions.item_mut(a, i).fields[j] = Some(entry.value.pos);
+                }
                 None => d.unknown_field(entry, &path, &known()),
             }
         }
-        for (j, spec) in specs.iter().enumerate() {
-            if spec.required && !values[j].is_present() {
-                let pos = item.pos;
-                d.err(
-                    pos,
-                    &format!("{prefix}.{}", spec.path),
-                    Text::new("缺少必填字段", "missing required field"),
-                );
-            }
-        }
+        missing_item_fields(d, a, i, item.pos, &values);
         out.push(values);
     }
 }
@@ -467,10 +644,8 @@ fn apply_defaults(
     root: Pos,
     fields: &mut [FieldValue],
     indicators: &mut [Vec<FieldValue>],
-    seen_tables: &[&str],
 ) {
-    let category = schema::field_index("enterprise.category")
-        .and_then(|i| fields[i].str().map(str::to_string));
+    let competitive = fields[CATEGORY].str().map(|c| c == "competitive");
     for (i, spec) in schema::FIELDS.iter().enumerate() {
         if fields[i].is_present() {
             continue;
@@ -483,17 +658,18 @@ fn apply_defaults(
                 FieldType::YearList => FieldValue::NumList(Vec::new()),
                 _ => FieldValue::StrList(Vec::new()),
             },
-            schema::FieldDefault::FullyCompetitiveByCategory => match &category {
-                Some(c) => FieldValue::Bool(c == "competitive"),
+            schema::FieldDefault::FullyCompetitiveByCategory => match competitive {
+                Some(c) => FieldValue::Bool(c),
                 None => FieldValue::Absent,
             },
         };
         // A field written but rejected already has its error; it is not also "missing".
-        if spec.required && !fields[i].is_present() && !d.positions.contains_key(spec.path) {
-            let table = spec.path.split_once('.').map(|(t, _)| t);
-            let pos = table
-                .and_then(|t| d.positions.get(t).copied())
-                .unwrap_or(root);
+        if spec.required && !fields[i].is_present() && d.positions.field(i).is_none() {
+            let table = spec
+                .path
+                .split_once('.')
+                .and_then(|(t, _)| schema::TABLES.iter().position(|x| *x == t));
+            let pos = table.and_then(|t| d.positions.table(t)).unwrap_or(root);
             d.err(
                 pos,
                 spec.path,
@@ -501,9 +677,8 @@ fn apply_defaults(
             );
         }
     }
-    let is_return =
-        schema::field_index("kind").and_then(|i| fields[i].str()) == Some("annual_return");
-    if is_return && !seen_tables.contains(&"execution") {
+    let is_return = fields[KIND].str() == Some("annual_return");
+    if is_return && d.positions.table(EXECUTION).is_none() {
         d.err(
             root,
             "execution",
@@ -516,13 +691,6 @@ fn apply_defaults(
     // A single indicator may omit its weight, which is then 1 (filing.md "Defaults").
     if indicators.len() == 1 && !indicators[0][1].is_present() {
         indicators[0][1] = FieldValue::Num(Decimal::ONE);
-    }
-}
-
-fn num_text(node: &Node) -> Option<&str> {
-    match &node.kind {
-        Kind::Number(s) | Kind::Str(s) | Kind::Cell(s) => Some(s.as_str()),
-        _ => None,
     }
 }
 
@@ -559,38 +727,79 @@ pub(crate) fn expected_text(ty: FieldType) -> Text {
     }
 }
 
-/// Decodes one field into `out`, recording where it was written. `path` may be given owned
-/// (a path built for the field), so that it becomes the position's key without a copy.
-fn decode_into(
-    d: &mut Decoder<'_>,
-    spec: &FieldSpec,
-    path: impl AsRef<str> + Into<String>,
-    node: &Node,
-    out: &mut FieldValue,
-) {
-    if let Err(msg) = decode_field(spec, node, out) {
-        d.err(node.pos, path.as_ref(), msg);
-    }
-    d.positions.insert(path.into(), node.pos);
+/// A value to decode: a node of a document's tree (TOML, JSON, a workbook's row), or the text
+/// of a CSV cell decoded straight from its row ([`plan`]). A cell reads as a node of kind
+/// [`Kind::Cell`] would: both go through the same code.
+#[derive(Clone, Copy)]
+enum Src<'a> {
+    Node(&'a Node),
+    Cell(&'a str),
 }
 
-fn decode_field(spec: &FieldSpec, node: &Node, out: &mut FieldValue) -> Result<(), Text> {
+impl<'a> Src<'a> {
+    /// Text written as a string or an untyped cell.
+    fn text(self) -> Option<&'a str> {
+        match self {
+            Src::Cell(s) => Some(s),
+            Src::Node(n) => match &n.kind {
+                Kind::Str(s) | Kind::Cell(s) => Some(s),
+                _ => None,
+            },
+        }
+    }
+    /// An untyped cell's text.
+    fn cell(self) -> Option<&'a str> {
+        match self {
+            Src::Cell(s) => Some(s),
+            Src::Node(n) => match &n.kind {
+                Kind::Cell(s) => Some(s),
+                _ => None,
+            },
+        }
+    }
+    fn node_kind(self) -> Option<&'a Kind> {
+        match self {
+            Src::Cell(_) => None,
+            Src::Node(n) => Some(&n.kind),
+        }
+    }
+    /// What was found, for "expected …, found …" (built only for an error).
+    fn found(self) -> String {
+        match self {
+            Src::Node(n) => n.found(),
+            Src::Cell(s) => Node {
+                pos: Pos::default(),
+                kind: Kind::Cell(s.to_string()),
+            }
+            .found(),
+        }
+    }
+}
+
+/// Decodes scalar field `i` of a tree into `out`, recording where it was written.
+fn decode_into(d: &mut Decoder<'_>, i: usize, path: &str, node: &Node, out: &mut FieldValue) {
+    if let Err(msg) = decode_field(&schema::FIELDS[i], Src::Node(node), out) {
+        d.err(node.pos, path, msg);
+    }
+    d.positions.set_field(i, node.pos);
+}
+
+fn decode_field(spec: &FieldSpec, src: Src<'_>, out: &mut FieldValue) -> Result<(), Text> {
     // An empty string for an optional choice means "none" (filing.md writes
     // `period_reason = ""` for a one-year budget).
-    if let (FieldType::Enum(_), false, Kind::Str(v) | Kind::Cell(v)) =
-        (spec.ty, spec.required, &node.kind)
+    if let (FieldType::Enum(_), false, Some(v)) = (spec.ty, spec.required, src.text())
         && v.trim().is_empty()
     {
         *out = FieldValue::Absent;
         return Ok(());
     }
-    match decode_value(spec.ty, node) {
+    match decode_value(spec.ty, src) {
         Ok(v) => {
             *out = v;
             Ok(())
         }
         Err(extra) => {
-            let mut msg = expected_found(&expected_text(spec.ty), &node.found());
+            let mut msg = expected_found(&expected_text(spec.ty), &src.found());
             if let Some(extra) = extra {
                 msg = msg.join(&extra, "；", "; ");
             }
@@ -600,39 +809,35 @@ fn decode_field(spec: &FieldSpec, node: &Node, out: &mut FieldValue) -> Result<(
 }
 
 /// Decodes one value; the error carries an optional extra explanation.
-fn decode_value(ty: FieldType, node: &Node) -> Result<FieldValue, Option<Text>> {
+fn decode_value(ty: FieldType, src: Src<'_>) -> Result<FieldValue, Option<Text>> {
     match ty {
-        FieldType::Text => match &node.kind {
-            Kind::Str(s) | Kind::Cell(s) if !s.trim().is_empty() => Ok(FieldValue::Str(s.clone())),
-            Kind::Str(_) | Kind::Cell(_) => {
-                Err(Some(Text::new("不能为空", "it must not be empty")))
-            }
-            _ => Err(None),
+        FieldType::Text => match src.text() {
+            Some(s) if !s.trim().is_empty() => Ok(FieldValue::Str(s.to_string())),
+            Some(_) => Err(Some(Text::new("不能为空", "it must not be empty"))),
+            None => Err(None),
         },
-        FieldType::Enum(opts) => match &node.kind {
-            Kind::Str(s) | Kind::Cell(s) => {
-                if opts.contains(&s.as_str()) {
-                    Ok(FieldValue::Str(s.clone()))
-                } else if let Some(v) = schema::value_by_label(s, opts) {
-                    // The option's label as people write it: `竞争类` for `competitive`.
-                    Ok(FieldValue::Str(v.to_string()))
-                } else {
-                    Err(did_you_mean(s, opts.iter().copied()).map(|h| {
-                        Text::owned(
-                            format!("是否指 \"{h}\"？"),
-                            format!("did you mean \"{h}\"?"),
-                        )
-                    }))
-                }
+        FieldType::Enum(opts) => {
+            let s = src.text().ok_or(None)?;
+            if let Some(v) = opts.iter().find(|o| **o == s) {
+                Ok(FieldValue::Str(v.to_string()))
+            } else if let Some(v) = schema::value_by_label(s, opts) {
+                // The option's label as people write it: `竞争类` for `competitive`.
+                Ok(FieldValue::Str(v.to_string()))
+            } else {
+                Err(did_you_mean(s, opts.iter().copied()).map(|h| {
+                    Text::owned(
+                        format!("是否指 \"{h}\"？"),
+                        format!("did you mean \"{h}\"?"),
+                    )
+                }))
             }
-            _ => Err(None),
-        },
-        FieldType::Bool => match &node.kind {
-            Kind::Bool(b) => Ok(FieldValue::Bool(*b)),
-            Kind::Cell(s) if s.eq_ignore_ascii_case("true") => Ok(FieldValue::Bool(true)),
-            Kind::Cell(s) if s.eq_ignore_ascii_case("false") => Ok(FieldValue::Bool(false)),
+        }
+        FieldType::Bool => match (src.node_kind(), src.cell()) {
+            (Some(Kind::Bool(b)), _) => Ok(FieldValue::Bool(*b)),
+            (_, Some(s)) if s.eq_ignore_ascii_case("true") => Ok(FieldValue::Bool(true)),
+            (_, Some(s)) if s.eq_ignore_ascii_case("false") => Ok(FieldValue::Bool(false)),
             // A spreadsheet's yes/no as Chinese forms write it.
-            Kind::Cell(s) if matches!(s.trim(), "是" | "否") => {
+            (_, Some(s)) if matches!(s.trim(), "是" | "否") => {
                 Ok(FieldValue::Bool(s.trim() == "是"))
             }
             _ => Err(None),
@@ -644,59 +849,23 @@ fn decode_value(ty: FieldType, node: &Node) -> Result<FieldValue, Option<Text>> 
         | FieldType::Year
         | FieldType::PositiveWhole
         | FieldType::Whole => {
-            let written = num_text(node).ok_or(None)?;
-            // Text as people write it (a cell, a string): `38,500,000`, full-width digits,
-            // `3850万元`; a TOML or JSON number is taken as written (crate::numform).
-            let loose = match &node.kind {
-                Kind::Number(_) => None,
-                _ => crate::numform::loosen(written),
+            let (written, typed) = match src.node_kind() {
+                Some(Kind::Number(s)) => (s.as_str(), true),
+                _ => (src.text().ok_or(None)?, false),
             };
-            let text = loose.as_ref().map_or(written, |l| l.text.as_str());
-            let wan = loose.as_ref().is_some_and(|l| l.ten_thousand);
-            if wan
-                && !matches!(
-                    ty,
-                    FieldType::Amount | FieldType::SignedAmount | FieldType::Ratio
-                )
-            {
-                return Err(Some(Text::new(
-                    "该字段不是金额，不能以万元为单位",
-                    "this field is not an amount: 万元 does not apply",
-                )));
-            }
-            let parsed = if ty == FieldType::Ratio {
-                parse_number_or_percent(text)
-            } else {
-                parse_decimal(text)
-            };
-            let parsed = parsed.and_then(|v| {
-                if wan {
-                    // × 10,000 is exact unless the 28 digits overflow; the scale the
-                    // multiplication leaves (`1690.6万` → 16906000.0) is no digit written.
-                    v.checked_mul(Decimal::from(10_000))
-                        .map(|x| x.normalize())
-                        .ok_or(NumError::OutOfRange)
-                } else {
-                    Ok(v)
-                }
-            });
-            let v = parsed.map_err(|e| match e {
-                NumError::OutOfRange => Some(Text::new(
-                    "数值超出可精确表示的范围（最多 28 位有效数字），不作舍入",
-                    "the value has more digits or magnitude than can be kept exactly (28 significant digits); it is not rounded",
-                )),
-                NumError::NotANumber => crate::numform::hint(written),
-            })?;
+            let v = decode_number(ty, written, typed)?;
             check_range(ty, v)?;
             Ok(FieldValue::Num(whole_value(ty, v)))
         }
         FieldType::Date => {
-            let text = match &node.kind {
-                Kind::Date(s) | Kind::Str(s) | Kind::Cell(s) => s.as_str(),
-                _ => return Err(None),
+            let text = match src.node_kind() {
+                Some(Kind::Date(s)) => s.as_str(),
+                _ => src.text().ok_or(None)?,
             };
-            chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            plain_date(text)
+                .unwrap_or_else(|| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
                 .map(FieldValue::Date)
+                .ok_or(())
                 .map_err(|_| {
                     Some(Text::new(
                         "不是有效的日期（只写日期，不带时间）",
@@ -705,23 +874,25 @@ fn decode_value(ty: FieldType, node: &Node) -> Result<FieldValue, Option<Text>> 
                 })
         }
         FieldType::EnumList(opts) => {
-            let items = list_items(node).ok_or(None)?;
+            let items = list_items(src).ok_or(None)?;
             check_list_len(items.len())?;
-            let mut out = Vec::new();
+            let mut out = Vec::with_capacity(items.len());
             for item in items {
                 match item {
                     ListItem::Text(s) if !s.is_empty() => {
-                        let s = match schema::value_by_label(&s, opts) {
-                            Some(v) if !opts.contains(&s.as_str()) => v.to_string(),
-                            _ => s,
+                        // A value as the schema writes it, else its label (`经审计的财务决算表`).
+                        let s = if opts.contains(&s) {
+                            s
+                        } else {
+                            schema::value_by_label(s, opts).unwrap_or(s)
                         };
-                        if !opts.is_empty() && !opts.contains(&s.as_str()) {
+                        if !opts.is_empty() && !opts.contains(&s) {
                             return Err(Some(Text::owned(
                                 format!("\"{s}\" 不在允许的取值中"),
                                 format!("\"{s}\" is not one of the allowed values"),
                             )));
                         }
-                        out.push(s)
+                        out.push(s.to_string())
                     }
                     _ => return Err(None),
                 }
@@ -729,11 +900,11 @@ fn decode_value(ty: FieldType, node: &Node) -> Result<FieldValue, Option<Text>> 
             Ok(FieldValue::StrList(out))
         }
         FieldType::YearList => {
-            let items = list_items(node).ok_or(None)?;
+            let items = list_items(src).ok_or(None)?;
             check_list_len(items.len())?;
-            let mut out = Vec::new();
+            let mut out = Vec::with_capacity(items.len());
             for item in items {
-                let text = match &item {
+                let text = match item {
                     ListItem::Number(s) | ListItem::Text(s) => s,
                 };
                 let v = parse_decimal(text).map_err(|_| None)?;
@@ -745,29 +916,140 @@ fn decode_value(ty: FieldType, node: &Node) -> Result<FieldValue, Option<Text>> 
     }
 }
 
-enum ListItem {
-    Number(String),
-    Text(String),
+/// A number field's value: `written` as a TOML or JSON number (`typed`) is taken as written;
+/// text as people write it (a cell, a string: `38,500,000`, full-width digits, `3850万元`) is
+/// brought to plain form first (crate::numform).
+fn decode_number(ty: FieldType, written: &str, typed: bool) -> Result<Decimal, Option<Text>> {
+    let out_of_range = || {
+        Some(Text::new(
+            "数值超出可精确表示的范围（最多 28 位有效数字），不作舍入",
+            "the value has more digits or magnitude than can be kept exactly (28 significant digits); it is not rounded",
+        ))
+    };
+    // Plain digits (most cells) read the same in every form: no copy, no folding.
+    if let Some(v) = plain_number(ty, written) {
+        return v.map_err(|_| out_of_range());
+    }
+    let loose = if typed {
+        None
+    } else {
+        crate::numform::loosen(written)
+    };
+    let text = loose.as_ref().map_or(written, |l| l.text.as_str());
+    let wan = loose.as_ref().is_some_and(|l| l.ten_thousand);
+    if wan
+        && !matches!(
+            ty,
+            FieldType::Amount | FieldType::SignedAmount | FieldType::Ratio
+        )
+    {
+        return Err(Some(Text::new(
+            "该字段不是金额，不能以万元为单位",
+            "this field is not an amount: 万元 does not apply",
+        )));
+    }
+    let parsed = if ty == FieldType::Ratio {
+        parse_number_or_percent(text)
+    } else {
+        parse_decimal(text)
+    };
+    let parsed = parsed.and_then(|v| {
+        if wan {
+            // × 10,000 is exact unless the 28 digits overflow; the scale the
+            // multiplication leaves (`1690.6万` → 16906000.0) is no digit written.
+            v.checked_mul(Decimal::from(10_000))
+                .map(|x| x.normalize())
+                .ok_or(NumError::OutOfRange)
+        } else {
+            Ok(v)
+        }
+    });
+    parsed.map_err(|e| match e {
+        NumError::OutOfRange => out_of_range(),
+        NumError::NotANumber => crate::numform::hint(written),
+    })
 }
 
-fn list_items(node: &Node) -> Option<Vec<ListItem>> {
-    match &node.kind {
-        Kind::Array(items) => items
-            .iter()
-            .map(|i| match &i.kind {
-                Kind::Str(s) => Some(ListItem::Text(s.clone())),
-                Kind::Number(s) => Some(ListItem::Number(s.clone())),
-                _ => None,
-            })
-            .collect(),
+/// A number written in plain form, `-?[0-9]+(\.[0-9]+)?` (and `%` after it for a ratio), read
+/// directly; `None` for any other form, which the general path reads. Plain text is its own
+/// loose form (`numform::loosen` leaves it alone) and [`parse_decimal`] reads it as
+/// `Decimal::from_str_exact` does, so both paths give the same value and the same error.
+fn plain_number(ty: FieldType, written: &str) -> Option<Result<Decimal, NumError>> {
+    let (body, percent) = match written.strip_suffix('%') {
+        Some(b) if ty == FieldType::Ratio => (b, true),
+        Some(_) => return None,
+        None => (written, false),
+    };
+    let digits = body.strip_prefix('-').unwrap_or(body);
+    let (int, frac) = match digits.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (digits, None),
+    };
+    let is_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !is_digits(int) || frac.is_some_and(|f| !is_digits(f)) {
+        return None;
+    }
+    let v = match Decimal::from_str_exact(body) {
+        Ok(v) => v,
+        Err(_) => return Some(Err(NumError::OutOfRange)),
+    };
+    if !percent {
+        return Some(Ok(v));
+    }
+    // As `parse_number_or_percent`: dividing by 100 is exact unless the scale overflows.
+    let scaled = match v.checked_div(Decimal::ONE_HUNDRED) {
+        Some(s) if s.checked_mul(Decimal::ONE_HUNDRED) == Some(v) => s,
+        _ => return Some(Err(NumError::OutOfRange)),
+    };
+    Some(Ok(scaled))
+}
+
+/// A date written exactly `YYYY-MM-DD` (most are), read without chrono's format parser:
+/// `Some(None)` for no such day, as chrono would refuse it; `None` for any other form, which
+/// chrono reads.
+fn plain_date(text: &str) -> Option<Option<chrono::NaiveDate>> {
+    let b = text.as_bytes();
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let (y, m, d) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+    Some(chrono::NaiveDate::from_ymd_opt(
+        i32::try_from(y).ok()?,
+        m,
+        d,
+    ))
+}
+
+enum ListItem<'a> {
+    Number(&'a str),
+    Text(&'a str),
+}
+
+fn list_items(src: Src<'_>) -> Option<Vec<ListItem<'_>>> {
+    if let Some(s) = src.cell() {
         // A CSV cell: items separated by `;`.
-        Kind::Cell(s) => Some(
+        return Some(
             s.split(';')
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
-                .map(|s| ListItem::Text(s.to_string()))
+                .map(ListItem::Text)
                 .collect(),
-        ),
+        );
+    }
+    match src.node_kind()? {
+        Kind::Array(items) => items
+            .iter()
+            .map(|i| match &i.kind {
+                Kind::Str(s) => Some(ListItem::Text(s.as_str())),
+                Kind::Number(s) => Some(ListItem::Number(s.as_str())),
+                _ => None,
+            })
+            .collect(),
         _ => None,
     }
 }

@@ -6,6 +6,9 @@
 
 use std::path::{Path, PathBuf};
 
+use std::sync::Arc;
+
+use super::plan::Plan;
 use super::{Filing, decode};
 use crate::diag::{Diagnostic, Pos, Text};
 use crate::input::walk::{Skipped, Walk};
@@ -27,34 +30,67 @@ pub enum Item {
     },
 }
 
-/// One CSV row as read, not yet decoded: [`Row::decode`] builds its tree and checks it against
-/// the schema, which is most of the cost of reading a row, so a batch can do it in parallel.
-pub struct Row(input::csv::Record);
+/// One CSV row as read, not yet decoded: [`Row::decode`] checks it against the schema, which is
+/// most of the cost of reading a row, so a batch can do it in parallel. A row whose header
+/// resolved into a [`Plan`] is decoded straight into the filing's slots; any other through its
+/// tree (as a workbook's row is).
+pub struct Row {
+    rec: input::csv::Record,
+    plan: Option<Arc<Plan>>,
+}
 
 impl Row {
     /// The filing this row holds, or why it is not one.
     pub fn decode(&self) -> Item {
-        let file = &*self.0.file;
-        let tree = self.0.tree();
-        let name = format!("{file}#{}", self.0.row);
-        match decode(&name, &tree) {
+        match &self.plan {
+            Some(plan) => {
+                let file = &*self.rec.file;
+                let decoded = plan.decode(file, self.rec.record().iter(), self.rec.line);
+                self.item(decoded)
+            }
+            None => self.decode_tree(),
+        }
+    }
+
+    /// The filing this row holds, decoded through the row's tree as a document is (the path
+    /// every row took before [`Plan`], kept as the reference the typed decoder is tested
+    /// against).
+    #[doc(hidden)]
+    pub fn decode_tree(&self) -> Item {
+        let file = &*self.rec.file;
+        let tree = self.rec.tree();
+        let name = format!("{file}#{}", self.rec.row);
+        let decoded = decode(&name, &tree).map_err(|mut errors| {
+            for e in &mut errors {
+                e.file = file.to_string();
+            }
+            errors
+        });
+        self.item(decoded)
+    }
+
+    #[cfg(test)]
+    pub(crate) fn for_tests(rec: input::csv::Record, plan: Option<Arc<Plan>>) -> Row {
+        Row { rec, plan }
+    }
+
+    fn item(&self, decoded: Result<Filing, Vec<Diagnostic>>) -> Item {
+        let file = &*self.rec.file;
+        match decoded {
             Ok(mut f) => {
-                f.source = file.to_string();
+                if f.source != file {
+                    f.source = file.to_string();
+                }
                 Item::Filing {
                     filing: f,
-                    row: Some(self.0.row),
+                    row: Some(self.rec.row),
                 }
             }
-            Err(mut errors) => {
-                for e in &mut errors {
-                    e.file = file.to_string();
-                }
-                Item::Invalid {
-                    source: file.to_string(),
-                    row: Some(self.0.row),
-                    errors,
-                }
-            }
+            Err(errors) => Item::Invalid {
+                source: file.to_string(),
+                row: Some(self.rec.row),
+                errors,
+            },
         }
     }
 }
@@ -291,11 +327,14 @@ fn check_header(file: &str, names: &[String], paths: &[String], line: usize) -> 
     errors
 }
 
-/// A row or an error as a batch item; the header is none.
-fn csv_item(r: input::csv::Read) -> Option<Raw> {
+/// A row or an error as a batch item, a row decoded by `plan`; the header is none.
+fn csv_item(r: input::csv::Read, plan: &Option<Arc<Plan>>) -> Option<Raw> {
     Some(match r {
         input::csv::Read::Header { .. } => return None,
-        input::csv::Read::Record(r) => Raw::Row(Row(r)),
+        input::csv::Read::Record(rec) => Raw::Row(Row {
+            rec,
+            plan: plan.clone(),
+        }),
         input::csv::Read::Note(n) => Raw::Notice(n),
         input::csv::Read::Error { row, error } => Raw::Item(Item::Invalid {
             source: error.file.clone(),
@@ -420,12 +459,14 @@ pub fn read_selected(file: &Path, sel: &Selector) -> Result<Filing, Vec<Diagnost
     match Format::from_path(file) {
         Some(Format::Csv) => {
             let mut bad_header = false;
+            let mut plan = None;
             input::csv::read_path(file, super::columns::parse_header, &mut |r| match r {
                 // A bad header makes every row invalid: its errors are the answer.
                 input::csv::Read::Header {
                     file,
                     names,
                     paths,
+                    units,
                     line,
                 } => {
                     let errors = check_header(&file, &names, &paths, line);
@@ -433,12 +474,19 @@ pub fn read_selected(file: &Path, sel: &Selector) -> Result<Filing, Vec<Diagnost
                         bad_header = true;
                         file_error.get_or_insert_with(Vec::new).extend(errors);
                     }
+                    plan = Plan::new(&paths, &units).map(Arc::new);
                 }
                 _ if bad_header => {}
                 input::csv::Read::Record(rec) => {
                     rows = rows.max(rec.row);
                     if rec.row == sel.row && found.is_none() {
-                        found = Some(Row(rec).decode());
+                        found = Some(
+                            Row {
+                                rec,
+                                plan: plan.clone(),
+                            }
+                            .decode(),
+                        );
                     }
                 }
                 input::csv::Read::Note(_) => {}
@@ -658,11 +706,13 @@ pub fn for_each_csv(name: &str, reader: impl std::io::Read, mut each: impl FnMut
 /// hide, that problem).
 fn csv_rows(each: &mut impl FnMut(Raw)) -> impl FnMut(input::csv::Read) + '_ {
     let mut bad_header = false;
+    let mut plan = None;
     move |r: input::csv::Read| {
         if let input::csv::Read::Header {
             file,
             names,
             paths,
+            units,
             line,
         } = &r
         {
@@ -675,9 +725,11 @@ fn csv_rows(each: &mut impl FnMut(Raw)) -> impl FnMut(input::csv::Read) + '_ {
                     errors,
                 }));
             }
+            // The header resolved once; each row decoded straight into its filing's slots.
+            plan = Plan::new(paths, units).map(Arc::new);
             return;
         }
-        if !bad_header && let Some(raw) = csv_item(r) {
+        if !bad_header && let Some(raw) = csv_item(r, &plan) {
             each(raw);
         }
     }

@@ -45,3 +45,363 @@ fn an_indicator_table_instead_of_an_array_names_the_toml_form() {
         .expect("an error on indicator.id");
     assert!(e.message.en.contains("[[indicator]]"), "{e:?}");
 }
+
+/// The typed CSV decoder ([`plan::Plan`]) against the tree decoder every row took before it:
+/// for the same row, the same filing (values and positions) or the same errors, in order.
+mod typed_csv {
+    use std::sync::Arc;
+
+    use proptest::prelude::*;
+
+    use super::super::plan::Plan;
+    use super::super::read::{Item, Row};
+    use super::super::{Filing, columns, schema};
+    use crate::input;
+
+    /// A valid budget row (the batch sample's first), column by column.
+    const BASE: &[(&str, &str)] = &[
+        ("schema", "wagecheck/filing/v1"),
+        ("kind", "budget"),
+        ("enterprise.name", "本溪钢铁第1有限公司"),
+        ("enterprise.credit_code", "91210500MA0XK7N440"),
+        ("enterprise.category", "functional"),
+        ("enterprise.ownership", "controlled"),
+        ("enterprise.jurisdiction", "benxi"),
+        ("governance.standardized_board", "true"),
+        ("governance.governance_sound", "true"),
+        ("governance.internal_control_sound", "true"),
+        ("governance.distribution_management_standard", "true"),
+        ("governance.current_regime", "filing"),
+        ("governance.standard_budget_years", "4"),
+        ("governance.investor_consents_filing", "true"),
+        ("budget.year", "2024"),
+        ("budget.requested_regime", "approval"),
+        ("budget.wage_total", "92576448"),
+        ("budget.average_headcount", "1042"),
+        ("prior.wage_total", "87336272"),
+        ("prior.average_headcount", "1042"),
+        ("prior.asset_preservation_ratio", "98%"),
+        ("indicator.1.id", "profit_total"),
+        ("indicator.1.weight", "60%"),
+        ("indicator.1.prior", "50000000"),
+        ("indicator.1.budget", "56000000"),
+        ("indicator.2.id", "roe"),
+        ("indicator.2.weight", "40%"),
+        ("indicator.2.prior", "8%"),
+        ("indicator.2.budget", "8.4%"),
+        ("productivity.kind", "value_added_per_capita"),
+        ("productivity.prior", "359253"),
+        ("productivity.budget", "352068"),
+        ("labor_cost.kind", "labor_cost_profit_ratio"),
+        ("labor_cost.prior", "150%"),
+        ("labor_cost.industry_average", "120%"),
+        ("adjustment.1.kind", "divestiture"),
+        ("adjustment.1.amount", "-500000"),
+        ("adjustment.1.note", "划出"),
+    ];
+
+    /// Headers besides the base's: labels, units, other fields, later items (gaps).
+    const MORE: &[&str] = &[
+        "工资总额（万元）",
+        "预算工资总额(元)",
+        "上年实际工资总额（万元）",
+        "指标1 权重(%)",
+        "指标3名称",
+        "指标3权重",
+        "indicator.3.actual",
+        "indicator.1.actual",
+        "adjustment.2.kind",
+        "adjustment.2.amount",
+        "调整3金额",
+        "execution.approved_wage_total",
+        "execution.actual_wage_total",
+        "execution.actual_average_headcount",
+        "execution.report_filed_on",
+        "execution.disclosed_on",
+        "execution.report_contents",
+        "budget.period_years",
+        "budget.period_reason",
+        "budget.investor_consents_period",
+        "budget.hq_average_wage_growth",
+        "budget.off_budget_wage_items",
+        "budget.non_operating_factors",
+        "enterprise.fully_competitive",
+        "企业类别",
+    ];
+
+    /// Cells as people (and hostile files) write them.
+    const CELLS: &[&str] = &[
+        "",
+        "  ",
+        "wagecheck/filing/v2",
+        "annual_return",
+        "竞争类",
+        "compettive",
+        "国有独资",
+        "TRUE",
+        "是",
+        "否",
+        "yes",
+        "2024.0",
+        "1948",
+        "2.017e3",
+        "２０２４",
+        "38,500,000",
+        "3850万元",
+        "1690.6万",
+        "1,23",
+        "-5",
+        "0",
+        "-0",
+        "+5",
+        "5.",
+        ".5",
+        "1_000",
+        "0.5",
+        "7%",
+        "-7%",
+        "7 %",
+        "103.5%",
+        "1e30",
+        "99999999999999999999999999999",
+        "0.0000000000000000000000000001%",
+        "一千万",
+        "2025-07-20",
+        "2025-02-30",
+        "2025-07-20T10:00:00",
+        "approved_total;analysis",
+        "approved_total; 经审计的财务决算表",
+        "approved_total;bogus",
+        "2022;2023",
+        "2022;abc",
+        "91210500MA0XK7N441",
+        "divestiture",
+        "merger",
+        "500000",
+        "利润总额",
+        "cyclical",
+        "",
+        "核准制",
+        "x",
+        "  12  ",
+        "comma, \"quoted\"",
+        "line\nbreak",
+    ];
+
+    fn base(path: &str) -> Option<&'static str> {
+        BASE.iter().find(|(p, _)| *p == path).map(|(_, v)| *v)
+    }
+
+    /// Every position a filing can be asked for.
+    fn all_positions(f: &Filing) -> Vec<(String, Option<crate::diag::Pos>)> {
+        let mut paths: Vec<String> = schema::FIELDS.iter().map(|f| f.path.to_string()).collect();
+        paths.extend(schema::TABLES.iter().map(|t| t.to_string()));
+        for (a, specs) in schema::ARRAYS {
+            for n in 0..=4 {
+                paths.push(format!("{a}.{n}"));
+                for s in *specs {
+                    paths.push(format!("{a}.{n}.{}", s.path));
+                }
+            }
+            paths.push(format!("{a}.01.id"));
+        }
+        paths.into_iter().map(|p| (p.clone(), f.pos(&p))).collect()
+    }
+
+    fn same(typed: &Item, tree: &Item) -> Result<(), String> {
+        match (typed, tree) {
+            (Item::Filing { filing: a, row: ra }, Item::Filing { filing: b, row: rb }) => {
+                let same = ra == rb
+                    && a.source == b.source
+                    && a.fields == b.fields
+                    && a.indicators == b.indicators
+                    && a.adjustments == b.adjustments
+                    && all_positions(a) == all_positions(b);
+                if same {
+                    Ok(())
+                } else {
+                    Err(format!("filings differ:\n{a:?}\n{b:?}"))
+                }
+            }
+            (
+                Item::Invalid {
+                    source: sa,
+                    row: ra,
+                    errors: a,
+                },
+                Item::Invalid {
+                    source: sb,
+                    row: rb,
+                    errors: b,
+                },
+            ) if sa == sb && ra == rb && a == b => Ok(()),
+            (Item::Invalid { errors, .. }, Item::Filing { .. }) => {
+                Err(format!("typed refused, tree read: {errors:?}"))
+            }
+            (Item::Filing { .. }, Item::Invalid { errors, .. }) => {
+                Err(format!("typed read, tree refused: {errors:?}"))
+            }
+            (Item::Invalid { errors: a, .. }, Item::Invalid { errors: b, .. }) => {
+                Err(format!("errors differ:\n{a:#?}\n{b:#?}"))
+            }
+        }
+    }
+
+    /// Reads `csv`, decoding every row both ways; the number of rows compared and read.
+    fn compare(csv: &str) -> Result<(usize, usize), String> {
+        let mut plan = None;
+        let mut planned = false;
+        let mut outcome = Ok((0, 0));
+        input::csv::read(
+            "p.csv",
+            csv.as_bytes(),
+            columns::parse_header,
+            &mut |r| match r {
+                input::csv::Read::Header { paths, units, .. } => {
+                    plan = Plan::new(&paths, &units).map(Arc::new);
+                    planned = plan.is_some();
+                }
+                input::csv::Read::Record(rec) => {
+                    let row = Row::for_tests(rec, plan.clone());
+                    let (typed, tree) = (row.decode(), row.decode_tree());
+                    if let Ok((n, ok)) = &mut outcome {
+                        *n += 1;
+                        *ok += usize::from(matches!(typed, Item::Filing { .. }));
+                        if let Err(e) = same(&typed, &tree) {
+                            outcome = Err(format!("{e}\nin:\n{csv}"));
+                        }
+                    }
+                }
+                _ => {}
+            },
+        );
+        if !planned {
+            return Err(format!("no plan for:\n{csv}"));
+        }
+        outcome
+    }
+
+    fn write_csv(header: &[String], rows: &[Vec<String>]) -> String {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(header).unwrap();
+        for r in rows {
+            w.write_record(r).unwrap();
+        }
+        String::from_utf8(w.into_inner().unwrap()).unwrap()
+    }
+
+    /// A header: some of the base's columns and some others, shuffled, each field once.
+    fn header() -> impl Strategy<Value = Vec<String>> {
+        let pool: Vec<&'static str> = BASE
+            .iter()
+            .map(|(p, _)| *p)
+            .chain(MORE.iter().copied())
+            .collect();
+        (
+            proptest::sample::subsequence(pool.clone(), 1..=pool.len()),
+            any::<bool>(),
+        )
+            .prop_flat_map(|(cols, shuffle)| {
+                let cols: Vec<String> = cols.into_iter().map(str::to_string).collect();
+                if shuffle {
+                    Just(cols).prop_shuffle().boxed()
+                } else {
+                    Just(cols).boxed()
+                }
+            })
+            .prop_map(|cols| {
+                let mut seen = std::collections::HashSet::new();
+                cols.into_iter()
+                    .filter(|c| seen.insert(columns::parse_header(c).path))
+                    .collect()
+            })
+    }
+
+    /// A cell of column `path`: mostly the base's valid value, else any.
+    fn cell(path: String, valid_weight: u32) -> impl Strategy<Value = String> {
+        let valid = base(&path).unwrap_or("1").to_string();
+        prop_oneof![
+            valid_weight => Just(valid),
+            2 => proptest::sample::select(CELLS).prop_map(str::to_string),
+        ]
+    }
+
+    fn rows(h: Vec<String>, valid_weight: u32) -> impl Strategy<Value = String> {
+        let paths: Vec<String> = h.iter().map(|c| columns::parse_header(c).path).collect();
+        let row: Vec<_> = paths.into_iter().map(|p| cell(p, valid_weight)).collect();
+        proptest::collection::vec(row, 1..4).prop_map(move |rows| write_csv(&h, &rows))
+    }
+
+    fn file() -> impl Strategy<Value = String> {
+        header().prop_flat_map(|h| rows(h, 3))
+    }
+
+    /// Every column of the base, shuffled, and a few bad cells: mostly filings that read.
+    fn mostly_valid_file() -> impl Strategy<Value = String> {
+        let h: Vec<String> = BASE.iter().map(|(p, _)| p.to_string()).collect();
+        Just(h).prop_shuffle().prop_flat_map(|h| rows(h, 60))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+        #[test]
+        fn typed_rows_decode_as_their_trees(csv in file()) {
+            if let Err(e) = compare(&csv) {
+                prop_assert!(false, "{}", e);
+            }
+        }
+
+        #[test]
+        fn typed_filings_are_their_trees(csv in mostly_valid_file()) {
+            if let Err(e) = compare(&csv) {
+                prop_assert!(false, "{}", e);
+            }
+        }
+    }
+
+    #[test]
+    fn the_base_row_reads_and_agrees() {
+        let h: Vec<String> = BASE.iter().map(|(p, _)| p.to_string()).collect();
+        let r: Vec<String> = BASE.iter().map(|(_, v)| v.to_string()).collect();
+        assert_eq!(compare(&write_csv(&h, &[r])), Ok((1, 1)));
+    }
+
+    #[test]
+    fn gaps_and_too_many_items_agree() {
+        // Items 1 and 3, 2 empty in one row; then 65 indicators.
+        let mut h: Vec<String> = BASE.iter().map(|(p, _)| p.to_string()).collect();
+        h.push("indicator.3.id".into());
+        let mut r: Vec<String> = BASE.iter().map(|(_, v)| v.to_string()).collect();
+        r.push("roe".into());
+        let mut gap = r.clone();
+        for (c, v) in h.iter().zip(gap.iter_mut()) {
+            if c.starts_with("indicator.2.") {
+                v.clear();
+            }
+        }
+        // The first row has three indicators; the second, 1 and 3: a gap.
+        assert_eq!(compare(&write_csv(&h, &[r, gap])), Ok((2, 1)));
+
+        let mut h: Vec<String> = vec!["schema".into(), "kind".into()];
+        let mut r: Vec<String> = vec!["wagecheck/filing/v1".into(), "budget".into()];
+        for n in 1..=65 {
+            h.push(format!("indicator.{n}.id"));
+            h.push(format!("indicator.{n}.weight"));
+            r.push(format!("i{n}"));
+            r.push("x".into());
+        }
+        assert_eq!(compare(&write_csv(&h, &[r])), Ok((1, 0)));
+    }
+
+    #[test]
+    fn headers_the_plan_does_not_place_are_left_to_the_tree() {
+        let paths = |p: &[&str]| p.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let units = |n| vec![None; n];
+        assert!(Plan::new(&paths(&["schema", "indicator.01.id"]), &units(2)).is_none());
+        assert!(Plan::new(&paths(&["schema", "indicator.+1.id"]), &units(2)).is_none());
+        assert!(Plan::new(&paths(&["schema", "indicator.0.id"]), &units(2)).is_none());
+        assert!(Plan::new(&paths(&["budget.year", "budget.year"]), &units(2)).is_none());
+        assert!(Plan::new(&paths(&["budget.yaer"]), &units(1)).is_none());
+        assert!(Plan::new(&paths(&["budget.year", "indicator.7.id"]), &units(2)).is_some());
+    }
+}

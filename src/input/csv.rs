@@ -29,6 +29,11 @@ pub struct Record {
 }
 
 impl Record {
+    /// The row's cells, in column order.
+    pub fn record(&self) -> &csv::StringRecord {
+        &self.record
+    }
+
     /// The nested tree of the row, from its dotted column names.
     pub fn tree(&self) -> Node {
         row_tree(&self.headers, &self.record, self.line)
@@ -44,6 +49,8 @@ pub enum Read {
         file: Arc<str>,
         names: Vec<String>,
         paths: Vec<String>,
+        /// The unit each column's numbers are written in (`工资总额（万元）`: 万元).
+        units: Vec<Option<crate::numform::Unit>>,
         line: usize,
     },
     Record(Record),
@@ -325,6 +332,7 @@ pub fn read(
     each(Read::Header {
         file: shared.clone(),
         names,
+        units: cols.iter().map(|c| c.unit).collect(),
         paths: cols.into_iter().map(|c| c.path).collect(),
         line: header_line,
     });
@@ -342,7 +350,9 @@ pub fn read(
                 each(Read::Record(Record {
                     file: shared.clone(),
                     headers: headers.clone(),
-                    record: std::mem::take(&mut record),
+                    // The reader's record is reused (its buffers keep their size from row to
+                    // row); the row keeps an exact copy.
+                    record: record.clone(),
                     row,
                     line,
                 }));

@@ -1,0 +1,229 @@
+//! Typed decoding of CSV rows: a header resolved once into a [`Plan`] (each column's field slot,
+//! its type and its unit), then each row decoded straight into a [`Filing`]'s slots, with no
+//! tree, no map keyed by name and no path built unless an error names one.
+//!
+//! A row decodes exactly as its tree would ([`super::decode`] over the row's
+//! [`Node`](crate::input::Node) tree, which stays for workbooks, and which the tests compare this
+//! with): the same values, and the same errors, at the same places, in the same order.
+
+use super::{
+    Decoder, FieldValue, Filing, Positions, Src, decode_field, finish, item_path,
+    missing_item_fields, numbering_gap, schema, too_many_items,
+};
+use crate::diag::{Diagnostic, Pos};
+use crate::numform::Unit;
+
+/// Where one column's cells go.
+#[derive(Clone, Copy, Debug)]
+enum Target {
+    /// A scalar field, by its index in [`schema::FIELDS`]; `table` is the index of its table
+    /// in [`schema::TABLES`] (none for `schema` and `kind`).
+    Field { slot: usize, table: Option<usize> },
+    /// Field `field` of an item of array `array` ([`schema::ARRAYS`]); `rank` is the item's
+    /// place among the numbers the header uses for that array, in increasing order.
+    Item {
+        array: usize,
+        rank: usize,
+        field: usize,
+    },
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Col {
+    target: Target,
+    unit: Option<Unit>,
+}
+
+/// A CSV header resolved against the schema, once per file.
+#[derive(Debug)]
+pub struct Plan {
+    cols: Vec<Col>,
+    /// For each array, the item numbers its columns use (`indicator.3.…` is 3), increasing.
+    numbers: [Vec<usize>; 2],
+}
+
+impl Plan {
+    /// The plan of a header whose columns map to `paths` (as [`super::columns::parse_header`]
+    /// maps them) in `units`. `None` when a column is no field of the schema, a field is named
+    /// twice, or an item number is not written plainly (`indicator.01.id`): such a header is
+    /// refused before any row is read (`read::check_header`), or read through the row's tree.
+    pub fn new(paths: &[String], units: &[Option<Unit>]) -> Option<Plan> {
+        if paths.len() != units.len() {
+            return None;
+        }
+        let mut targets = Vec::with_capacity(paths.len());
+        let mut numbers: [Vec<usize>; 2] = Default::default();
+        for path in paths {
+            targets.push(match schema::field_index(path) {
+                Some(slot) => {
+                    let table = match path.split_once('.') {
+                        None => None,
+                        Some((t, _)) => Some(schema::TABLES.iter().position(|x| *x == t)?),
+                    };
+                    (Some(slot), table, 0, 0)
+                }
+                None => {
+                    let mut parts = path.splitn(3, '.');
+                    let (array, n, field) = (parts.next()?, parts.next()?, parts.next()?);
+                    let a = schema::ARRAYS.iter().position(|(x, _)| *x == array)?;
+                    let j = schema::ARRAYS[a].1.iter().position(|s| s.path == field)?;
+                    if n.starts_with('0') || !n.bytes().all(|b| b.is_ascii_digit()) {
+                        return None;
+                    }
+                    let n: usize = n.parse().ok()?;
+                    numbers[a].push(n);
+                    (None, Some(a), n, j)
+                }
+            });
+        }
+        for list in &mut numbers {
+            list.sort_unstable();
+            list.dedup();
+        }
+        let mut cols = Vec::with_capacity(targets.len());
+        for (&(slot, group, n, j), unit) in targets.iter().zip(units) {
+            let target = match slot {
+                Some(slot) => Target::Field { slot, table: group },
+                None => {
+                    let array = group?;
+                    let rank = numbers[array].binary_search(&n).ok()?;
+                    Target::Item {
+                        array,
+                        rank,
+                        field: j,
+                    }
+                }
+            };
+            cols.push(Col {
+                target,
+                unit: *unit,
+            });
+        }
+        // A field named twice is refused with the header; never decoded here.
+        let mut seen = std::collections::HashSet::new();
+        for c in &cols {
+            let key = match c.target {
+                Target::Field { slot, .. } => (usize::MAX, slot, 0),
+                Target::Item { array, rank, field } => (array, rank, field),
+            };
+            if !seen.insert(key) {
+                return None;
+            }
+        }
+        Some(Plan { cols, numbers })
+    }
+
+    /// Decodes one row (its cells in column order, read on line `line`) into a filing, or
+    /// every error found, named in `file`.
+    pub fn decode<'c>(
+        &self,
+        file: &str,
+        cells: impl Iterator<Item = &'c str> + Clone,
+        line: usize,
+    ) -> Result<Filing, Vec<Diagnostic>> {
+        let at = |i: usize| Pos {
+            line,
+            column: i + 1,
+        };
+        let mut d = Decoder {
+            file,
+            errors: Vec::new(),
+            positions: Positions::new(),
+        };
+        // Which items each array has in this row (an item with every cell empty is not
+        // there), where each starts, and where the array starts: its first cell written.
+        let mut starts: [Vec<Option<Pos>>; 2] = [
+            vec![None; self.numbers[0].len()],
+            vec![None; self.numbers[1].len()],
+        ];
+        let mut array_at: [Option<Pos>; 2] = [None; 2];
+        for (i, (col, cell)) in self.cols.iter().zip(cells.clone()).enumerate() {
+            if let Target::Item { array, rank, .. } = col.target
+                && !cell.trim().is_empty()
+            {
+                starts[array][rank].get_or_insert(at(i));
+                array_at[array].get_or_insert(at(i));
+            }
+        }
+        // Each item's index in the filing (its rank among the items present); an array whose
+        // numbering has a gap, or that has too many items, is not read at all.
+        let mut index: [Vec<usize>; 2] = [Vec::new(), Vec::new()];
+        let mut read = [true; 2];
+        let mut counts = [0usize; 2];
+        for a in 0..2 {
+            index[a] = vec![usize::MAX; self.numbers[a].len()];
+            for (rank, start) in starts[a].iter().enumerate() {
+                let Some(start) = *start else { continue };
+                let k = counts[a];
+                let n = self.numbers[a][rank];
+                if n != k + 1 {
+                    numbering_gap(&mut d, a, start, n, k + 1);
+                    read[a] = false;
+                    break;
+                }
+                index[a][rank] = k;
+                counts[a] += 1;
+            }
+            if read[a] && counts[a] > schema::MAX_ARRAY_ITEMS {
+                too_many_items(&mut d, a, array_at[a].unwrap_or(at(0)), counts[a]);
+                read[a] = false;
+            }
+            if !read[a] {
+                counts[a] = 0;
+            }
+        }
+
+        let mut fields = vec![FieldValue::Absent; schema::FIELDS.len()];
+        let mut items: [Vec<Vec<FieldValue>>; 2] = [
+            (0..counts[0])
+                .map(|_| vec![FieldValue::Absent; schema::ARRAYS[0].1.len()])
+                .collect(),
+            (0..counts[1])
+                .map(|_| vec![FieldValue::Absent; schema::ARRAYS[1].1.len()])
+                .collect(),
+        ];
+        for (i, (col, cell)) in self.cols.iter().zip(cells).enumerate() {
+            let cell = cell.trim();
+            if cell.is_empty() {
+                continue; // an empty cell is an absent field
+            }
+            let pos = at(i);
+            let text = crate::input::sheet::with_unit(cell, col.unit);
+            match col.target {
+                Target::Field { slot, table } => {
+                    if let Some(t) = table {
+                        d.positions.first_table(t, pos);
+                    }
+                    let spec = &schema::FIELDS[slot];
+                    if let Err(msg) = decode_field(spec, Src::Cell(&text), &mut fields[slot]) {
+                        d.err(pos, spec.path, msg);
+                    }
+                    d.positions.set_field(slot, pos);
+                }
+                Target::Item { array, rank, field } => {
+                    if !read[array] {
+                        continue;
+                    }
+                    let k = index[array][rank];
+                    let spec = &schema::ARRAYS[array].1[field];
+                    if let Err(msg) =
+                        decode_field(spec, Src::Cell(&text), &mut items[array][k][field])
+                    {
+                        d.err(pos, &item_path(array, k, field), msg);
+                    }
+                    let p = d.positions.item_mut(array, k);
+                    p.at.get_or_insert(pos);
+                    p.fields[field] = Some(pos);
+                }
+            }
+        }
+        for (a, values) in items.iter().enumerate() {
+            for (k, v) in values.iter().enumerate() {
+                let at = d.positions.item(a, k).and_then(|p| p.at).unwrap_or(at(0));
+                missing_item_fields(&mut d, a, k, at, v);
+            }
+        }
+        let [indicators, adjustments] = items;
+        finish(d, at(0), fields, indicators, adjustments)
+    }
+}
