@@ -44,6 +44,8 @@ struct Source {
     file: String,
     text: Arc<str>,
     dir: Option<PathBuf>,
+    /// The built-in pack this is (its file), whose tree and digest the build prepared.
+    builtin: Option<&'static str>,
 }
 
 /// The packs a run can use: the built-in ones, each compiled on first use (once, whatever the
@@ -83,6 +85,14 @@ fn sha256(text: &str) -> String {
     }
 }
 
+/// The digest of the built-in pack `file` whose text is `text`.
+fn builtin_sha256(file: &str, text: &str) -> String {
+    match BUILTIN_SHA256.iter().find(|(f, _)| *f == file) {
+        Some((_, digest)) => (*digest).to_string(),
+        None => sha256_of(text),
+    }
+}
+
 fn sha256_of(text: &str) -> String {
     let digest = Sha256::digest(text.as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
@@ -103,6 +113,9 @@ fn meta_date(layer: &Layer, key: &str) -> Option<NaiveDate> {
 }
 
 fn read(src: &Source, errors: &mut Vec<Diagnostic>) -> Option<Layer> {
+    if let Some(node) = src.builtin.and_then(super::snapshot::tree) {
+        return Some(layer::read_layer(&src.file, &node, errors));
+    }
     match crate::input::parse_toml(&src.file, &src.text) {
         Ok(node) => Some(layer::read_layer(&src.file, &node, errors)),
         Err(d) => {
@@ -134,6 +147,7 @@ fn read_pack_table(file: &str, text: &str) -> Option<Layer> {
             file: file.to_string(),
             text: Arc::from(text),
             dir: None,
+            builtin: None,
         };
         read(&src, errors)
     };
@@ -144,10 +158,48 @@ fn read_pack_table(file: &str, text: &str) -> Option<Layer> {
         file: file.to_string(),
         text: Arc::from(&text[..cut]),
         dir: None,
+        builtin: None,
     };
     match read(&src, &mut errors) {
         Some(l) if !l.id.is_empty() && l.meta.get("jurisdiction").is_some() => Some(l),
         _ => whole(&mut Vec::new()),
+    }
+}
+
+/// The layer of a built-in pack's `[pack]` table alone, from its tree prepared at build time;
+/// `None` (the caller reads the text) when there is none or it does not read as that pack.
+fn builtin_pack_table(file: &str) -> Option<Layer> {
+    let node = super::snapshot::pack_table(file)?;
+    let l = layer::read_layer(file, &node, &mut Vec::new());
+    (!l.id.is_empty() && l.meta.get("jurisdiction").is_some()).then_some(l)
+}
+
+/// A built-in pack's identity from the layer of its `[pack]` table.
+fn pack_info(file: &str, l: &Layer) -> PackInfo {
+    let title = match l.meta.get("title").map(|s| &s.node.kind) {
+        Some(Kind::Table(t)) => {
+            let get = |k: &str| {
+                t.iter()
+                    .find(|e| e.key == k)
+                    .and_then(|e| match &e.value.kind {
+                        Kind::Str(s) => Some(s.clone()),
+                        _ => None,
+                    })
+                    .unwrap_or_default()
+            };
+            Text::owned(get("zh"), get("en"))
+        }
+        _ => Text::default(),
+    };
+    PackInfo {
+        id: l.id.clone(),
+        file: file.to_string(),
+        title,
+        document: meta_str(l, "document").unwrap_or_default(),
+        jurisdiction: meta_str(l, "jurisdiction").unwrap_or_default(),
+        extends: meta_str(l, "extends"),
+        effective_from: meta_date(l, "effective_from"),
+        effective_until: meta_date(l, "effective_until"),
     }
 }
 
@@ -180,32 +232,8 @@ impl Registry {
         BUILTIN
             .iter()
             .filter_map(|(file, text)| {
-                let l = read_pack_table(file, text)?;
-                let title = match l.meta.get("title").map(|s| &s.node.kind) {
-                    Some(Kind::Table(t)) => {
-                        let get = |k: &str| {
-                            t.iter()
-                                .find(|e| e.key == k)
-                                .and_then(|e| match &e.value.kind {
-                                    Kind::Str(s) => Some(s.clone()),
-                                    _ => None,
-                                })
-                                .unwrap_or_default()
-                        };
-                        Text::owned(get("zh"), get("en"))
-                    }
-                    _ => Text::default(),
-                };
-                Some(PackInfo {
-                    id: l.id.clone(),
-                    file: file.to_string(),
-                    title,
-                    document: meta_str(&l, "document").unwrap_or_default(),
-                    jurisdiction: meta_str(&l, "jurisdiction").unwrap_or_default(),
-                    extends: meta_str(&l, "extends"),
-                    effective_from: meta_date(&l, "effective_from"),
-                    effective_until: meta_date(&l, "effective_until"),
-                })
+                let l = builtin_pack_table(file).or_else(|| read_pack_table(file, text))?;
+                Some(pack_info(file, &l))
             })
             .collect()
     }
@@ -225,6 +253,7 @@ impl Registry {
                     file: p.display().to_string(),
                     text: Arc::from(text.as_str()),
                     dir: Some(dir.to_path_buf()),
+                    builtin: None,
                 });
             }
         }
@@ -234,6 +263,7 @@ impl Registry {
                 file: file.to_string(),
                 text: Arc::from(*text),
                 dir: None,
+                builtin: Some(*file),
             })
         })
     }
@@ -279,6 +309,7 @@ impl Registry {
                 file: spec.to_string(),
                 text: Arc::from(text.as_str()),
                 dir: path.parent().map(Path::to_path_buf),
+                builtin: None,
             })
         } else {
             Self::find_source(spec, None).ok_or_else(|| {
@@ -331,6 +362,7 @@ impl Registry {
             file: file.to_string(),
             text: Arc::from(text),
             dir: dir.map(Path::to_path_buf),
+            builtin: None,
         })
     }
 
@@ -377,7 +409,10 @@ impl Registry {
                 ));
                 return None;
             }
-            let hash = sha256(&src.text);
+            let hash = match src.builtin {
+                Some(file) => builtin_sha256(file, &src.text),
+                None => sha256(&src.text),
+            };
             let parent = meta_str(&layer, "extends");
             if chain.iter().any(|(l, _, _)| l.id == layer.id) {
                 let ids: Vec<&str> = chain.iter().map(|(l, _, _)| l.id.as_str()).collect();
@@ -564,5 +599,21 @@ mod digest_tests {
         let other = "[pack]\nid = \"x\"\n";
         assert_eq!(sha256(other), sha256_of(other));
         assert_eq!(sha256_of("").len(), 64);
+        for (file, text) in BUILTIN {
+            assert_eq!(builtin_sha256(file, text), sha256_of(text), "{file}");
+        }
+    }
+
+    #[test]
+    fn built_in_identities_from_the_build_are_those_read_from_the_text() {
+        for (file, text) in BUILTIN {
+            let from_tree = builtin_pack_table(file).expect("a tree from the build");
+            let from_text = read_pack_table(file, text).expect("the text reads");
+            assert_eq!(
+                format!("{:?}", pack_info(file, &from_tree)),
+                format!("{:?}", pack_info(file, &from_text)),
+                "{file}"
+            );
+        }
     }
 }
