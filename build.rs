@@ -34,8 +34,8 @@ fn main() {
     );
     let mut trees = String::from(
         "/// Each built-in pack file's parsed tree and its `[pack]` table's tree, encoded by\n\
-         /// build.rs (see `snapshot`).\n\
-         pub const BUILTIN_TREES: &[(&str, &[u8], &[u8])] = &[\n",
+         /// build.rs (see `snapshot`), and the text their strings are cut from.\n\
+         pub const BUILTIN_TREES: &[(&str, &[u8], &[u8], &str)] = &[\n",
     );
     for (i, name) in files.iter().enumerate() {
         let path = format!("rules/{name}");
@@ -52,18 +52,21 @@ fn main() {
         let Ok(text) = String::from_utf8(text) else {
             continue;
         };
-        let Some((whole, pack)) = encode_pack(&text) else {
+        let Some((whole, pack, strings)) = encode_pack(&text) else {
             continue;
         };
         let whole_file = Path::new(&out_dir).join(format!("builtin-{i}.tree"));
         let pack_file = Path::new(&out_dir).join(format!("builtin-{i}.pack.tree"));
+        let strings_file = Path::new(&out_dir).join(format!("builtin-{i}.strings"));
         write(&whole_file, &whole);
         write(&pack_file, &pack);
+        write(&strings_file, strings.as_bytes());
         let _ = writeln!(
             trees,
-            "    ({path:?}, include_bytes!({:?}), include_bytes!({:?})),",
+            "    ({path:?}, include_bytes!({:?}), include_bytes!({:?}), include_str!({:?})),",
             whole_file.display().to_string(),
-            pack_file.display().to_string()
+            pack_file.display().to_string(),
+            strings_file.display().to_string()
         );
     }
     out.push_str("];\n");
@@ -84,21 +87,29 @@ fn write(dest: &Path, bytes: &[u8]) {
     }
 }
 
-/// The whole document's tree, and the tree of a table holding only its top-level `pack` entry.
-fn encode_pack(text: &str) -> Option<(Vec<u8>, Vec<u8>)> {
+/// The whole document's tree, the tree of a table holding only its top-level `pack` entry, and
+/// the text of their strings.
+fn encode_pack(text: &str) -> Option<(Vec<u8>, Vec<u8>, String)> {
     let root = DeTable::parse(text).ok()?;
-    let index = Lines::new(text);
+    let index = Lines {
+        text,
+        starts: std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect(),
+        strings: std::cell::RefCell::default(),
+    };
     let mut whole = Vec::new();
     let root_pos = index.pos(root.span().start);
     put_table_node(&mut whole, root_pos, root.get_ref(), &index, |_| true);
     let mut pack = Vec::new();
     put_table_node(&mut pack, root_pos, root.get_ref(), &index, |k| k == "pack");
-    Some((whole, pack))
+    Some((whole, pack, index.strings.into_inner().text))
 }
 
 // The encoding (read by `src/pack/snapshot.rs`): a node is its line and column (varints), a tag
-// byte and its payload. Strings are a varint length and UTF-8 bytes; arrays a varint count and
-// nodes; tables a varint count and entries (key string, key line and column, value node).
+// byte and its payload. A string is the varint offset and length of its bytes in the file's
+// string text (each distinct string written once); arrays are a varint count and nodes; tables
+// a varint count and entries (key string, key line and column, value node).
 const STR: u8 = 0;
 const NUMBER: u8 = 1;
 const FALSE: u8 = 2;
@@ -119,7 +130,7 @@ fn put_table_node(
     let kept: Vec<_> = table.iter().filter(|(k, _)| keep(k.get_ref())).collect();
     put_uint(out, kept.len());
     for (k, v) in kept {
-        put_str(out, k.get_ref());
+        put_str(out, index, k.get_ref());
         put_pos(out, index.pos(k.span().start));
         put_value(out, v, index);
     }
@@ -131,7 +142,7 @@ fn put_value(out: &mut Vec<u8>, v: &toml::Spanned<DeValue<'_>>, index: &Lines<'_
         DeValue::String(s) => {
             put_pos(out, pos);
             out.push(STR);
-            put_str(out, s);
+            put_str(out, index, s);
         }
         DeValue::Integer(i) => {
             let prefix = match i.radix() {
@@ -142,12 +153,12 @@ fn put_value(out: &mut Vec<u8>, v: &toml::Spanned<DeValue<'_>>, index: &Lines<'_
             };
             put_pos(out, pos);
             out.push(NUMBER);
-            put_str(out, &format!("{prefix}{}", i.as_str()));
+            put_str(out, index, &format!("{prefix}{}", i.as_str()));
         }
         DeValue::Float(f) => {
             put_pos(out, pos);
             out.push(NUMBER);
-            put_str(out, f.as_str());
+            put_str(out, index, f.as_str());
         }
         DeValue::Boolean(b) => {
             put_pos(out, pos);
@@ -156,7 +167,7 @@ fn put_value(out: &mut Vec<u8>, v: &toml::Spanned<DeValue<'_>>, index: &Lines<'_
         DeValue::Datetime(d) => {
             put_pos(out, pos);
             out.push(DATE);
-            put_str(out, &d.to_string());
+            put_str(out, index, &d.to_string());
         }
         DeValue::Array(a) => {
             put_pos(out, pos);
@@ -175,9 +186,19 @@ fn put_pos(out: &mut Vec<u8>, (line, column): (usize, usize)) {
     put_uint(out, column);
 }
 
-fn put_str(out: &mut Vec<u8>, s: &str) {
+fn put_str(out: &mut Vec<u8>, index: &Lines<'_>, s: &str) {
+    let mut strings = index.strings.borrow_mut();
+    let offset = match strings.at.get(s) {
+        Some(offset) => *offset,
+        None => {
+            let offset = strings.text.len();
+            strings.text.push_str(s);
+            strings.at.insert(s.to_string(), offset);
+            offset
+        }
+    };
+    put_uint(out, offset);
     put_uint(out, s.len());
-    out.extend_from_slice(s.as_bytes());
 }
 
 fn put_uint(out: &mut Vec<u8>, mut n: usize) {
@@ -188,19 +209,22 @@ fn put_uint(out: &mut Vec<u8>, mut n: usize) {
     out.push(n as u8);
 }
 
-/// Line and column (1-based, the column in characters) of a byte offset, as `diag::LineIndex`.
+/// A file's strings, each written once.
+#[derive(Default)]
+struct Strings {
+    text: String,
+    at: std::collections::HashMap<String, usize>,
+}
+
+/// Line and column (1-based, the column in characters) of a byte offset, as `diag::LineIndex`;
+/// and the strings written so far.
 struct Lines<'a> {
     text: &'a str,
     starts: Vec<usize>,
+    strings: std::cell::RefCell<Strings>,
 }
 
-impl<'a> Lines<'a> {
-    fn new(text: &'a str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        Lines { text, starts }
-    }
-
+impl Lines<'_> {
     fn pos(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
         let line = match self.starts.binary_search(&offset) {

@@ -6,19 +6,20 @@
 
 use crate::input::{Entry, Kind, Node, Pos};
 
-// `BUILTIN_TREES`: (file, whole tree, tree of the `[pack]` table alone), by build.rs.
+// `BUILTIN_TREES`: (file, whole tree, tree of the `[pack]` table alone, the text of their
+// strings), by build.rs.
 include!(concat!(env!("OUT_DIR"), "/builtin_trees.rs"));
 
 /// The parsed tree of the built-in pack `file` (`rules/<id>.toml`), when the build prepared one.
 pub fn tree(file: &str) -> Option<Node> {
-    let (_, whole, _) = BUILTIN_TREES.iter().find(|(f, _, _)| *f == file)?;
-    decode(whole)
+    let (_, whole, _, strings) = BUILTIN_TREES.iter().find(|(f, ..)| *f == file)?;
+    decode(whole, strings)
 }
 
 /// The tree of a table holding only the `[pack]` table of the built-in pack `file`.
 pub fn pack_table(file: &str) -> Option<Node> {
-    let (_, _, pack) = BUILTIN_TREES.iter().find(|(f, _, _)| *f == file)?;
-    decode(pack)
+    let (_, _, pack, strings) = BUILTIN_TREES.iter().find(|(f, ..)| *f == file)?;
+    decode(pack, strings)
 }
 
 // Tags, as written by build.rs.
@@ -32,8 +33,12 @@ const TABLE: u8 = 6;
 
 /// A whole encoded tree; `None` when the bytes do not read as one (not expected: they come
 /// from the build, and the caller then parses the text).
-fn decode(bytes: &[u8]) -> Option<Node> {
-    let mut r = Reader { bytes, at: 0 };
+fn decode(bytes: &[u8], strings: &str) -> Option<Node> {
+    let mut r = Reader {
+        bytes,
+        at: 0,
+        strings,
+    };
     let node = r.node(0)?;
     (r.at == bytes.len()).then_some(node)
 }
@@ -44,6 +49,8 @@ const MAX_DEPTH: usize = 256;
 struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
+    /// The text every string is a slice of.
+    strings: &'a str,
 }
 
 impl Reader<'_> {
@@ -67,11 +74,9 @@ impl Reader<'_> {
     }
 
     fn str(&mut self) -> Option<String> {
-        let len = self.uint()?;
-        let end = self.at.checked_add(len)?;
-        let s = std::str::from_utf8(self.bytes.get(self.at..end)?).ok()?;
-        self.at = end;
-        Some(s.to_string())
+        let start = self.uint()?;
+        let end = start.checked_add(self.uint()?)?;
+        Some(self.strings.get(start..end)?.to_string())
     }
 
     fn pos(&mut self) -> Option<Pos> {
@@ -145,12 +150,14 @@ mod tests {
 
     #[test]
     fn damaged_bytes_read_as_nothing() {
-        let (_, whole, _) = BUILTIN_TREES[0];
-        assert!(decode(&whole[..whole.len() - 1]).is_none());
-        assert!(decode(&[]).is_none());
-        assert!(decode(&[1, 1, 9]).is_none());
+        let (_, whole, _, strings) = BUILTIN_TREES[0];
+        assert!(decode(whole, strings).is_some());
+        assert!(decode(&whole[..whole.len() - 1], strings).is_none());
+        assert!(decode(whole, "").is_none());
+        assert!(decode(&[], strings).is_none());
+        assert!(decode(&[1, 1, 9], strings).is_none());
         let mut longer = whole.to_vec();
         longer.push(0);
-        assert!(decode(&longer).is_none());
+        assert!(decode(&longer, strings).is_none());
     }
 }
