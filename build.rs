@@ -18,6 +18,17 @@ use toml::de::{DeTable, DeValue};
 
 fn main() {
     println!("cargo:rerun-if-changed=rules");
+    // Opt-in: `WAGECHECK_NO_PIE=1 cargo build --release` links the binary as a fixed-address
+    // (non-PIE) executable on Linux with GNU tools. The loader then has no relocations to apply
+    // at start: about 35 fewer page faults and a quarter of a millisecond off every run on the
+    // 2-core build machine, for the loss of address-space randomisation of the binary's own
+    // code (a hardening `serve` may want to keep), hence not the default.
+    println!("cargo:rerun-if-env-changed=WAGECHECK_NO_PIE");
+    let linux_gnu = std::env::var("CARGO_CFG_TARGET_OS").is_ok_and(|os| os == "linux")
+        && std::env::var("CARGO_CFG_TARGET_ENV").is_ok_and(|env| env == "gnu");
+    if linux_gnu && std::env::var("WAGECHECK_NO_PIE").is_ok_and(|v| v == "1") {
+        println!("cargo:rustc-link-arg-bins=-no-pie");
+    }
     let mut files: Vec<String> = std::fs::read_dir("rules")
         .map(|d| {
             d.filter_map(|e| e.ok())

@@ -182,8 +182,11 @@ fn keyed_list(
     };
     let mut out: Vec<Keyed> = Vec::new();
     for (i, item) in items.iter().enumerate() {
-        let path = format!("{field}[{}]", i + 1);
-        let entries = table_entries(item, file, &path, errors);
+        // The item's path is only for messages: built when there is one to write.
+        let entries = match &item.kind {
+            Kind::Table(e) => e.as_slice(),
+            _ => table_entries(item, file, &format!("{field}[{}]", i + 1), errors),
+        };
         let fields = items_of(entries, file, layer);
         let id = match fields.get("id").map(|s| &s.node.kind) {
             Some(Kind::Str(s)) if !s.is_empty() => s.clone(),
@@ -191,7 +194,7 @@ fn keyed_list(
                 errors.push(err(
                     file,
                     item.pos,
-                    &format!("{path}.id"),
+                    &format!("{field}[{}].id", i + 1),
                     Text::new("缺少 id（非空字符串）", "missing id (a non-empty string)"),
                 ));
                 continue;
