@@ -114,10 +114,10 @@ fn meta_date(layer: &Layer, key: &str) -> Option<NaiveDate> {
 
 fn read(src: &Source, errors: &mut Vec<Diagnostic>) -> Option<Layer> {
     if let Some(node) = src.builtin.and_then(super::snapshot::tree) {
-        return Some(layer::read_layer(&src.file, &node, errors));
+        return Some(layer::read_layer(&src.file, node, errors));
     }
     match crate::input::parse_toml(&src.file, &src.text) {
-        Ok(node) => Some(layer::read_layer(&src.file, &node, errors)),
+        Ok(node) => Some(layer::read_layer(&src.file, node, errors)),
         Err(d) => {
             errors.push(d);
             None
@@ -170,7 +170,7 @@ fn read_pack_table(file: &str, text: &str) -> Option<Layer> {
 /// `None` (the caller reads the text) when there is none or it does not read as that pack.
 fn builtin_pack_table(file: &str) -> Option<Layer> {
     let node = super::snapshot::pack_table(file)?;
-    let l = layer::read_layer(file, &node, &mut Vec::new());
+    let l = layer::read_layer(file, node, &mut Vec::new());
     (!l.id.is_empty() && l.meta.get("jurisdiction").is_some()).then_some(l)
 }
 
