@@ -1,6 +1,7 @@
 //! Finding packs: the built-in ones (embedded in the binary), a pack file named by path, the
 //! chain of `extends`, and the pack in force for a jurisdiction and budget year.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
@@ -42,7 +43,8 @@ pub struct PackInfo {
 
 struct Source {
     file: String,
-    text: Arc<str>,
+    /// A built-in pack's text is borrowed from the binary, not copied.
+    text: Cow<'static, str>,
     dir: Option<PathBuf>,
     /// The built-in pack this is (its file), whose tree and digest the build prepared.
     builtin: Option<&'static str>,
@@ -145,7 +147,7 @@ fn read_pack_table(file: &str, text: &str) -> Option<Layer> {
     let whole = |errors: &mut Vec<Diagnostic>| {
         let src = Source {
             file: file.to_string(),
-            text: Arc::from(text),
+            text: Cow::Owned(text.to_string()),
             dir: None,
             builtin: None,
         };
@@ -156,7 +158,7 @@ fn read_pack_table(file: &str, text: &str) -> Option<Layer> {
     };
     let src = Source {
         file: file.to_string(),
-        text: Arc::from(&text[..cut]),
+        text: Cow::Owned(text[..cut].to_string()),
         dir: None,
         builtin: None,
     };
@@ -251,7 +253,7 @@ impl Registry {
                 let text = String::from_utf8(text).ok()?;
                 return Some(Source {
                     file: p.display().to_string(),
-                    text: Arc::from(text.as_str()),
+                    text: Cow::Owned(text),
                     dir: Some(dir.to_path_buf()),
                     builtin: None,
                 });
@@ -261,7 +263,7 @@ impl Registry {
             let stem = Path::new(file).file_stem()?.to_str()?;
             (stem == id).then(|| Source {
                 file: file.to_string(),
-                text: Arc::from(*text),
+                text: Cow::Borrowed(*text),
                 dir: None,
                 builtin: Some(*file),
             })
@@ -307,7 +309,7 @@ impl Registry {
             let text = crate::input::decode_utf8(spec, bytes).map_err(|d| vec![d])?;
             Ok(Source {
                 file: spec.to_string(),
-                text: Arc::from(text.as_str()),
+                text: Cow::Owned(text),
                 dir: path.parent().map(Path::to_path_buf),
                 builtin: None,
             })
@@ -360,7 +362,7 @@ impl Registry {
     ) -> Result<Pack, Vec<Diagnostic>> {
         Self::compile_source(Source {
             file: file.to_string(),
-            text: Arc::from(text),
+            text: Cow::Owned(text.to_string()),
             dir: dir.map(Path::to_path_buf),
             builtin: None,
         })
