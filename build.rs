@@ -1,14 +1,34 @@
-//! Build-time work for a fast cold start: the sha256 digest of every built-in pack
-//! (`rules/*.toml`), so that a run does not hash the packs it ships with. The registry uses a
-//! digest only for a text identical to the built-in one; a test checks each against a fresh hash.
+//! Build-time work for a fast cold start, over every built-in pack (`rules/*.toml`):
+//!
+//! - its sha256 digest, so that a run does not hash the packs it ships with (the registry uses
+//!   a digest only for a text identical to the built-in one; a test checks each against a fresh
+//!   hash);
+//! - its parsed tree in a compact binary form (`src/pack/snapshot.rs` reads it back), so that a
+//!   run does not parse the TOML it ships with (parsing was over half of a cold `check`); and
+//!   the tree of its `[pack]` table alone, for the identity of every built-in pack. The trees
+//!   are those `input::parse_toml` makes, positions included: a test checks each against a
+//!   fresh parse, and a pack that does not parse here gets no tree (the run parses it and
+//!   reports its errors as for any file).
 
 use std::fmt::Write as _;
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
+use toml::de::{DeTable, DeValue};
 
 fn main() {
     println!("cargo:rerun-if-changed=rules");
+    // Opt-in: `WAGECHECK_NO_PIE=1 cargo build --release` links the binary as a fixed-address
+    // (non-PIE) executable on Linux with GNU tools. The loader then has no relocations to apply
+    // at start: about 35 fewer page faults and a quarter of a millisecond off every run on the
+    // 2-core build machine, for the loss of address-space randomisation of the binary's own
+    // code (a hardening `serve` may want to keep), hence not the default.
+    println!("cargo:rerun-if-env-changed=WAGECHECK_NO_PIE");
+    let linux_gnu = std::env::var("CARGO_CFG_TARGET_OS").is_ok_and(|os| os == "linux")
+        && std::env::var("CARGO_CFG_TARGET_ENV").is_ok_and(|env| env == "gnu");
+    if linux_gnu && std::env::var("WAGECHECK_NO_PIE").is_ok_and(|v| v == "1") {
+        println!("cargo:rustc-link-arg-bins=-no-pie");
+    }
     let mut files: Vec<String> = std::fs::read_dir("rules")
         .map(|d| {
             d.filter_map(|e| e.ok())
@@ -18,11 +38,17 @@ fn main() {
         })
         .unwrap_or_default();
     files.sort();
+    let out_dir = std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into());
     let mut out = String::from(
         "/// The sha256 digest of each built-in pack file, computed by build.rs.\n\
          pub const BUILTIN_SHA256: &[(&str, &str)] = &[\n",
     );
-    for name in files {
+    let mut trees = String::from(
+        "/// Each built-in pack file's parsed tree and its `[pack]` table's tree, encoded by\n\
+         /// build.rs (see `snapshot`), and the text their strings are cut from.\n\
+         pub const BUILTIN_TREES: &[(&str, &[u8], &[u8], &str)] = &[\n",
+    );
+    for (i, name) in files.iter().enumerate() {
         let path = format!("rules/{name}");
         println!("cargo:rerun-if-changed={path}");
         let Ok(text) = std::fs::read(&path) else {
@@ -34,11 +60,193 @@ fn main() {
             s
         });
         let _ = writeln!(out, "    ({path:?}, {hex:?}),");
+        let Ok(text) = String::from_utf8(text) else {
+            continue;
+        };
+        let Some((whole, pack, strings)) = encode_pack(&text) else {
+            continue;
+        };
+        let whole_file = Path::new(&out_dir).join(format!("builtin-{i}.tree"));
+        let pack_file = Path::new(&out_dir).join(format!("builtin-{i}.pack.tree"));
+        let strings_file = Path::new(&out_dir).join(format!("builtin-{i}.strings"));
+        write(&whole_file, &whole);
+        write(&pack_file, &pack);
+        write(&strings_file, strings.as_bytes());
+        let _ = writeln!(
+            trees,
+            "    ({path:?}, include_bytes!({:?}), include_bytes!({:?}), include_str!({:?})),",
+            whole_file.display().to_string(),
+            pack_file.display().to_string(),
+            strings_file.display().to_string()
+        );
     }
     out.push_str("];\n");
-    let dest = Path::new(&std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into()))
-        .join("builtin_digests.rs");
-    if let Err(e) = std::fs::write(&dest, out) {
+    trees.push_str("];\n");
+    write(
+        &Path::new(&out_dir).join("builtin_digests.rs"),
+        out.as_bytes(),
+    );
+    write(
+        &Path::new(&out_dir).join("builtin_trees.rs"),
+        trees.as_bytes(),
+    );
+}
+
+fn write(dest: &Path, bytes: &[u8]) {
+    if let Err(e) = std::fs::write(dest, bytes) {
         panic!("cannot write {}: {e}", dest.display());
+    }
+}
+
+/// The whole document's tree, the tree of a table holding only its top-level `pack` entry, and
+/// the text of their strings.
+fn encode_pack(text: &str) -> Option<(Vec<u8>, Vec<u8>, String)> {
+    let root = DeTable::parse(text).ok()?;
+    let index = Lines {
+        text,
+        starts: std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect(),
+        strings: std::cell::RefCell::default(),
+    };
+    let mut whole = Vec::new();
+    let root_pos = index.pos(root.span().start);
+    put_table_node(&mut whole, root_pos, root.get_ref(), &index, |_| true);
+    let mut pack = Vec::new();
+    put_table_node(&mut pack, root_pos, root.get_ref(), &index, |k| k == "pack");
+    Some((whole, pack, index.strings.into_inner().text))
+}
+
+// The encoding (read by `src/pack/snapshot.rs`): a node is its line and column (varints), a tag
+// byte and its payload. A string is the varint offset and length of its bytes in the file's
+// string text (each distinct string written once); arrays are a varint count and nodes; tables
+// a varint count and entries (key string, key line and column, value node).
+const STR: u8 = 0;
+const NUMBER: u8 = 1;
+const FALSE: u8 = 2;
+const TRUE: u8 = 3;
+const DATE: u8 = 4;
+const ARRAY: u8 = 5;
+const TABLE: u8 = 6;
+
+fn put_table_node(
+    out: &mut Vec<u8>,
+    pos: (usize, usize),
+    table: &DeTable<'_>,
+    index: &Lines<'_>,
+    keep: impl Fn(&str) -> bool,
+) {
+    put_pos(out, pos);
+    out.push(TABLE);
+    let kept: Vec<_> = table.iter().filter(|(k, _)| keep(k.get_ref())).collect();
+    put_uint(out, kept.len());
+    for (k, v) in kept {
+        put_str(out, index, k.get_ref());
+        put_pos(out, index.pos(k.span().start));
+        put_value(out, v, index);
+    }
+}
+
+fn put_value(out: &mut Vec<u8>, v: &toml::Spanned<DeValue<'_>>, index: &Lines<'_>) {
+    let pos = index.pos(v.span().start);
+    match v.get_ref() {
+        DeValue::String(s) => {
+            put_pos(out, pos);
+            out.push(STR);
+            put_str(out, index, s);
+        }
+        DeValue::Integer(i) => {
+            let prefix = match i.radix() {
+                2 => "0b",
+                8 => "0o",
+                16 => "0x",
+                _ => "",
+            };
+            put_pos(out, pos);
+            out.push(NUMBER);
+            put_str(out, index, &format!("{prefix}{}", i.as_str()));
+        }
+        DeValue::Float(f) => {
+            put_pos(out, pos);
+            out.push(NUMBER);
+            put_str(out, index, f.as_str());
+        }
+        DeValue::Boolean(b) => {
+            put_pos(out, pos);
+            out.push(if *b { TRUE } else { FALSE });
+        }
+        DeValue::Datetime(d) => {
+            put_pos(out, pos);
+            out.push(DATE);
+            put_str(out, index, &d.to_string());
+        }
+        DeValue::Array(a) => {
+            put_pos(out, pos);
+            out.push(ARRAY);
+            put_uint(out, a.len());
+            for x in a.iter() {
+                put_value(out, x, index);
+            }
+        }
+        DeValue::Table(t) => put_table_node(out, pos, t, index, |_| true),
+    }
+}
+
+fn put_pos(out: &mut Vec<u8>, (line, column): (usize, usize)) {
+    put_uint(out, line);
+    put_uint(out, column);
+}
+
+fn put_str(out: &mut Vec<u8>, index: &Lines<'_>, s: &str) {
+    let mut strings = index.strings.borrow_mut();
+    let offset = match strings.at.get(s) {
+        Some(offset) => *offset,
+        None => {
+            let offset = strings.text.len();
+            strings.text.push_str(s);
+            strings.at.insert(s.to_string(), offset);
+            offset
+        }
+    };
+    put_uint(out, offset);
+    put_uint(out, s.len());
+}
+
+fn put_uint(out: &mut Vec<u8>, mut n: usize) {
+    while n >= 0x80 {
+        out.push((n as u8 & 0x7f) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+/// A file's strings, each written once.
+#[derive(Default)]
+struct Strings {
+    text: String,
+    at: std::collections::HashMap<String, usize>,
+}
+
+/// Line and column (1-based, the column in characters) of a byte offset, as `diag::LineIndex`;
+/// and the strings written so far.
+struct Lines<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+    strings: std::cell::RefCell<Strings>,
+}
+
+impl Lines<'_> {
+    fn pos(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = match self.starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.starts[line];
+        let chars = self.text.as_bytes()[start..offset]
+            .iter()
+            .filter(|b| **b & 0xC0 != 0x80)
+            .count();
+        (line + 1, chars + 1)
     }
 }

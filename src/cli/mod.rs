@@ -544,7 +544,9 @@ pub fn run(cli: Cli) -> i32 {
 }
 
 fn dispatch(cli: Cli) -> i32 {
-    let checker = Checker::builtin();
+    // The checker and the packs it compiled live until the process exits: freeing them just
+    // before the exit would be work for nothing.
+    let checker = std::mem::ManuallyDrop::new(Checker::builtin());
     match cli.command {
         Command::Check {
             filings,

@@ -30,13 +30,14 @@ impl Src {
 #[derive(Clone, Debug, Default)]
 pub struct Items {
     pub entries: Vec<(String, Src, Pos)>,
-    /// Key → position in `entries` (the first entry of that key).
-    index: HashMap<String, usize>,
+    /// Key → position in `entries` (the first entry of that key). foldhash, not SipHash: the
+    /// keys are the pack author's, and hashing them was a twentieth of a cold `check`.
+    index: HashMap<String, usize, foldhash::fast::RandomState>,
 }
 
 impl Items {
     fn from_entries(entries: Vec<(String, Src, Pos)>) -> Items {
-        let mut index = HashMap::with_capacity(entries.len());
+        let mut index = HashMap::with_capacity_and_hasher(entries.len(), Default::default());
         for (i, (k, _, _)) in entries.iter().enumerate() {
             index.entry(k.clone()).or_insert(i);
         }
@@ -124,13 +125,9 @@ fn err(file: &str, pos: Pos, field: &str, msg: Text) -> Diagnostic {
     Diagnostic::new(file, Some(pos), Some(field), msg)
 }
 
-fn table_entries<'a>(
-    node: &'a Node,
-    file: &str,
-    field: &str,
-    errors: &mut Vec<Diagnostic>,
-) -> &'a [Entry] {
-    match &node.kind {
+/// The entries of a table (moved out of the document's tree), or none and an error.
+fn table_entries(node: Node, file: &str, field: &str, errors: &mut Vec<Diagnostic>) -> Vec<Entry> {
+    match node.kind {
         Kind::Table(e) => e,
         _ => {
             errors.push(err(
@@ -139,20 +136,20 @@ fn table_entries<'a>(
                 field,
                 expected_found(&Text::new("一个表", "a table"), &node.found()),
             ));
-            &[]
+            Vec::new()
         }
     }
 }
 
-fn items_of(entries: &[Entry], file: &Arc<str>, layer: &Arc<str>) -> Items {
+fn items_of(entries: Vec<Entry>, file: &Arc<str>, layer: &Arc<str>) -> Items {
     Items::from_entries(
         entries
-            .iter()
+            .into_iter()
             .map(|e| {
                 (
-                    e.key.clone(),
+                    e.key,
                     Src {
-                        node: e.value.clone(),
+                        node: e.value,
                         file: file.clone(),
                         layer: layer.clone(),
                     },
@@ -164,13 +161,13 @@ fn items_of(entries: &[Entry], file: &Arc<str>, layer: &Arc<str>) -> Items {
 }
 
 fn keyed_list(
-    node: &Node,
+    node: Node,
     file: &Arc<str>,
     layer: &Arc<str>,
     field: &str,
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<Keyed> {
-    let Kind::Array(items) = &node.kind else {
+    let Kind::Array(items) = node.kind else {
         errors.push(err(
             file,
             node.pos,
@@ -180,17 +177,21 @@ fn keyed_list(
         return Vec::new();
     };
     let mut out: Vec<Keyed> = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        let path = format!("{field}[{}]", i + 1);
-        let entries = table_entries(item, file, &path, errors);
+    for (i, item) in items.into_iter().enumerate() {
+        let item_pos = item.pos;
+        // The item's path is only for messages: built when there is one to write.
+        let entries = match item.kind {
+            Kind::Table(e) => e,
+            _ => table_entries(item, file, &format!("{field}[{}]", i + 1), errors),
+        };
         let fields = items_of(entries, file, layer);
         let id = match fields.get("id").map(|s| &s.node.kind) {
             Some(Kind::Str(s)) if !s.is_empty() => s.clone(),
             _ => {
                 errors.push(err(
                     file,
-                    item.pos,
-                    &format!("{path}.id"),
+                    item_pos,
+                    &format!("{field}[{}].id", i + 1),
                     Text::new("缺少 id（非空字符串）", "missing id (a non-empty string)"),
                 ));
                 continue;
@@ -199,7 +200,7 @@ fn keyed_list(
         if out.iter().any(|k| k.id == id) {
             errors.push(err(
                 file,
-                item.pos,
+                item_pos,
                 &format!("{field}.{id}"),
                 Text::owned(
                     format!("重复的 id `{id}`（同一文件中只能出现一次）"),
@@ -211,7 +212,7 @@ fn keyed_list(
         out.push(Keyed {
             id,
             fields,
-            pos: item.pos,
+            pos: item_pos,
             file: file.clone(),
             layers: vec![layer.clone()],
         });
@@ -219,8 +220,9 @@ fn keyed_list(
     out
 }
 
-/// Splits one pack document into its keyed items. Structural errors are collected.
-pub fn read_layer(file: &str, root: &Node, errors: &mut Vec<Diagnostic>) -> Layer {
+/// Splits one pack document into its keyed items (its values moved, not copied). Structural
+/// errors are collected.
+pub fn read_layer(file: &str, root: Node, errors: &mut Vec<Diagnostic>) -> Layer {
     let file: Arc<str> = Arc::from(file);
     let entries = table_entries(root, &file, "", errors);
     let id = entries
@@ -242,8 +244,8 @@ pub fn read_layer(file: &str, root: &Node, errors: &mut Vec<Diagnostic>) -> Laye
         ..Layer::default()
     };
     for e in entries {
-        let v = &e.value;
-        match e.key.as_str() {
+        let Entry { key, pos, value: v } = e;
+        match key.as_str() {
             "pack" => {
                 layer.meta = items_of(table_entries(v, &file, "pack", errors), &file, &layer_id);
                 if let Some(Kind::Str(d)) = layer.meta.get("document").map(|s| &s.node.kind) {
@@ -273,29 +275,26 @@ pub fn read_layer(file: &str, root: &Node, errors: &mut Vec<Diagnostic>) -> Laye
                     let path = format!("tables.{}", t.key);
                     let mut settings = Vec::new();
                     let mut rows = Items::default();
-                    for x in table_entries(&t.value, &file, &path, errors) {
+                    for x in table_entries(t.value, &file, &path, errors) {
                         if x.key == "rows" {
                             rows = items_of(
-                                table_entries(&x.value, &file, &format!("{path}.rows"), errors),
+                                table_entries(x.value, &file, &format!("{path}.rows"), errors),
                                 &file,
                                 &layer_id,
                             );
                         } else {
-                            settings.push(x.clone());
+                            settings.push(x);
                         }
                     }
-                    layer.tables.push((
-                        t.key.clone(),
-                        items_of(&settings, &file, &layer_id),
-                        rows,
-                        t.pos,
-                    ));
+                    layer
+                        .tables
+                        .push((t.key, items_of(settings, &file, &layer_id), rows, t.pos));
                 }
             }
             "rule" => layer.rules = keyed_list(v, &file, &layer_id, "rule", errors),
             "regime" => {
                 layer.regime = Some(Src {
-                    node: v.clone(),
+                    node: v,
                     file: file.clone(),
                     layer: layer_id.clone(),
                 })
@@ -303,20 +302,25 @@ pub fn read_layer(file: &str, root: &Node, errors: &mut Vec<Diagnostic>) -> Laye
             "catalog" => {
                 for c in table_entries(v, &file, "catalog", errors) {
                     if !CATALOG_SECTIONS.contains(&c.key.as_str()) {
-                        errors.push(unknown_key(&file, c, "catalog.", CATALOG_SECTIONS));
+                        errors.push(unknown_key(&file, &c, "catalog.", CATALOG_SECTIONS));
                         continue;
                     }
                     let list = keyed_list(
-                        &c.value,
+                        c.value,
                         &file,
                         &layer_id,
                         &format!("catalog.{}", c.key),
                         errors,
                     );
-                    layer.catalog.push((c.key.clone(), list));
+                    layer.catalog.push((c.key, list));
                 }
             }
-            _ => errors.push(unknown_key(&file, e, "", SECTIONS)),
+            _ => errors.push(unknown_key(
+                &file,
+                &Entry { key, pos, value: v },
+                "",
+                SECTIONS,
+            )),
         }
     }
     layer

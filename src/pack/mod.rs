@@ -8,6 +8,7 @@ pub mod lint;
 pub mod names;
 pub mod registry;
 pub mod scaffold;
+mod snapshot;
 
 use chrono::NaiveDate;
 

@@ -62,7 +62,8 @@ pub struct TableInfo {
 pub struct Names {
     pub slots: Vec<SlotInfo>,
     pub tables: Vec<TableInfo>,
-    by_name: HashMap<String, u32>,
+    /// foldhash, not SipHash (names are looked up while every pack compiles).
+    by_name: HashMap<String, u32, foldhash::fast::RandomState>,
 }
 
 pub fn field_type(ty: FieldType) -> Type {

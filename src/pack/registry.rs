@@ -1,6 +1,7 @@
 //! Finding packs: the built-in ones (embedded in the binary), a pack file named by path, the
 //! chain of `extends`, and the pack in force for a jurisdiction and budget year.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
@@ -42,8 +43,11 @@ pub struct PackInfo {
 
 struct Source {
     file: String,
-    text: Arc<str>,
+    /// A built-in pack's text is borrowed from the binary, not copied.
+    text: Cow<'static, str>,
     dir: Option<PathBuf>,
+    /// The built-in pack this is (its file), whose tree and digest the build prepared.
+    builtin: Option<&'static str>,
 }
 
 /// The packs a run can use: the built-in ones, each compiled on first use (once, whatever the
@@ -83,6 +87,14 @@ fn sha256(text: &str) -> String {
     }
 }
 
+/// The digest of the built-in pack `file` whose text is `text`.
+fn builtin_sha256(file: &str, text: &str) -> String {
+    match BUILTIN_SHA256.iter().find(|(f, _)| *f == file) {
+        Some((_, digest)) => (*digest).to_string(),
+        None => sha256_of(text),
+    }
+}
+
 fn sha256_of(text: &str) -> String {
     let digest = Sha256::digest(text.as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
@@ -103,8 +115,11 @@ fn meta_date(layer: &Layer, key: &str) -> Option<NaiveDate> {
 }
 
 fn read(src: &Source, errors: &mut Vec<Diagnostic>) -> Option<Layer> {
+    if let Some(node) = src.builtin.and_then(super::snapshot::tree) {
+        return Some(layer::read_layer(&src.file, node, errors));
+    }
     match crate::input::parse_toml(&src.file, &src.text) {
-        Ok(node) => Some(layer::read_layer(&src.file, &node, errors)),
+        Ok(node) => Some(layer::read_layer(&src.file, node, errors)),
         Err(d) => {
             errors.push(d);
             None
@@ -132,8 +147,9 @@ fn read_pack_table(file: &str, text: &str) -> Option<Layer> {
     let whole = |errors: &mut Vec<Diagnostic>| {
         let src = Source {
             file: file.to_string(),
-            text: Arc::from(text),
+            text: Cow::Owned(text.to_string()),
             dir: None,
+            builtin: None,
         };
         read(&src, errors)
     };
@@ -142,12 +158,50 @@ fn read_pack_table(file: &str, text: &str) -> Option<Layer> {
     };
     let src = Source {
         file: file.to_string(),
-        text: Arc::from(&text[..cut]),
+        text: Cow::Owned(text[..cut].to_string()),
         dir: None,
+        builtin: None,
     };
     match read(&src, &mut errors) {
         Some(l) if !l.id.is_empty() && l.meta.get("jurisdiction").is_some() => Some(l),
         _ => whole(&mut Vec::new()),
+    }
+}
+
+/// The layer of a built-in pack's `[pack]` table alone, from its tree prepared at build time;
+/// `None` (the caller reads the text) when there is none or it does not read as that pack.
+fn builtin_pack_table(file: &str) -> Option<Layer> {
+    let node = super::snapshot::pack_table(file)?;
+    let l = layer::read_layer(file, node, &mut Vec::new());
+    (!l.id.is_empty() && l.meta.get("jurisdiction").is_some()).then_some(l)
+}
+
+/// A built-in pack's identity from the layer of its `[pack]` table.
+fn pack_info(file: &str, l: &Layer) -> PackInfo {
+    let title = match l.meta.get("title").map(|s| &s.node.kind) {
+        Some(Kind::Table(t)) => {
+            let get = |k: &str| {
+                t.iter()
+                    .find(|e| e.key == k)
+                    .and_then(|e| match &e.value.kind {
+                        Kind::Str(s) => Some(s.clone()),
+                        _ => None,
+                    })
+                    .unwrap_or_default()
+            };
+            Text::owned(get("zh"), get("en"))
+        }
+        _ => Text::default(),
+    };
+    PackInfo {
+        id: l.id.clone(),
+        file: file.to_string(),
+        title,
+        document: meta_str(l, "document").unwrap_or_default(),
+        jurisdiction: meta_str(l, "jurisdiction").unwrap_or_default(),
+        extends: meta_str(l, "extends"),
+        effective_from: meta_date(l, "effective_from"),
+        effective_until: meta_date(l, "effective_until"),
     }
 }
 
@@ -180,32 +234,8 @@ impl Registry {
         BUILTIN
             .iter()
             .filter_map(|(file, text)| {
-                let l = read_pack_table(file, text)?;
-                let title = match l.meta.get("title").map(|s| &s.node.kind) {
-                    Some(Kind::Table(t)) => {
-                        let get = |k: &str| {
-                            t.iter()
-                                .find(|e| e.key == k)
-                                .and_then(|e| match &e.value.kind {
-                                    Kind::Str(s) => Some(s.clone()),
-                                    _ => None,
-                                })
-                                .unwrap_or_default()
-                        };
-                        Text::owned(get("zh"), get("en"))
-                    }
-                    _ => Text::default(),
-                };
-                Some(PackInfo {
-                    id: l.id.clone(),
-                    file: file.to_string(),
-                    title,
-                    document: meta_str(&l, "document").unwrap_or_default(),
-                    jurisdiction: meta_str(&l, "jurisdiction").unwrap_or_default(),
-                    extends: meta_str(&l, "extends"),
-                    effective_from: meta_date(&l, "effective_from"),
-                    effective_until: meta_date(&l, "effective_until"),
-                })
+                let l = builtin_pack_table(file).or_else(|| read_pack_table(file, text))?;
+                Some(pack_info(file, &l))
             })
             .collect()
     }
@@ -223,8 +253,9 @@ impl Registry {
                 let text = String::from_utf8(text).ok()?;
                 return Some(Source {
                     file: p.display().to_string(),
-                    text: Arc::from(text.as_str()),
+                    text: Cow::Owned(text),
                     dir: Some(dir.to_path_buf()),
+                    builtin: None,
                 });
             }
         }
@@ -232,8 +263,9 @@ impl Registry {
             let stem = Path::new(file).file_stem()?.to_str()?;
             (stem == id).then(|| Source {
                 file: file.to_string(),
-                text: Arc::from(*text),
+                text: Cow::Borrowed(*text),
                 dir: None,
+                builtin: Some(*file),
             })
         })
     }
@@ -277,8 +309,9 @@ impl Registry {
             let text = crate::input::decode_utf8(spec, bytes).map_err(|d| vec![d])?;
             Ok(Source {
                 file: spec.to_string(),
-                text: Arc::from(text.as_str()),
+                text: Cow::Owned(text),
                 dir: path.parent().map(Path::to_path_buf),
+                builtin: None,
             })
         } else {
             Self::find_source(spec, None).ok_or_else(|| {
@@ -329,8 +362,9 @@ impl Registry {
     ) -> Result<Pack, Vec<Diagnostic>> {
         Self::compile_source(Source {
             file: file.to_string(),
-            text: Arc::from(text),
+            text: Cow::Owned(text.to_string()),
             dir: dir.map(Path::to_path_buf),
+            builtin: None,
         })
     }
 
@@ -377,7 +411,10 @@ impl Registry {
                 ));
                 return None;
             }
-            let hash = sha256(&src.text);
+            let hash = match src.builtin {
+                Some(file) => builtin_sha256(file, &src.text),
+                None => sha256(&src.text),
+            };
             let parent = meta_str(&layer, "extends");
             if chain.iter().any(|(l, _, _)| l.id == layer.id) {
                 let ids: Vec<&str> = chain.iter().map(|(l, _, _)| l.id.as_str()).collect();
@@ -564,5 +601,21 @@ mod digest_tests {
         let other = "[pack]\nid = \"x\"\n";
         assert_eq!(sha256(other), sha256_of(other));
         assert_eq!(sha256_of("").len(), 64);
+        for (file, text) in BUILTIN {
+            assert_eq!(builtin_sha256(file, text), sha256_of(text), "{file}");
+        }
+    }
+
+    #[test]
+    fn built_in_identities_from_the_build_are_those_read_from_the_text() {
+        for (file, text) in BUILTIN {
+            let from_tree = builtin_pack_table(file).expect("a tree from the build");
+            let from_text = read_pack_table(file, text).expect("the text reads");
+            assert_eq!(
+                format!("{:?}", pack_info(file, &from_tree)),
+                format!("{:?}", pack_info(file, &from_text)),
+                "{file}"
+            );
+        }
     }
 }
