@@ -245,9 +245,9 @@ impl Serialize for Rule<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let (rr, lang) = (self.rr, self.lang);
         let mut m = s.serialize_map(None)?;
-        m.serialize_entry("id", &rr.id)?;
+        m.serialize_entry("id", &*rr.id)?;
         m.serialize_entry("status", rr.status.as_str())?;
-        m.serialize_entry("clause", &rr.clause)?;
+        m.serialize_entry("clause", &*rr.clause)?;
         m.serialize_entry("title", rr.title.get(lang))?;
         m.serialize_entry("message", rr.message.get(lang))?;
         if let Some(b) = rr.bound {
@@ -271,7 +271,7 @@ impl Serialize for Rule<'_> {
                     layers: None,
                 },
             )?;
-            m.serialize_entry("layers", &rr.layers)?;
+            m.serialize_entry("layers", &*rr.layers)?;
             if let Some(p) = self.pack {
                 m.serialize_entry(
                     "params",
