@@ -260,8 +260,11 @@ pub fn evaluate_with(
         pack,
         only,
     };
-    // Fields and parameters.
+    // Fields and parameters: those something reads (every one for the traced reference).
     for (i, s) in pack.names.slots.iter().enumerate() {
+        if !opts.trace && !program.live.get(i).copied().unwrap_or(true) {
+            continue;
+        }
         env.values[i] = match s.kind {
             SlotKind::Field(f) => field_value(&filing.fields[f], schema::FIELDS[f].path),
             SlotKind::IndicatorList(j) => array_list(
@@ -296,6 +299,9 @@ pub fn evaluate_with(
         }
     }
     for (i, s) in pack.names.slots.iter().enumerate() {
+        if !opts.trace && !program.live.get(i).copied().unwrap_or(true) {
+            continue;
+        }
         if let SlotKind::Derived(d) = s.kind {
             env.values[i] = derive(d, &env, filing);
         }

@@ -7,6 +7,7 @@
 use std::sync::Arc;
 
 use crate::diag::Text;
+use crate::expr::{Compiled, NameRef};
 use crate::pack::{Check, Pack, Piece, Rule};
 
 /// A rule's constant parts, shared by every result of the rule.
@@ -37,6 +38,61 @@ pub struct Program {
     /// The layers of the entry a pack without rules for a kind of filing gets.
     pub(crate) own_layer: Arc<[String]>,
     pub(crate) document: SharedStr,
+    /// For each slot, whether anything reads it: an expression, a message or a value the
+    /// engine derives. A slot nothing reads is left unfilled (no copy of an unread field).
+    pub(crate) live: Vec<bool>,
+}
+
+/// The slots an expression, a message or a derived value of `pack` reads.
+fn live_slots(pack: &Pack) -> Vec<bool> {
+    let mut live = vec![false; pack.names.slots.len()];
+    let mut mark = |s: u32| {
+        if let Some(l) = live.get_mut(s as usize) {
+            *l = true;
+        }
+    };
+    let mut exprs: Vec<&Compiled> = Vec::new();
+    exprs.extend(pack.quantities.iter().map(|q| &q.expr));
+    for r in &pack.rules {
+        exprs.extend(r.when.iter());
+        exprs.extend(r.triggers.iter().map(|t| &t.when));
+        if let Some(Check::Bound { expr, .. } | Check::Require(expr)) = &r.check {
+            exprs.push(expr);
+        }
+        exprs.extend(r.review_when.iter());
+        exprs.extend(r.notes.iter().map(|n| &n.when));
+        for p in r.message.zh.iter().chain(&r.message.en) {
+            if let Piece::Slot { slot, .. } = p {
+                mark(*slot);
+            }
+        }
+    }
+    exprs.extend(pack.regime.steps.iter().map(|s| &s.when));
+    exprs.extend([&pack.cap.subject, &pack.cap.base, &pack.cap.growth]);
+    if let Some(c) = &pack.clearing {
+        exprs.extend(c.substitute.iter().map(|(_, e)| e));
+        exprs.push(&c.to_recover);
+    }
+    for e in exprs {
+        for (_, r) in e.refs() {
+            if let NameRef::Slot(s) = r {
+                mark(s);
+            }
+        }
+    }
+    // What the engine's derived values read (by name, see `slots::derive`).
+    for name in [
+        "indicator.prior",
+        "indicator.budget",
+        "labor_cost.kind",
+        "labor_cost.prior",
+        "labor_cost.industry_average",
+    ] {
+        if let Some(s) = pack.names.slot(name) {
+            mark(s);
+        }
+    }
+    live
 }
 
 fn pieces_read(pieces: &[Piece], slot: u32) -> bool {
@@ -47,7 +103,7 @@ fn pieces_read(pieces: &[Piece], slot: u32) -> bool {
 
 /// Whether the rule's condition or check reads `slot`.
 pub(crate) fn rule_reads(rule: &Rule, slot: u32) -> bool {
-    let reads = |c: &crate::expr::Compiled| c.reads_slot(slot);
+    let reads = |c: &Compiled| c.reads_slot(slot);
     rule.when.as_ref().is_some_and(reads)
         || match &rule.check {
             Some(Check::Bound { expr, .. }) | Some(Check::Require(expr)) => reads(expr),
@@ -87,6 +143,7 @@ impl Program {
             required_regime: pack.names.slot("required_regime"),
             cleared,
             own_layer: Arc::from(vec![pack.id.clone()]),
+            live: live_slots(pack),
             document: SharedStr::from(pack.document.as_str()),
         }
     }
