@@ -281,6 +281,12 @@ pub fn evaluate_with(
             ),
             SlotKind::Param(p) => pack.params[p].value.clone(),
             SlotKind::Special(Special::EffectiveFrom) => Value::Date(pack.effective_from),
+            // Computed below before anything reads them, unless the pack reads them early.
+            SlotKind::Quantity(_) | SlotKind::Derived(_)
+                if !opts.trace && !program.read_early.get(i).copied().unwrap_or(true) =>
+            {
+                continue;
+            }
             _ => Value::unknown(s.name.clone()),
         };
     }

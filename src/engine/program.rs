@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use crate::diag::Text;
 use crate::expr::{Compiled, NameRef};
+use crate::pack::names::SlotKind;
 use crate::pack::{Check, Pack, Piece, Rule};
 
 /// A rule's constant parts, shared by every result of the rule.
@@ -41,6 +42,40 @@ pub struct Program {
     /// For each slot, whether anything reads it: an expression, a message or a value the
     /// engine derives. A slot nothing reads is left unfilled (no copy of an unread field).
     pub(crate) live: Vec<bool>,
+    /// For each slot, whether it may be read before the engine computes it (a quantity or a
+    /// derived value read by a clearing substitution, or by a quantity computed before it):
+    /// only those start with their "unknown" placeholder.
+    pub(crate) read_early: Vec<bool>,
+}
+
+/// See [`Program::read_early`].
+fn read_early(pack: &Pack) -> Vec<bool> {
+    let mut early = vec![false; pack.names.slots.len()];
+    let mut mark = |e: &Compiled, before: Option<usize>| {
+        for (_, r) in e.refs() {
+            let NameRef::Slot(s) = r else { continue };
+            let Some(info) = pack.names.slots.get(s as usize) else {
+                continue;
+            };
+            let hit = match (info.kind, before) {
+                (SlotKind::Quantity(q), Some(j)) => q >= j,
+                (_, Some(_)) => false,
+                (_, None) => true,
+            };
+            if hit && let Some(x) = early.get_mut(s as usize) {
+                *x = true;
+            }
+        }
+    };
+    if let Some(c) = &pack.clearing {
+        for (_, e) in &c.substitute {
+            mark(e, None);
+        }
+    }
+    for (j, q) in pack.quantities.iter().enumerate() {
+        mark(&q.expr, Some(j));
+    }
+    early
 }
 
 /// The slots an expression, a message or a derived value of `pack` reads.
@@ -144,6 +179,7 @@ impl Program {
             cleared,
             own_layer: Arc::from(vec![pack.id.clone()]),
             live: live_slots(pack),
+            read_early: read_early(pack),
             document: SharedStr::from(pack.document.as_str()),
         }
     }
