@@ -170,3 +170,60 @@ fn a_fixed_sample_agrees_in_both_languages() {
         }
     }
 }
+
+/// A rule whose message reads the cleared total but whose check does not is decided, and its
+/// message written, before the cleared total is known (as the reference always did): the
+/// message says "unknown" whichever messages are asked for.
+#[test]
+fn a_message_reading_the_cleared_total_is_written_when_the_rule_is_decided() {
+    let text = r#"[pack]
+id = "national-test-child"
+title = { zh = "测试子规则包", en = "test child pack" }
+document = "test"
+jurisdiction = "national-test"
+extends = "national-2018"
+effective_from = 2019-01-01
+
+[[rule]]
+id = "test.cleared_in_message"
+new = true
+clause = "test"
+title = { zh = "测试", en = "test" }
+applies_to = ["annual_return"]
+require = "execution.actual_wage_total >= 0"
+message = { zh = "清算 {cleared_wage_total:¥}", en = "cleared {cleared_wage_total:¥}" }
+"#;
+    let pack = Registry::compile_text("national-test-child.toml", text, None)
+        .unwrap_or_else(|e| panic!("child pack: {e:#?}"));
+    let pack_ref = Arc::new(PackRef::new(&pack));
+    let f = read::read_file(std::path::Path::new("samples/08-annual-return.toml"))
+        .expect("sample 08 reads");
+    let checker = &setup().checker;
+    for (lang, messages) in [
+        (None, Messages::All),
+        (Some(Lang::En), Messages::All),
+        (Some(Lang::En), Messages::Main),
+    ] {
+        let mut o = CheckOptions::on(DAY);
+        o.lang = lang;
+        o.messages = messages;
+        let r = checker.evaluate(&f, &pack, pack_ref.clone(), &o);
+        let ev = r.eval.as_ref().expect("evaluated");
+        let rule = ev.rule("test.cleared_in_message").expect("the rule");
+        let cleared = ev.clearing.as_ref().and_then(|c| c.cleared_wage_total);
+        assert!(
+            cleared.is_some(),
+            "the sample is cleared: {:?}",
+            ev.clearing
+        );
+        if messages == Messages::All {
+            assert_eq!(rule.message.en, "cleared unknown");
+        }
+        // The clearing rule reads the cleared total in its check: evaluated again, it names it.
+        if let Some(c) = ev.rule("execution.clearing")
+            && !c.message.en.is_empty()
+        {
+            assert!(!c.message.en.contains("unknown"), "{}", c.message.en);
+        }
+    }
+}
