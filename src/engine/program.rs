@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use crate::diag::Text;
-use crate::expr::{Compiled, NameRef};
+use crate::expr::Compiled;
 use crate::pack::names::SlotKind;
 use crate::pack::{Check, Pack, Piece, Rule};
 
@@ -52,10 +52,9 @@ pub struct Program {
 fn read_early(pack: &Pack) -> Vec<bool> {
     let mut early = vec![false; pack.names.slots.len()];
     let mut mark = |e: &Compiled, before: Option<usize>| {
-        for (_, r) in e.refs() {
-            let NameRef::Slot(s) = r else { continue };
+        e.each_slot(&mut |s| {
             let Some(info) = pack.names.slots.get(s as usize) else {
-                continue;
+                return;
             };
             let hit = match (info.kind, before) {
                 (SlotKind::Quantity(q), Some(j)) => q >= j,
@@ -65,7 +64,7 @@ fn read_early(pack: &Pack) -> Vec<bool> {
             if hit && let Some(x) = early.get_mut(s as usize) {
                 *x = true;
             }
-        }
+        });
     };
     if let Some(c) = &pack.clearing {
         for (_, e) in &c.substitute {
@@ -109,11 +108,7 @@ fn live_slots(pack: &Pack) -> Vec<bool> {
         exprs.push(&c.to_recover);
     }
     for e in exprs {
-        for (_, r) in e.refs() {
-            if let NameRef::Slot(s) = r {
-                mark(s);
-            }
-        }
+        e.each_slot(&mut mark);
     }
     // What the engine's derived values read (by name, see `slots::derive`).
     for name in [

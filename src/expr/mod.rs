@@ -376,6 +376,12 @@ impl Compiled {
         self.root.reads_slot(slot)
     }
 
+    /// Calls `f` with every slot the expression reads, repeats included (no allocation: for
+    /// analyses run at each pack load).
+    pub fn each_slot(&self, f: &mut dyn FnMut(u32)) {
+        self.root.each_slot(f)
+    }
+
     /// Whether the expression may evaluate to unknown for some input, given which slots may
     /// be unknown (a static over-approximation, for coverage).
     pub fn may_be_unknown(&self, unknowable: &dyn Fn(u32) -> bool) -> bool {
