@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 
 use crate::diag::{Lang, Text};
 use crate::expr::{Unknown, Value};
-use crate::filing::{FieldValue, Filing, FilingKind, schema};
+use crate::filing::{Filing, FilingKind, schema};
 use crate::num;
 use crate::pack::names::{SlotKind, Special};
 use crate::pack::{Pack, Rule, Status};
@@ -266,11 +266,7 @@ pub fn evaluate_with(
             continue;
         }
         env.values[i] = match s.kind {
-            SlotKind::Field(f) => match &filing.fields[f] {
-                // The field's path as a bit, not a string.
-                FieldValue::Absent => Value::Unknown(Unknown::field(f)),
-                v => field_value(v, schema::FIELDS[f].path),
-            },
+            SlotKind::Field(f) => field_value(&filing.fields[f], schema::FIELDS[f].path),
             SlotKind::IndicatorList(j) => array_list(
                 &filing.indicators,
                 j,
@@ -327,7 +323,9 @@ pub fn evaluate_with(
     if let Some(slot) = program.required_regime {
         env.values[slot as usize] = match &regime.required {
             Some(r) => Value::Str(r.clone()),
-            None => Value::Unknown(Unknown::from_reasons(regime.unknown.clone())),
+            None => Value::Unknown(Unknown {
+                reasons: regime.unknown.clone(),
+            }),
         };
     }
 

@@ -61,7 +61,7 @@ pub(super) fn decide_regime(pack: &Pack, env: &Slots<'_>) -> RegimeResult {
         unknown: if live.len() == 1 {
             Vec::new()
         } else {
-            unknown.reasons()
+            unknown.reasons
         },
     }
 }

@@ -16,7 +16,7 @@ pub(super) fn truth(v: &Value) -> Option<bool> {
 
 pub(super) fn reasons(v: &Value) -> Vec<String> {
     match v {
-        Value::Unknown(u) => u.reasons(),
+        Value::Unknown(u) => u.reasons.clone(),
         _ => Vec::new(),
     }
 }
@@ -209,7 +209,7 @@ pub(super) fn eval_rule(
             strict,
             allowed_total: allowed.map(|a| max_total(a, strict)),
             triggers: fired.iter().map(|k| rule.triggers[*k].id.clone()).collect(),
-            unknown: unknown.reasons(),
+            unknown: unknown.reasons,
             trace,
             layers: consts.layers.clone(),
             undecided_bound,

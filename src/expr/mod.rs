@@ -85,109 +85,33 @@ pub struct Span {
 }
 
 /// Why a value is unknown: names of fields/parameters that would settle it,
-/// or short reason texts, as a set (read it sorted and deduplicated with
-/// [`Unknown::reasons`]).
-///
-/// The filing's own fields (an empty field is the common reason) are kept as bits, one per
-/// field of [`crate::filing::schema::FIELDS`], so that an unknown field is copied and merged
-/// without allocating; every other reason is kept as a string.
-#[derive(Clone, Default)]
+/// or short reason texts. Always kept sorted and deduplicated.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Unknown {
-    fields: u128,
-    /// Other reasons, sorted and deduplicated (may repeat a field's path).
-    more: Vec<String>,
-}
-
-/// The field paths the bits of [`Unknown`] stand for.
-fn field_path(i: usize) -> &'static str {
-    crate::filing::schema::FIELDS[i].path
+    pub reasons: Vec<String>,
 }
 
 impl Unknown {
     /// An `Unknown` with a single reason.
     pub fn new(reason: impl Into<String>) -> Unknown {
         Unknown {
-            fields: 0,
-            more: vec![reason.into()],
+            reasons: vec![reason.into()],
         }
     }
 
-    /// An `Unknown` whose reason is field `i` of the filing schema
-    /// ([`crate::filing::schema::FIELDS`]): its path.
-    pub fn field(i: usize) -> Unknown {
-        if i < 128 && i < crate::filing::schema::FIELDS.len() {
-            Unknown {
-                fields: 1 << i,
-                more: Vec::new(),
-            }
-        } else {
-            Unknown::new(crate::filing::schema::FIELDS.get(i).map_or("?", |f| f.path))
-        }
-    }
-
-    /// An `Unknown` with these reasons.
-    pub fn from_reasons(mut reasons: Vec<String>) -> Unknown {
-        reasons.sort();
-        reasons.dedup();
-        Unknown {
-            fields: 0,
-            more: reasons,
-        }
-    }
-
-    /// True if there is no reason at all.
-    pub fn is_empty(&self) -> bool {
-        self.fields == 0 && self.more.is_empty()
-    }
-
-    /// The reasons, sorted and deduplicated.
-    pub fn reasons(&self) -> Vec<String> {
-        if self.fields == 0 {
-            return self.more.clone();
-        }
-        let mut out: Vec<String> = (0..128)
-            .filter(|i| self.fields & (1u128 << i) != 0)
-            .map(|i| field_path(i).to_string())
-            .chain(self.more.iter().cloned())
-            .collect();
-        out.sort();
-        out.dedup();
-        out
-    }
-
-    /// Add one reason, keeping the set.
+    /// Add one reason, keeping the list sorted and deduplicated.
     pub fn add(&mut self, reason: impl Into<String>) {
-        let r = reason.into();
-        if let Err(at) = self.more.binary_search(&r) {
-            self.more.insert(at, r);
-        }
+        self.reasons.push(reason.into());
+        self.reasons.sort();
+        self.reasons.dedup();
     }
 
-    /// Add all reasons of `other`.
+    /// Add all reasons of `other`, keeping the list sorted and deduplicated
+    /// (even if either side was not sorted before).
     pub fn merge(&mut self, other: &Unknown) {
-        self.fields |= other.fields;
-        for r in &other.more {
-            if let Err(at) = self.more.binary_search(r) {
-                self.more.insert(at, r.clone());
-            }
-        }
-    }
-}
-
-impl PartialEq for Unknown {
-    fn eq(&self, other: &Unknown) -> bool {
-        (self.fields == other.fields && self.more == other.more)
-            || self.reasons() == other.reasons()
-    }
-}
-
-impl Eq for Unknown {}
-
-impl fmt::Debug for Unknown {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Unknown")
-            .field("reasons", &self.reasons())
-            .finish()
+        self.reasons.extend(other.reasons.iter().cloned());
+        self.reasons.sort();
+        self.reasons.dedup();
     }
 }
 
