@@ -1323,13 +1323,13 @@ pub fn run_case(case: &TestCase, pack: &Pack) -> (Outcome, Vec<(String, Status)>
         let actual = ev
             .rules
             .iter()
-            .find(|r| &r.id == id)
+            .find(|r| *r.id == **id)
             .map(|r| r.status.as_str())
             .unwrap_or("(not evaluated)");
         mismatch(m, format!("rule {id}"), want.as_str().into(), actual.into());
     }
     for (id, want) in &x.triggers {
-        let actual = ev.rules.iter().find(|r| &r.id == id).map(|r| {
+        let actual = ev.rules.iter().find(|r| *r.id == **id).map(|r| {
             let mut t = r.triggers.clone();
             t.sort();
             t
@@ -1344,7 +1344,7 @@ pub fn run_case(case: &TestCase, pack: &Pack) -> (Outcome, Vec<(String, Status)>
         );
     }
     for (id, want) in &x.messages {
-        let msg = ev.rules.iter().find(|r| &r.id == id).map(|r| &r.message);
+        let msg = ev.rules.iter().find(|r| *r.id == **id).map(|r| &r.message);
         let found =
             msg.is_some_and(|t| t.zh.contains(want.as_str()) || t.en.contains(want.as_str()));
         if !found {
@@ -1365,7 +1365,11 @@ pub fn run_case(case: &TestCase, pack: &Pack) -> (Outcome, Vec<(String, Status)>
             show_amount(&actual_amount(key, &ev)),
         );
     }
-    let statuses = ev.rules.iter().map(|r| (r.id.clone(), r.status)).collect();
+    let statuses = ev
+        .rules
+        .iter()
+        .map(|r| (r.id.to_string(), r.status))
+        .collect();
     (outcome, statuses)
 }
 

@@ -41,6 +41,9 @@ pub struct CheckOptions {
     pub trace: bool,
     /// Write messages only in this language (the other left empty), or `None` for both.
     pub lang: Option<Lang>,
+    /// Which rules' messages to write: all, or only the one a one-line-per-filing format
+    /// prints ([`Report::main_reason`]).
+    pub messages: engine::Messages,
 }
 
 #[warn(missing_docs)]
@@ -51,6 +54,7 @@ impl CheckOptions {
             evaluated_on,
             trace: false,
             lang: None,
+            messages: engine::Messages::All,
         }
     }
 }
@@ -203,11 +207,12 @@ impl Checker {
         if !problems.is_empty() {
             return Report::invalid(&filing.source, problems);
         }
-        let eval = engine::evaluate_in(
+        let eval = engine::evaluate_with(
             filing,
             pack,
             engine::Options { trace: opts.trace },
             opts.lang,
+            opts.messages,
         );
         Report::with_pack(filing, pack_ref, eval, opts.evaluated_on)
     }

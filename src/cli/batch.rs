@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use super::check::pack_choice;
 use super::{Common, Notices, SortKey};
-use crate::check::Checker;
 use crate::check::batch::{BatchOptions, Batched};
+use crate::check::{CheckOptions, Checker};
 use crate::diag::Lang;
 use crate::engine::Verdict;
 use crate::filing::read;
@@ -189,7 +189,10 @@ pub fn batch(
     let trace = listing.trace;
     let opts = BatchOptions {
         pack,
-        check: common.options(trace || printer.needs_trace()),
+        check: CheckOptions {
+            messages: printer.item_messages(),
+            ..common.options(trace || printer.needs_trace())
+        },
         jobs: listing.jobs,
     };
     let listed = |v: Verdict| listing.only.is_empty() || listing.only.contains(&v);

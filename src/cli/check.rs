@@ -130,7 +130,7 @@ pub fn run_explain(
                 );
             } else {
                 if let (Some(id), Some(ev)) = (rule, &r.eval)
-                    && !ev.rules.iter().any(|x| x.id == id)
+                    && !ev.rules.iter().any(|x| &*x.id == id)
                 {
                     eprintln!(
                         "{}",

@@ -216,6 +216,7 @@ impl Common {
             evaluated_on: evaluation_date(),
             trace,
             lang: Some(self.lang),
+            messages: crate::engine::Messages::All,
         }
     }
 

@@ -102,7 +102,7 @@ pub(super) fn combine_cap(
             .map(|i| {
                 let u = &results[*i].unknown;
                 if u.is_empty() {
-                    results[*i].id.clone()
+                    results[*i].id.to_string()
                 } else {
                     format!("{} ({})", results[*i].id, u.join(", "))
                 }
@@ -146,11 +146,14 @@ pub(super) fn combine_cap(
         Some(CapResult {
             wage_growth: cap,
             strict,
-            binding_rule: results[i].id.clone(),
+            binding_rule: results[i].id.to_string(),
             max_wage_total,
             excess,
             excess_points: growth.as_num().and_then(|g| g.checked_sub(cap)),
-            undecided: undecided.iter().map(|i| results[*i].id.clone()).collect(),
+            undecided: undecided
+                .iter()
+                .map(|i| results[*i].id.to_string())
+                .collect(),
         }),
         undecided_note(&undecided, results),
     )
@@ -167,7 +170,7 @@ pub(super) fn undecided_note(undecided: &[usize], results: &[RuleResult]) -> Tex
             let r = &results[*i];
             match r.bound.or(r.undecided_bound) {
                 Some(b) => format!("{} ({})", r.id, num::percent(b, 4)),
-                None => r.id.clone(),
+                None => r.id.to_string(),
             }
         })
         .collect();

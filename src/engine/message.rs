@@ -7,7 +7,7 @@ use crate::diag::{Lang, Text};
 use crate::expr::Value;
 use crate::filing::schema;
 use crate::num;
-use crate::pack::{Format, Pack, Piece, Template};
+use crate::pack::{Format, Pack, Piece, Template, Trigger};
 
 /// A message in both languages, or only in `env.only` (the other left empty).
 pub(super) fn text_in(
@@ -95,7 +95,9 @@ fn unknown_word(lang: Lang) -> &'static str {
 pub(super) struct Own<'a> {
     pub(super) bound: Option<Decimal>,
     pub(super) allowed: Option<Decimal>,
-    pub(super) triggers: &'a [(String, Text)],
+    /// The triggers that fired: indices into `triggers`.
+    pub(super) fired: &'a [usize],
+    pub(super) triggers: &'a [Trigger],
 }
 
 pub(super) fn render(pieces: &[Piece], env: &Slots<'_>, own: &Own<'_>, lang: Lang) -> String {
@@ -116,12 +118,12 @@ pub(super) fn render(pieces: &[Piece], env: &Slots<'_>, own: &Own<'_>, lang: Lan
                     "allowed_total" => own
                         .allowed
                         .map(|a| format_value(&Value::Num(a), Format::Money, lang)),
-                    _ => Some(if own.triggers.is_empty() {
+                    _ => Some(if own.fired.is_empty() {
                         "—".to_string()
                     } else {
-                        own.triggers
+                        own.fired
                             .iter()
-                            .map(|(_, t)| t.get(lang).to_string())
+                            .map(|k| own.triggers[*k].text.get(lang).to_string())
                             .collect::<Vec<_>>()
                             .join(if lang.is_zh() { "；" } else { "; " })
                     }),

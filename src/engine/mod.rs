@@ -6,6 +6,8 @@
 //! regime decision runs; the cap combines every applicable bound; then every rule gets its status
 //! and message. Nothing here knows a policy number: they all come from the pack.
 
+use std::sync::Arc;
+
 use rust_decimal::Decimal;
 
 use crate::diag::{Lang, Text};
@@ -17,6 +19,7 @@ use crate::pack::{Pack, Rule, Status};
 
 mod cap;
 mod message;
+mod program;
 mod regime;
 mod rule;
 mod slots;
@@ -24,8 +27,9 @@ mod validate;
 
 use cap::combine_cap;
 pub use message::{format_labeled, format_value};
+pub use program::{Program, SharedStr};
 use regime::decide_regime;
-use rule::{eval_rule, reasons, rule_reads, traced};
+use rule::{Decided, eval_rule, reasons, rule_message, traced};
 use slots::{Slots, array_list, derive, field_value};
 pub use validate::validate;
 
@@ -100,12 +104,15 @@ pub struct TraceLine {
     pub value: Value,
 }
 
+/// One rule's result. The id, clause, title and layers are the pack's, shared (not copied).
 #[derive(Clone, Debug)]
 pub struct RuleResult {
-    pub id: String,
-    pub clause: String,
-    pub title: Text,
+    pub id: SharedStr,
+    pub clause: SharedStr,
+    pub title: Arc<Text>,
     pub status: Status,
+    /// The message; empty when the evaluation was asked for other rules' messages only
+    /// ([`Messages::Main`]) or in the other language only.
     pub message: Text,
     pub bound: Option<Decimal>,
     pub strict: bool,
@@ -114,7 +121,7 @@ pub struct RuleResult {
     /// Fields or parameters that would settle an unknown.
     pub unknown: Vec<String>,
     pub trace: Vec<TraceLine>,
-    pub layers: Vec<String>,
+    pub layers: Arc<[String]>,
     /// The bound a rule would set if it applied, when whether it applies is undecided: the cap
     /// need not wait for a rule whose bound cannot be tighter than the binding one.
     pub undecided_bound: Option<Decimal>,
@@ -180,7 +187,13 @@ pub struct Evaluation {
 impl Evaluation {
     /// The result of rule `id`, if the pack has it.
     pub fn rule(&self, id: &str) -> Option<&RuleResult> {
-        self.rules.iter().find(|r| r.id == id)
+        self.rules.iter().find(|r| &*r.id == id)
+    }
+
+    /// The rule a reader reads first: the binding rule when it fails, else the first failing
+    /// rule, else the first to review (the one whose message [`Messages::Main`] writes).
+    pub fn main_rule(&self) -> Option<&RuleResult> {
+        main_rule_index(&self.rules, self.cap.as_ref()).map(|i| &self.rules[i])
     }
 
     /// The value of quantity `name` (unknown values included), if the pack defines it.
@@ -190,6 +203,27 @@ impl Evaluation {
             .find(|(n, _, _)| n == name)
             .map(|(_, v, _)| v)
     }
+}
+
+fn main_rule_index(rules: &[RuleResult], cap: Option<&CapResult>) -> Option<usize> {
+    // The binding rule first when it fails: it is the one that sets the largest total.
+    let binding = cap.map(|c| &*c.binding_rule);
+    rules
+        .iter()
+        .position(|r| Some(&*r.id) == binding && r.status == Status::Fail)
+        .or_else(|| rules.iter().position(|r| r.status == Status::Fail))
+        .or_else(|| rules.iter().position(|r| r.status == Status::Review))
+}
+
+/// Which rules' messages an evaluation writes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Messages {
+    /// Every rule's.
+    #[default]
+    All,
+    /// Only the message of [`Evaluation::main_rule`] (what one line per filing prints); the
+    /// others are left empty.
+    Main,
 }
 
 /// What to record while evaluating.
@@ -206,15 +240,31 @@ pub fn evaluate(filing: &Filing, pack: &Pack, opts: Options) -> Evaluation {
 /// [`evaluate`], writing the rules' messages only in `only` (the other language left empty)
 /// when that is the one language printed, as in `batch`.
 pub fn evaluate_in(filing: &Filing, pack: &Pack, opts: Options, only: Option<Lang>) -> Evaluation {
+    evaluate_with(filing, pack, opts, only, Messages::All)
+}
+
+/// [`evaluate_in`], writing only the messages `messages` asks for (the others left empty): a
+/// format that prints one line per filing has the other rules' messages left unwritten.
+pub fn evaluate_with(
+    filing: &Filing,
+    pack: &Pack,
+    opts: Options,
+    only: Option<Lang>,
+    messages: Messages,
+) -> Evaluation {
     let kind = filing.kind();
+    let program = &*pack.program;
     let mut env = Slots {
         // A placeholder: the loop below gives every slot its value.
         values: vec![Value::Bool(false); pack.names.slots.len()],
         pack,
         only,
     };
-    // Fields and parameters.
+    // Fields and parameters: those something reads (every one for the traced reference).
     for (i, s) in pack.names.slots.iter().enumerate() {
+        if !opts.trace && !program.live.get(i).copied().unwrap_or(true) {
+            continue;
+        }
         env.values[i] = match s.kind {
             SlotKind::Field(f) => field_value(&filing.fields[f], schema::FIELDS[f].path),
             SlotKind::IndicatorList(j) => array_list(
@@ -231,6 +281,12 @@ pub fn evaluate_in(filing: &Filing, pack: &Pack, opts: Options, only: Option<Lan
             ),
             SlotKind::Param(p) => pack.params[p].value.clone(),
             SlotKind::Special(Special::EffectiveFrom) => Value::Date(pack.effective_from),
+            // Computed below before anything reads them, unless the pack reads them early.
+            SlotKind::Quantity(_) | SlotKind::Derived(_)
+                if !opts.trace && !program.read_early.get(i).copied().unwrap_or(true) =>
+            {
+                continue;
+            }
             _ => Value::unknown(s.name.clone()),
         };
     }
@@ -249,6 +305,9 @@ pub fn evaluate_in(filing: &Filing, pack: &Pack, opts: Options, only: Option<Lan
         }
     }
     for (i, s) in pack.names.slots.iter().enumerate() {
+        if !opts.trace && !program.live.get(i).copied().unwrap_or(true) {
+            continue;
+        }
         if let SlotKind::Derived(d) = s.kind {
             env.values[i] = derive(d, &env, filing);
         }
@@ -261,7 +320,7 @@ pub fn evaluate_in(filing: &Filing, pack: &Pack, opts: Options, only: Option<Lan
     }
 
     let regime = decide_regime(pack, &env);
-    if let Some(slot) = pack.names.slot("required_regime") {
+    if let Some(slot) = program.required_regime {
         env.values[slot as usize] = match &regime.required {
             Some(r) => Value::Str(r.clone()),
             None => Value::Unknown(Unknown {
@@ -275,21 +334,28 @@ pub fn evaluate_in(filing: &Filing, pack: &Pack, opts: Options, only: Option<Lan
     let growth = pack.cap.growth.eval(&env);
 
     // Rules, first pass: applicability and bounds.
-    let applicable: Vec<&Rule> = pack
-        .rules
-        .iter()
-        .filter(|r| match kind {
-            FilingKind::Budget => r.budget,
-            FilingKind::AnnualReturn => r.annual_return,
-        })
-        .collect();
-    let mut results = Vec::with_capacity(applicable.len());
-    let mut applies_of: Vec<Option<bool>> = Vec::with_capacity(applicable.len());
-    for rule in &applicable {
-        let (res, applies) = eval_rule(rule, &env, &subject, &base, opts.trace);
+    let indices: &[usize] = match kind {
+        FilingKind::Budget => &program.budget,
+        FilingKind::AnnualReturn => &program.annual,
+    };
+    let applicable: Vec<&Rule> = indices.iter().map(|i| &pack.rules[*i]).collect();
+    let mut results = Vec::with_capacity(applicable.len() + 1);
+    let mut decided: Vec<Decided> = Vec::with_capacity(applicable.len());
+    // Messages written before the cleared total is known, for the rules whose message reads
+    // it but whose condition and check do not (they are not evaluated again).
+    let mut early: Vec<Option<Text>> = Vec::new();
+    for &i in indices {
+        let (mut res, d) = eval_rule(i, &env, &subject, &base, opts.trace);
+        let c = &program.rules[i];
+        if kind == FilingKind::AnnualReturn && c.message_reads_cleared && !c.reads_cleared {
+            early.resize(results.len() + 1, None);
+            res.message = rule_message(&pack.rules[i], &res, &d, &env);
+            early[results.len()] = Some(res.message.clone());
+        }
         results.push(res);
-        applies_of.push(applies);
+        decided.push(d);
     }
+    let applies_of: Vec<Option<bool>> = decided.iter().map(|d| d.applies).collect();
 
     let (cap, cap_unknown) =
         combine_cap(&applicable, &results, &applies_of, &subject, &base, &growth);
@@ -297,7 +363,7 @@ pub fn evaluate_in(filing: &Filing, pack: &Pack, opts: Options, only: Option<Lan
     // Clearing amounts for annual returns.
     let clearing = if kind == FilingKind::AnnualReturn {
         let cleared = cap.as_ref().map(|c| c.max_wage_total);
-        if let Some(slot) = pack.names.slot("cleared_wage_total") {
+        if let Some(slot) = program.cleared {
             env.values[slot as usize] = match cleared {
                 Some(c) => Value::Num(c),
                 None => Value::unknown("cleared_wage_total"),
@@ -320,10 +386,9 @@ pub fn evaluate_in(filing: &Filing, pack: &Pack, opts: Options, only: Option<Lan
     };
     // Rules that read results of later stages (cleared total) are evaluated again now.
     if kind == FilingKind::AnnualReturn {
-        let cleared_slot = pack.names.slot("cleared_wage_total");
-        for (i, rule) in applicable.iter().enumerate() {
-            if cleared_slot.is_some_and(|s| rule_reads(rule, s)) {
-                results[i] = eval_rule(rule, &env, &subject, &base, opts.trace).0;
+        for (k, &i) in indices.iter().enumerate() {
+            if program.rules[i].reads_cleared {
+                (results[k], decided[k]) = eval_rule(i, &env, &subject, &base, opts.trace);
             }
         }
     }
@@ -332,7 +397,7 @@ pub fn evaluate_in(filing: &Filing, pack: &Pack, opts: Options, only: Option<Lan
     // written for annual returns (the budget rules re-run on actual results do not check the
     // amount paid against the approved total).
     let uncovered = match kind {
-        FilingKind::AnnualReturn => !pack.rules.iter().any(|r| r.annual_return && !r.budget),
+        FilingKind::AnnualReturn => !program.covers_annual,
         FilingKind::Budget => applicable.is_empty(),
     };
     if uncovered {
@@ -345,11 +410,13 @@ pub fn evaluate_in(filing: &Filing, pack: &Pack, opts: Options, only: Option<Lan
         .find(|(r, res)| r.gate_scope && res.status == Status::Fail)
         .map(|(r, _)| r.gate_message.clone().unwrap_or_default());
     let out_of_scope = gate.is_some();
-    if let Some(note) = gate {
+    // The rules' messages are written against their status before any gate: a gate's note
+    // stands in for the others' (below).
+    let pre_gate: Vec<Status> = results.iter().map(|r| r.status).collect();
+    if gate.is_some() {
         for (r, res) in applicable.iter().zip(results.iter_mut()) {
             if !r.gate_scope {
                 res.status = Status::NotApplicable;
-                res.message = note.clone();
             }
         }
     }
@@ -375,12 +442,36 @@ pub fn evaluate_in(filing: &Filing, pack: &Pack, opts: Options, only: Option<Lan
     } else {
         Verdict::Pass
     };
+    let cap = if out_of_scope { None } else { cap };
+    // Messages: every rule's, or only the one printed.
+    let wanted = match messages {
+        Messages::All => None,
+        Messages::Main => Some(main_rule_index(&results, cap.as_ref())),
+    };
+    for (k, (&i, rule)) in indices.iter().zip(&applicable).enumerate() {
+        if wanted.is_some_and(|w| w != Some(k)) {
+            continue;
+        }
+        let res = &mut results[k];
+        res.message = match (&gate, rule.gate_scope) {
+            (Some(note), false) => note.clone(),
+            _ => match early.get_mut(k).and_then(Option::take) {
+                Some(m) => m,
+                None => {
+                    let status = std::mem::replace(&mut res.status, pre_gate[k]);
+                    let m = rule_message(&pack.rules[i], res, &decided[k], &env);
+                    res.status = status;
+                    m
+                }
+            },
+        };
+    }
     Evaluation {
         kind,
         verdict,
         quantities,
         quantity_trace,
-        cap: if out_of_scope { None } else { cap },
+        cap,
         cap_unknown: if out_of_scope {
             Text::new("不在适用范围，不计算上限", "out of scope: no cap")
         } else {
@@ -406,12 +497,12 @@ fn no_rules_for_kind(pack: &Pack, kind: FilingKind) -> RuleResult {
         FilingKind::Budget => ("预算（budget）", "budgets", "", ""),
     };
     RuleResult {
-        id: NO_RULES_FOR_KIND.to_string(),
-        clause: pack.document.clone(),
-        title: Text::new(
+        id: SharedStr::from(NO_RULES_FOR_KIND),
+        clause: pack.program.document.clone(),
+        title: Arc::new(Text::new(
             "规则包未覆盖此类申报",
             "The pack has no rules for this kind of filing",
-        ),
+        )),
         status: Status::Review,
         message: Text::owned(
             format!(
@@ -439,7 +530,7 @@ fn no_rules_for_kind(pack: &Pack, kind: FilingKind) -> RuleResult {
         triggers: Vec::new(),
         unknown: Vec::new(),
         trace: Vec::new(),
-        layers: vec![pack.id.clone()],
+        layers: pack.program.own_layer.clone(),
         undecided_bound: None,
     }
 }

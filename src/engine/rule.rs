@@ -40,16 +40,6 @@ pub(super) fn traced(
     v
 }
 
-/// Whether the rule's condition or check reads `slot`.
-pub(super) fn rule_reads(rule: &Rule, slot: u32) -> bool {
-    let reads = |c: &Compiled| c.reads_slot(slot);
-    rule.when.as_ref().is_some_and(reads)
-        || match &rule.check {
-            Some(Check::Bound { expr, .. }) | Some(Check::Require(expr)) => reads(expr),
-            None => false,
-        }
-}
-
 pub(super) fn and3(a: Option<bool>, b: Option<bool>) -> Option<bool> {
     match (a, b) {
         (Some(false), _) | (_, Some(false)) => Some(false),
@@ -58,13 +48,25 @@ pub(super) fn and3(a: Option<bool>, b: Option<bool>) -> Option<bool> {
     }
 }
 
+/// What deciding a rule leaves for its message: whether it applies and which triggers fired
+/// (indices into the rule's triggers).
+#[derive(Clone, Debug, Default)]
+pub(super) struct Decided {
+    pub(super) applies: Option<bool>,
+    pub(super) fired: Vec<usize>,
+}
+
+/// Decides rule `i` of the pack: status, bound, unknowns, trace. The message is left empty:
+/// [`rule_message`] writes it when it is printed.
 pub(super) fn eval_rule(
-    rule: &Rule,
+    i: usize,
     env: &Slots<'_>,
     subject: &Value,
     base: &Value,
     trace_on: bool,
-) -> (RuleResult, Option<bool>) {
+) -> (RuleResult, Decided) {
+    let rule = &env.pack.rules[i];
+    let consts = &env.pack.program.rules[i];
     let mut trace = Vec::new();
     let mut unknown = Unknown::default();
     let when = match &rule.when {
@@ -83,7 +85,7 @@ pub(super) fn eval_rule(
     } else {
         let mut any_unknown = Unknown::default();
         let mut has_unknown = false;
-        for t in &rule.triggers {
+        for (k, t) in rule.triggers.iter().enumerate() {
             let label = if trace_on {
                 format!("trigger {}", t.id)
             } else {
@@ -91,7 +93,7 @@ pub(super) fn eval_rule(
             };
             let v = traced(&t.when, env, &label, trace_on, &mut trace);
             match truth(&v) {
-                Some(true) => fired.push((t.id.clone(), t.text.clone())),
+                Some(true) => fired.push(k),
                 Some(false) => {}
                 None => {
                     has_unknown = true;
@@ -196,10 +198,39 @@ pub(super) fn eval_rule(
         }
         _ => None,
     };
+    (
+        RuleResult {
+            id: consts.id.clone(),
+            clause: consts.clause.clone(),
+            title: consts.title.clone(),
+            status,
+            message: Text::default(),
+            bound,
+            strict,
+            allowed_total: allowed.map(|a| max_total(a, strict)),
+            triggers: fired.iter().map(|k| rule.triggers[*k].id.clone()).collect(),
+            unknown: unknown.reasons,
+            trace,
+            layers: consts.layers.clone(),
+            undecided_bound,
+        },
+        Decided { applies, fired },
+    )
+}
+
+/// The message of a rule decided by [`eval_rule`] (`res`, before any gate changed its status).
+pub(super) fn rule_message(
+    rule: &Rule,
+    res: &RuleResult,
+    decided: &Decided,
+    env: &Slots<'_>,
+) -> Text {
+    let (applies, status, unknown) = (decided.applies, res.status, &res.unknown);
     let own = Own {
-        bound,
-        allowed: allowed.map(|a| max_total(a, strict)),
-        triggers: &fired,
+        bound: res.bound,
+        allowed: res.allowed_total,
+        fired: &decided.fired,
+        triggers: &rule.triggers,
     };
     let mut msg = if applies.is_none() {
         text_in(
@@ -235,8 +266,8 @@ pub(super) fn eval_rule(
             msg = msg.join(&note, "；", "; ");
         }
     }
-    if !unknown.reasons.is_empty() && matches!(status, Status::Review | Status::Advisory) {
-        let list = unknown.reasons.join(", ");
+    if !unknown.is_empty() && matches!(status, Status::Review | Status::Advisory) {
+        let list = unknown.join(", ");
         let note = if status == Status::Advisory {
             text_in(
                 env,
@@ -251,28 +282,11 @@ pub(super) fn eval_rule(
             )
         };
         msg = msg.join(&note, "；", "; ");
-        for hint in missing_rows(&unknown.reasons, env) {
+        for hint in missing_rows(unknown, env) {
             msg = msg.join(&hint, "；", "; ");
         }
     }
-    (
-        RuleResult {
-            id: rule.id.clone(),
-            clause: rule.clause.clone(),
-            title: rule.title.clone(),
-            status,
-            message: msg,
-            bound,
-            strict,
-            allowed_total: own.allowed,
-            triggers: fired.iter().map(|(id, _)| id.clone()).collect(),
-            unknown: unknown.reasons,
-            trace,
-            layers: rule.layers.clone(),
-            undecided_bound,
-        },
-        applies,
-    )
+    msg
 }
 
 /// For each unknown that is a dated table's missing row (`national_average_wage_series[2025]`),

@@ -24,6 +24,9 @@ impl Env for Slots<'_> {
             .cloned()
             .unwrap_or_else(|| Value::unknown("?"))
     }
+    fn get_ref(&self, slot: u32) -> Option<&Value> {
+        self.values.get(slot as usize)
+    }
     fn lookup(&self, table: u32, key: &Value) -> Value {
         let Some(t) = self.pack.tables.get(table as usize) else {
             return Value::unknown("?");

@@ -187,6 +187,16 @@ impl Node {
             || self.children().any(|c| c.reads_slot(slot))
     }
 
+    /// Calls `f` with every slot the expression reads (repeats included; no allocation).
+    pub(crate) fn each_slot(&self, f: &mut dyn FnMut(u32)) {
+        if let NodeKind::Slot { slot, .. } = &self.kind {
+            f(*slot);
+        }
+        for c in self.children() {
+            c.each_slot(f);
+        }
+    }
+
     pub(crate) fn collect_refs(&self, out: &mut Vec<(String, NameRef)>) {
         let r = match &self.kind {
             NodeKind::Slot { slot, name } => Some((name, NameRef::Slot(*slot))),

@@ -5,6 +5,8 @@
 //! shape does not match its checked type (only possible if an `Env` returns
 //! ill-typed values) yields an "internal error" unknown.
 
+use std::borrow::Cow;
+
 use rust_decimal::RoundingStrategy;
 use rust_decimal::prelude::ToPrimitive;
 
@@ -108,6 +110,18 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// The value of an operand that is only read: a slot's value borrowed from the
+    /// environment when nothing is traced, else evaluated.
+    fn operand(&mut self, n: &Node) -> Cow<'a, Value> {
+        if self.trace.is_none()
+            && let NodeKind::Slot { slot, .. } = &n.kind
+            && let Some(v) = self.env.get_ref(*slot)
+        {
+            return Cow::Borrowed(v);
+        }
+        Cow::Owned(self.eval(n))
+    }
+
     pub(crate) fn eval(&mut self, n: &Node) -> Value {
         let v = self.eval_kind(n);
         if !matches!(n.kind, NodeKind::Lit(_) | NodeKind::Paren(_)) {
@@ -203,13 +217,14 @@ impl<'a> Ctx<'a> {
                 _ => internal(),
             };
         }
-        let l = self.eval(a);
-        let r = self.eval(b);
-        if let Some(u) = unknown_of(&[&l, &r]) {
+        let l = self.operand(a);
+        let r = self.operand(b);
+        let (l, r) = (&*l, &*r);
+        if let Some(u) = unknown_of(&[l, r]) {
             return u;
         }
         use Value::{Bool, Num};
-        match (op, &l, &r) {
+        match (op, l, r) {
             (BinOp::Add, Num(x), Num(y)) => self.checked(n, x.checked_add(*y)),
             (BinOp::Add, Value::Date(d), Num(k)) | (BinOp::Add, Num(k), Value::Date(d)) => {
                 self.add_days(n, *d, *k, false)
@@ -281,23 +296,24 @@ impl<'a> Ctx<'a> {
                 u @ Value::Unknown(_) => u,
                 _ => internal(),
             },
-            (Func::Count, [x]) => match self.eval(x) {
+            (Func::Count, [x]) => match &*self.operand(x) {
                 Value::List(items) => Num(Decimal::from(items.len())),
-                u @ Value::Unknown(_) => u,
+                u @ Value::Unknown(_) => u.clone(),
                 _ => internal(),
             },
-            (Func::Exists, [x]) => Bool(self.eval(x).is_fully_known()),
+            (Func::Exists, [x]) => Bool(self.operand(x).is_fully_known()),
             (Func::Dot, [w, v]) => {
-                let wv = self.eval(w);
-                let vv = self.eval(v);
+                let wv = self.operand(w);
+                let vv = self.operand(v);
+                let (wv, vv) = (&*wv, &*vv);
                 // A weighted sum of nothing is no weighted growth at all (no indicators), not 0.
-                if let (Value::List(a), Value::List(b)) = (&wv, &vv)
+                if let (Value::List(a), Value::List(b)) = (wv, vv)
                     && a.is_empty()
                     && b.is_empty()
                 {
                     return Value::unknown(format!("{} is empty", self.text(w.span)));
                 }
-                self.dot(n, &wv, &vv)
+                self.dot(n, wv, vv)
             }
             (Func::Growth, [p, c]) => {
                 let pv = self.eval(p);
@@ -319,14 +335,14 @@ impl<'a> Ctx<'a> {
                 }
             }
             (Func::AllIn, [list, set]) => {
-                let lv = self.eval(list);
-                let sv = self.eval(set);
+                let lv = self.operand(list);
+                let sv = self.operand(set);
                 all_in(&lv, &sv)
             }
             (Func::AnyBetween, [list, lo, hi]) => {
-                let lv = self.eval(list);
-                let lo = self.eval(lo);
-                let hi = self.eval(hi);
+                let lv = self.operand(list);
+                let lo = self.operand(lo);
+                let hi = self.operand(hi);
                 any_between(&lv, &lo, &hi)
             }
             (Func::Date, [y, m, d]) => {
@@ -365,13 +381,13 @@ impl<'a> Ctx<'a> {
         let mut unk = None;
         let mut result = Ok(());
         match args {
-            [only] if only.ty == Type::NumList => match self.eval(only) {
+            [only] if only.ty == Type::NumList => match &*self.operand(only) {
                 Value::List(items) => {
-                    for it in &items {
+                    for it in items {
                         result = result.and_then(|()| fold_one(f, it, &mut acc, &mut unk));
                     }
                 }
-                u @ Value::Unknown(_) => return u,
+                u @ Value::Unknown(_) => return u.clone(),
                 _ => return internal(),
             },
             _ => {

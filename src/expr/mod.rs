@@ -250,6 +250,12 @@ pub trait Scope {
 pub trait Env {
     /// Value of a slot; may be `Value::Unknown`.
     fn get(&self, slot: u32) -> Value;
+    /// The value of a slot, borrowed, when the environment holds it (then equal to
+    /// [`Env::get`]): operands that are only read (compared, counted, summed) are not copied.
+    fn get_ref(&self, slot: u32) -> Option<&Value> {
+        let _ = slot;
+        None
+    }
     /// Table lookup; `Value::Unknown` (with a reason naming table and key) when missing.
     fn lookup(&self, table: u32, key: &Value) -> Value;
 }
@@ -298,6 +304,12 @@ impl Compiled {
     /// the list).
     pub fn reads_slot(&self, slot: u32) -> bool {
         self.root.reads_slot(slot)
+    }
+
+    /// Calls `f` with every slot the expression reads, repeats included (no allocation: for
+    /// analyses run at each pack load).
+    pub fn each_slot(&self, f: &mut dyn FnMut(u32)) {
+        self.root.each_slot(f)
     }
 
     /// Whether the expression may evaluate to unknown for some input, given which slots may

@@ -1626,6 +1626,7 @@ pub fn compile(
             growth: growth?,
         },
         clearing,
+        program: Default::default(),
     };
     let unknowable = super::analysis::unknowable_slots(&pack);
     let reach: Vec<Vec<Status>> = pack
@@ -1636,5 +1637,6 @@ pub fn compile(
     for (r, x) in pack.rules.iter_mut().zip(reach) {
         r.reachable = x;
     }
+    pack.program = std::sync::Arc::new(crate::engine::Program::new(&pack));
     Some(pack)
 }

@@ -257,6 +257,8 @@ pub struct Pack {
     pub catalog: Catalog,
     pub cap: CapSpec,
     pub clearing: Option<Clearing>,
+    /// The pack prepared for evaluation, once per load (built last by the compiler).
+    pub program: std::sync::Arc<crate::engine::Program>,
 }
 
 impl Pack {

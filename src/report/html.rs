@@ -243,7 +243,7 @@ pub fn section(r: &Report, lang: Lang, anchor: &str, mode: Mode<'_>) -> String {
     let (shown, folded): (Vec<&RuleResult>, Vec<&RuleResult>) = ev
         .rules
         .iter()
-        .filter(|x| only.is_none_or(|o| o == x.id))
+        .filter(|x| only.is_none_or(|o| o == &*x.id))
         .partition(|x| x.status != Status::NotApplicable || only.is_some());
     let _ = writeln!(
         o,
@@ -402,7 +402,7 @@ fn figures(o: &mut String, r: &Report, lang: Lang) {
                     },
                 ));
             }
-            let binding = ev.rules.iter().find(|x| x.id == c.binding_rule);
+            let binding = ev.rules.iter().find(|x| *x.id == *c.binding_rule);
             facts.push((
                 t(lang, "约束规则", "Binding rule"),
                 match binding {
@@ -637,7 +637,7 @@ fn bounds(r: &Report) -> Vec<&RuleResult> {
             x.bound.is_some()
                 || r.pack
                     .as_ref()
-                    .is_some_and(|p| p.bounded.iter().any(|b| b == &x.id))
+                    .is_some_and(|p| p.bounded.iter().any(|b| **b == *x.id))
                 || x.trace
                     .iter()
                     .any(|l| l.label == "bound" && matches!(l.value, Value::Unknown(_)))
@@ -691,10 +691,10 @@ pub fn chart(r: &Report, lang: Lang) -> Option<String> {
         note: String::new(),
     }];
     for rule in bounds(r) {
-        let is_binding = binding == Some(rule.id.as_str());
+        let is_binding = binding == Some(&*rule.id);
         bars.push(Bar {
             label: rule.title.get(lang).to_string(),
-            id: rule.id.clone(),
+            id: rule.id.to_string(),
             value: rule.bound,
             class: if is_binding { "bound binding" } else { "bound" },
             note: if is_binding {

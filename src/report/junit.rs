@@ -167,6 +167,9 @@ impl super::Printer for Junit {
     fn item(&self, r: &Report, lang: Lang, _trace: bool) -> Vec<u8> {
         testcase(r, lang, self.view).into_bytes()
     }
+    fn item_messages(&self) -> crate::engine::Messages {
+        crate::engine::Messages::Main
+    }
     fn begin_reads_summary(&self) -> bool {
         true
     }

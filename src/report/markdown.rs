@@ -170,6 +170,9 @@ impl super::Printer for Markdown {
         let cells: Vec<String> = cells.iter().map(|c| cell(c)).collect();
         format!("| {} |\n", cells.join(" | ")).into_bytes()
     }
+    fn item_messages(&self) -> crate::engine::Messages {
+        crate::engine::Messages::Main
+    }
     fn begin_reads_summary(&self) -> bool {
         true
     }

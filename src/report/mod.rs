@@ -229,21 +229,10 @@ impl Report {
             return String::new();
         };
         let sep = if lang.is_zh() { "：" } else { ": " };
-        // The binding rule first when it fails: it is the one that sets the largest total.
-        let binding = ev.cap.as_ref().map(|c| c.binding_rule.as_str());
-        let failing_binding = ev
-            .rules
-            .iter()
-            .find(|r| Some(r.id.as_str()) == binding && r.status == crate::pack::Status::Fail);
-        for st in [crate::pack::Status::Fail, crate::pack::Status::Review] {
-            if let Some(r) = failing_binding
-                .filter(|_| st == crate::pack::Status::Fail)
-                .or_else(|| ev.rules.iter().find(|r| r.status == st))
-            {
-                return format!("{} [{}]{sep}{}", r.id, r.clause, r.message.get(lang));
-            }
+        match ev.main_rule() {
+            Some(r) => format!("{} [{}]{sep}{}", r.id, r.clause, r.message.get(lang)),
+            None => String::new(),
         }
-        String::new()
     }
 }
 
@@ -387,6 +376,9 @@ impl Printer for Fixed {
     fn needs_trace(&self) -> bool {
         self.0.needs_trace()
     }
+    fn item_messages(&self) -> crate::engine::Messages {
+        self.0.item_messages()
+    }
     fn is_binary(&self) -> bool {
         self.0.is_binary()
     }
@@ -445,5 +437,10 @@ pub trait Printer: Sync {
     /// Whether every report shows its trace (the evaluation must record it).
     fn needs_trace(&self) -> bool {
         false
+    }
+    /// Which rules' messages an [`item`](Printer::item) (and the summary) prints: all, or
+    /// only [`Report::main_reason`]'s (the evaluation writes no others).
+    fn item_messages(&self) -> crate::engine::Messages {
+        crate::engine::Messages::All
     }
 }

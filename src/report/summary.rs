@@ -84,7 +84,7 @@ impl Entry {
                     e.rules
                         .iter()
                         .filter(|x| matches!(x.status, Status::Fail | Status::Review))
-                        .map(|x| (x.id.clone(), x.title.get(lang).to_string(), x.status))
+                        .map(|x| (x.id.to_string(), x.title.get(lang).to_string(), x.status))
                         .collect()
                 })
                 .unwrap_or_default(),

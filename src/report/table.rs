@@ -325,7 +325,11 @@ pub fn explain(r: &Report, lang: Lang, only: Option<&str>, view: View) -> String
         }
     }
     out.push_str(&format!("\n{}\n", t(lang, "== 规则 ==", "== Rules ==")));
-    for rr in ev.rules.iter().filter(|rr| only.is_none_or(|o| o == rr.id)) {
+    for rr in ev
+        .rules
+        .iter()
+        .filter(|rr| only.is_none_or(|o| o == &*rr.id))
+    {
         // Wrapped before painting: the colour codes take no columns.
         let head = wrap(
             &format!(
@@ -598,6 +602,9 @@ impl super::Printer for TableFormat {
         let mut out = String::with_capacity(256);
         batch_block_into(&mut out, r, lang, self.view);
         out.into_bytes()
+    }
+    fn item_messages(&self) -> crate::engine::Messages {
+        crate::engine::Messages::Main
     }
     fn begin_reads_summary(&self) -> bool {
         true

@@ -127,7 +127,7 @@ pub fn value(v: &Value, lang: Lang) -> String {
 pub fn binding_rule(r: &Report, lang: Lang) -> Option<String> {
     let ev = r.eval.as_ref()?;
     let id = &ev.cap.as_ref()?.binding_rule;
-    Some(match ev.rules.iter().find(|x| &x.id == id) {
+    Some(match ev.rules.iter().find(|x| *x.id == **id) {
         Some(rule) => format!(
             "{}{}{id}{}",
             rule.title.get(lang),

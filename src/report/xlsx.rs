@@ -66,7 +66,7 @@ pub fn row(r: &Report, lang: Lang) -> Row {
         row.rules = ev
             .rules
             .iter()
-            .map(|x| (x.id.clone(), x.status.label().get(lang).to_string()))
+            .map(|x| (x.id.to_string(), x.status.label().get(lang).to_string()))
             .collect();
     }
     for e in &r.errors {

@@ -142,6 +142,7 @@ impl Engine {
                 .unwrap_or_else(|| chrono::Local::now().date_naive()),
             trace,
             lang: Some(lang),
+            messages: crate::engine::Messages::All,
         }
     }
 

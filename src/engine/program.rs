@@ -1,0 +1,264 @@
+//! What evaluating a pack needs beyond its rules, prepared once when the pack is compiled and
+//! shared by every filing: the rules' ids, clauses, titles and layers as shared strings (a
+//! result points into them instead of copying them), which rules apply to which kind of
+//! filing, the numbered slots the engine writes itself, and which rules read a value that is
+//! known only after the cap.
+
+use std::sync::Arc;
+
+use crate::diag::Text;
+use crate::expr::Compiled;
+use crate::pack::names::SlotKind;
+use crate::pack::{Check, Pack, Piece, Rule};
+
+/// A rule's constant parts, shared by every result of the rule.
+#[derive(Clone, Debug)]
+pub(crate) struct RuleConst {
+    pub(crate) id: SharedStr,
+    pub(crate) clause: SharedStr,
+    pub(crate) title: Arc<Text>,
+    pub(crate) layers: Arc<[String]>,
+    /// The rule's condition or check reads the cleared total (it is evaluated again once that
+    /// is known).
+    pub(crate) reads_cleared: bool,
+    /// Its message (template or notes) reads the cleared total.
+    pub(crate) message_reads_cleared: bool,
+}
+
+/// A pack prepared for evaluation (see the module's documentation).
+#[derive(Clone, Debug, Default)]
+pub struct Program {
+    pub(crate) rules: Vec<RuleConst>,
+    /// Indices of the rules applying to budgets, and to annual returns, in pack order.
+    pub(crate) budget: Vec<usize>,
+    pub(crate) annual: Vec<usize>,
+    /// The pack has a rule written for annual returns only.
+    pub(crate) covers_annual: bool,
+    pub(crate) required_regime: Option<u32>,
+    pub(crate) cleared: Option<u32>,
+    /// The layers of the entry a pack without rules for a kind of filing gets.
+    pub(crate) own_layer: Arc<[String]>,
+    pub(crate) document: SharedStr,
+    /// For each slot, whether anything reads it: an expression, a message or a value the
+    /// engine derives. A slot nothing reads is left unfilled (no copy of an unread field).
+    pub(crate) live: Vec<bool>,
+    /// For each slot, whether it may be read before the engine computes it (a quantity or a
+    /// derived value read by a clearing substitution, or by a quantity computed before it):
+    /// only those start with their "unknown" placeholder.
+    pub(crate) read_early: Vec<bool>,
+}
+
+/// See [`Program::read_early`].
+fn read_early(pack: &Pack) -> Vec<bool> {
+    let mut early = vec![false; pack.names.slots.len()];
+    let mut mark = |e: &Compiled, before: Option<usize>| {
+        e.each_slot(&mut |s| {
+            let Some(info) = pack.names.slots.get(s as usize) else {
+                return;
+            };
+            let hit = match (info.kind, before) {
+                (SlotKind::Quantity(q), Some(j)) => q >= j,
+                (_, Some(_)) => false,
+                (_, None) => true,
+            };
+            if hit && let Some(x) = early.get_mut(s as usize) {
+                *x = true;
+            }
+        });
+    };
+    if let Some(c) = &pack.clearing {
+        for (_, e) in &c.substitute {
+            mark(e, None);
+        }
+    }
+    for (j, q) in pack.quantities.iter().enumerate() {
+        mark(&q.expr, Some(j));
+    }
+    early
+}
+
+/// The slots an expression, a message or a derived value of `pack` reads.
+fn live_slots(pack: &Pack) -> Vec<bool> {
+    let mut live = vec![false; pack.names.slots.len()];
+    let mut mark = |s: u32| {
+        if let Some(l) = live.get_mut(s as usize) {
+            *l = true;
+        }
+    };
+    let mut exprs: Vec<&Compiled> = Vec::new();
+    exprs.extend(pack.quantities.iter().map(|q| &q.expr));
+    for r in &pack.rules {
+        exprs.extend(r.when.iter());
+        exprs.extend(r.triggers.iter().map(|t| &t.when));
+        if let Some(Check::Bound { expr, .. } | Check::Require(expr)) = &r.check {
+            exprs.push(expr);
+        }
+        exprs.extend(r.review_when.iter());
+        exprs.extend(r.notes.iter().map(|n| &n.when));
+        for p in r.message.zh.iter().chain(&r.message.en) {
+            if let Piece::Slot { slot, .. } = p {
+                mark(*slot);
+            }
+        }
+    }
+    exprs.extend(pack.regime.steps.iter().map(|s| &s.when));
+    exprs.extend([&pack.cap.subject, &pack.cap.base, &pack.cap.growth]);
+    if let Some(c) = &pack.clearing {
+        exprs.extend(c.substitute.iter().map(|(_, e)| e));
+        exprs.push(&c.to_recover);
+    }
+    for e in exprs {
+        e.each_slot(&mut mark);
+    }
+    // What the engine's derived values read (by name, see `slots::derive`).
+    for name in [
+        "indicator.prior",
+        "indicator.budget",
+        "labor_cost.kind",
+        "labor_cost.prior",
+        "labor_cost.industry_average",
+    ] {
+        if let Some(s) = pack.names.slot(name) {
+            mark(s);
+        }
+    }
+    live
+}
+
+fn pieces_read(pieces: &[Piece], slot: u32) -> bool {
+    pieces
+        .iter()
+        .any(|p| matches!(p, Piece::Slot { slot: s, .. } if *s == slot))
+}
+
+/// Whether the rule's condition or check reads `slot`.
+pub(crate) fn rule_reads(rule: &Rule, slot: u32) -> bool {
+    let reads = |c: &Compiled| c.reads_slot(slot);
+    rule.when.as_ref().is_some_and(reads)
+        || match &rule.check {
+            Some(Check::Bound { expr, .. }) | Some(Check::Require(expr)) => reads(expr),
+            None => false,
+        }
+}
+
+impl Program {
+    /// Prepares `pack` for evaluation (once per pack load).
+    pub fn new(pack: &Pack) -> Program {
+        let cleared = pack.names.slot("cleared_wage_total");
+        let rules = pack
+            .rules
+            .iter()
+            .map(|r| RuleConst {
+                id: SharedStr::from(r.id.as_str()),
+                clause: SharedStr::from(r.clause.as_str()),
+                title: Arc::new(r.title.clone()),
+                layers: Arc::from(r.layers.as_slice()),
+                reads_cleared: cleared.is_some_and(|s| rule_reads(r, s)),
+                message_reads_cleared: cleared.is_some_and(|s| {
+                    pieces_read(&r.message.zh, s)
+                        || pieces_read(&r.message.en, s)
+                        || r.notes.iter().any(|n| n.when.reads_slot(s))
+                }),
+            })
+            .collect();
+        Program {
+            rules,
+            budget: (0..pack.rules.len())
+                .filter(|i| pack.rules[*i].budget)
+                .collect(),
+            annual: (0..pack.rules.len())
+                .filter(|i| pack.rules[*i].annual_return)
+                .collect(),
+            covers_annual: pack.rules.iter().any(|r| r.annual_return && !r.budget),
+            required_regime: pack.names.slot("required_regime"),
+            cleared,
+            own_layer: Arc::from(vec![pack.id.clone()]),
+            live: live_slots(pack),
+            read_early: read_early(pack),
+            document: SharedStr::from(pack.document.as_str()),
+        }
+    }
+}
+
+/// A string shared with the pack (a rule's id or clause): cloning it copies a pointer. It
+/// reads as a `str` and compares with `str`, `&str` and `String`.
+#[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SharedStr(Arc<str>);
+
+impl SharedStr {
+    /// The string.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for SharedStr {
+    fn from(s: &str) -> SharedStr {
+        SharedStr(Arc::from(s))
+    }
+}
+
+impl std::ops::Deref for SharedStr {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for SharedStr {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for SharedStr {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for SharedStr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl std::fmt::Display for SharedStr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl serde::Serialize for SharedStr {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+macro_rules! shared_str_eq {
+    ($($t:ty),*) => {$(
+        impl PartialEq<$t> for SharedStr {
+            fn eq(&self, other: &$t) -> bool {
+                *self.0 == **other
+            }
+        }
+        impl PartialEq<SharedStr> for $t {
+            fn eq(&self, other: &SharedStr) -> bool {
+                **self == *other.0
+            }
+        }
+    )*};
+}
+shared_str_eq!(&str, String);
+
+impl PartialEq<str> for SharedStr {
+    fn eq(&self, other: &str) -> bool {
+        *self.0 == *other
+    }
+}
+
+impl PartialEq<SharedStr> for str {
+    fn eq(&self, other: &SharedStr) -> bool {
+        *self == *other.0
+    }
+}
