@@ -2,6 +2,7 @@
 
 use std::cell::RefCell;
 
+use chrono::Datelike;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::slots::Slots;
@@ -61,6 +62,19 @@ pub fn format_labeled(v: &Value, format: Format, lang: Lang, pack: Option<&Pack>
     let mut w = Writer::default();
     w.labeled(v, format, lang, pack);
     w.out
+}
+
+/// The last `width` decimal digits of `n` (at most 4), zero-padded.
+fn push_digits(out: &mut String, n: u32, width: usize) {
+    let mut buf = [b'0'; 4];
+    let mut n = n;
+    for b in buf[..width.min(4)].iter_mut().rev() {
+        *b += (n % 10) as u8;
+        n /= 10;
+    }
+    for b in &buf[..width.min(4)] {
+        out.push(char::from(*b));
+    }
 }
 
 fn unknown_word(lang: Lang) -> &'static str {
@@ -147,6 +161,16 @@ impl Writer {
                 self.out.push(']');
             }
             (Value::Unknown(_), _) => self.out.push_str(unknown_word(lang)),
+            (Value::Bool(b), _) => self.out.push_str(if *b { "true" } else { "false" }),
+            // `%Y-%m-%d` (years of four digits; others as chrono writes them).
+            (Value::Date(d), _) if (0..=9999).contains(&d.year()) => {
+                let out = &mut self.out;
+                push_digits(out, d.year().unsigned_abs(), 4);
+                out.push('-');
+                push_digits(out, d.month(), 2);
+                out.push('-');
+                push_digits(out, d.day(), 2);
+            }
             (other, _) => other.render_into(&mut self.out, unknown_word(lang)),
         }
     }
@@ -442,8 +466,8 @@ mod tests {
             4 => decimal().prop_map(Value::Num),
             1 => any::<bool>().prop_map(Value::Bool),
             2 => text().prop_map(Value::Str),
-            1 => (0i32..3_000_000).prop_map(|d| Value::Date(
-                chrono::NaiveDate::from_num_days_from_ce_opt(d + 1).unwrap_or_default()
+            1 => (-1_000_000i32..4_000_000).prop_map(|d| Value::Date(
+                chrono::NaiveDate::from_num_days_from_ce_opt(d).unwrap_or_default()
             )),
             2 => "[a-z_.]{1,20}".prop_map(|r| Value::Unknown(Unknown::new(r))),
         ]
