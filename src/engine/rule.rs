@@ -1,13 +1,13 @@
 //! One rule: applicability, check, status and message.
 
 use super::cap::{allowed_total, max_total};
-use super::message::{Own, message, render, text_in};
+use super::message::{Own, text_in, written};
 use super::slots::Slots;
 use super::{RuleResult, TraceLine};
 use crate::diag::{Lang, Text};
 use crate::expr::{Compiled, Unknown, Value};
 use crate::filing::schema;
-use crate::pack::{Check, Piece, Rule, Status};
+use crate::pack::{Check, Rule, Status};
 
 /// Three-valued truth of a Bool value: Some(b) or None for unknown.
 pub(super) fn truth(v: &Value) -> Option<bool> {
@@ -232,61 +232,84 @@ pub(super) fn rule_message(
         fired: &decided.fired,
         triggers: &rule.triggers,
     };
-    let mut msg = if applies.is_none() {
-        text_in(
-            env,
-            || format!("无法判定是否适用：{}", rule.title.zh),
-            || format!("cannot tell whether '{}' applies", rule.title.en),
-        )
-    } else if status == Status::NotApplicable {
-        text_in(
-            env,
-            || format!("不适用：{}的适用条件不成立", rule.title.zh),
-            || {
-                format!(
-                    "not applicable: the condition of '{}' does not hold",
-                    rule.title.en
-                )
-            },
-        )
+    let noted = !unknown.is_empty() && matches!(status, Status::Review | Status::Advisory);
+    let hints = if noted {
+        missing_rows(unknown, env)
     } else {
-        message(&rule.message, env, &own)
+        Vec::new()
     };
-    for n in rule
-        .notes
-        .iter()
-        .filter(|_| status != Status::NotApplicable)
-    {
-        if truth(&n.when.eval(env)) == Some(true) {
-            let note = text_in(
-                env,
-                || render(&[Piece::Lit(n.text.zh.clone())], env, &own, Lang::Zh),
-                || render(&[Piece::Lit(n.text.en.clone())], env, &own, Lang::En),
-            );
-            msg = msg.join(&note, "；", "; ");
-        }
-    }
-    if !unknown.is_empty() && matches!(status, Status::Review | Status::Advisory) {
-        let list = unknown.join(", ");
-        let note = if status == Status::Advisory {
-            text_in(
-                env,
-                || format!("未检查，缺少：{list}"),
-                || format!("not checked, missing: {list}"),
-            )
+    // Each part after the first is joined with "；" in Chinese, "; " in English.
+    let one = |lang: Lang| {
+        written(|w| {
+            let zh = lang.is_zh();
+            let sep = if zh { "；" } else { "; " };
+            let title = rule.title.get(lang);
+            if applies.is_none() {
+                if zh {
+                    w.push("无法判定是否适用：");
+                    w.push(title);
+                } else {
+                    w.push("cannot tell whether '");
+                    w.push(title);
+                    w.push("' applies");
+                }
+            } else if status == Status::NotApplicable {
+                if zh {
+                    w.push("不适用：");
+                    w.push(title);
+                    w.push("的适用条件不成立");
+                } else {
+                    w.push("not applicable: the condition of '");
+                    w.push(title);
+                    w.push("' does not hold");
+                }
+            } else {
+                let t = &rule.message;
+                w.pieces(if zh { &t.zh } else { &t.en }, env, &own, lang);
+            }
+            for n in rule
+                .notes
+                .iter()
+                .filter(|_| status != Status::NotApplicable)
+            {
+                if truth(&n.when.eval(env)) == Some(true) {
+                    w.push(sep);
+                    w.push(n.text.get(lang));
+                }
+            }
+            if noted {
+                w.push(sep);
+                w.push(match (status == Status::Advisory, zh) {
+                    (true, true) => "未检查，缺少：",
+                    (true, false) => "not checked, missing: ",
+                    (false, true) => "无法判定，需要：",
+                    (false, false) => "cannot decide without: ",
+                });
+                for (k, u) in unknown.iter().enumerate() {
+                    if k > 0 {
+                        w.push(", ");
+                    }
+                    w.push(u);
+                }
+                for hint in &hints {
+                    w.push(sep);
+                    w.push(hint.get(lang));
+                }
+            }
+        })
+    };
+    Text::owned(
+        if env.only == Some(Lang::En) {
+            String::new()
         } else {
-            text_in(
-                env,
-                || format!("无法判定，需要：{list}"),
-                || format!("cannot decide without: {list}"),
-            )
-        };
-        msg = msg.join(&note, "；", "; ");
-        for hint in missing_rows(unknown, env) {
-            msg = msg.join(&hint, "；", "; ");
-        }
-    }
-    msg
+            one(Lang::Zh)
+        },
+        if env.only == Some(Lang::Zh) {
+            String::new()
+        } else {
+            one(Lang::En)
+        },
+    )
 }
 
 /// For each unknown that is a dated table's missing row (`national_average_wage_series[2025]`),
