@@ -139,7 +139,7 @@ impl Plan {
         let mut array_at: [Option<Pos>; 2] = [None; 2];
         for (i, (col, cell)) in self.cols.iter().zip(cells.clone()).enumerate() {
             if let Target::Item { array, rank, .. } = col.target
-                && !cell.trim().is_empty()
+                && !trim(cell).is_empty()
             {
                 starts[array][rank].get_or_insert(at(i));
                 array_at[array].get_or_insert(at(i));
@@ -173,17 +173,17 @@ impl Plan {
             }
         }
 
-        let mut fields = vec![FieldValue::Absent; schema::FIELDS.len()];
+        let mut fields = absent(schema::FIELDS.len());
         let mut items: [Vec<Vec<FieldValue>>; 2] = [
             (0..counts[0])
-                .map(|_| vec![FieldValue::Absent; schema::ARRAYS[0].1.len()])
+                .map(|_| absent(schema::ARRAYS[0].1.len()))
                 .collect(),
             (0..counts[1])
-                .map(|_| vec![FieldValue::Absent; schema::ARRAYS[1].1.len()])
+                .map(|_| absent(schema::ARRAYS[1].1.len()))
                 .collect(),
         ];
         for (i, (col, cell)) in self.cols.iter().zip(cells).enumerate() {
-            let cell = cell.trim();
+            let cell = trim(cell);
             if cell.is_empty() {
                 continue; // an empty cell is an absent field
             }
@@ -225,5 +225,21 @@ impl Plan {
         }
         let [indicators, adjustments] = items;
         finish(d, at(0), fields, indicators, adjustments)
+    }
+}
+
+/// `n` absent values, written as such (not cloned one by one from a first).
+fn absent(n: usize) -> Vec<FieldValue> {
+    std::iter::repeat_with(|| FieldValue::Absent)
+        .take(n)
+        .collect()
+}
+
+/// A cell without the whitespace around it: `str::trim`, without its search through the
+/// cell's characters when the cell starts and ends with a visible ASCII character (most do).
+fn trim(cell: &str) -> &str {
+    match (cell.as_bytes().first(), cell.as_bytes().last()) {
+        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => cell,
+        _ => cell.trim(),
     }
 }
