@@ -649,7 +649,10 @@ fn apply_defaults(
 ) {
     let competitive = fields[CATEGORY].str().map(|c| c == "competitive");
     for (i, spec) in schema::FIELDS.iter().enumerate() {
-        if fields[i].is_present() {
+        // Written, or absent with nothing to apply and nothing to report.
+        if fields[i].is_present()
+            || !spec.required && matches!(spec.default, schema::FieldDefault::None)
+        {
             continue;
         }
         fields[i] = match spec.default {
@@ -790,7 +793,7 @@ fn decode_field(spec: &FieldSpec, src: Src<'_>, out: &mut FieldValue) -> Result<
     // An empty string for an optional choice means "none" (filing.md writes
     // `period_reason = ""` for a one-year budget).
     if let (FieldType::Enum(_), false, Some(v)) = (spec.ty, spec.required, src.text())
-        && v.trim().is_empty()
+        && trim_cell(v).is_empty()
     {
         *out = FieldValue::Absent;
         return Ok(());
@@ -810,11 +813,20 @@ fn decode_field(spec: &FieldSpec, src: Src<'_>, out: &mut FieldValue) -> Result<
     }
 }
 
+/// A cell without the whitespace around it: `str::trim`, without its search through the
+/// cell's characters when the cell starts and ends with a visible ASCII character (most do).
+fn trim_cell(cell: &str) -> &str {
+    match (cell.as_bytes().first(), cell.as_bytes().last()) {
+        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => cell,
+        _ => cell.trim(),
+    }
+}
+
 /// Decodes one value; the error carries an optional extra explanation.
 fn decode_value(ty: FieldType, src: Src<'_>) -> Result<FieldValue, Option<Text>> {
     match ty {
         FieldType::Text => match src.text() {
-            Some(s) if !s.trim().is_empty() => Ok(FieldValue::Str(s.to_string())),
+            Some(s) if !trim_cell(s).is_empty() => Ok(FieldValue::Str(s.to_string())),
             Some(_) => Err(Some(Text::new("不能为空", "it must not be empty"))),
             None => Err(None),
         },

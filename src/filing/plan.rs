@@ -8,7 +8,7 @@
 
 use super::{
     Decoder, FieldValue, Filing, Positions, Src, decode_field, finish, item_path,
-    missing_item_fields, numbering_gap, schema, too_many_items,
+    missing_item_fields, numbering_gap, schema, too_many_items, trim_cell,
 };
 use crate::diag::{Diagnostic, Pos};
 use crate::numform::Unit;
@@ -139,7 +139,7 @@ impl Plan {
         let mut array_at: [Option<Pos>; 2] = [None; 2];
         for (i, (col, cell)) in self.cols.iter().zip(cells.clone()).enumerate() {
             if let Target::Item { array, rank, .. } = col.target
-                && !trim(cell).is_empty()
+                && !trim_cell(cell).is_empty()
             {
                 starts[array][rank].get_or_insert(at(i));
                 array_at[array].get_or_insert(at(i));
@@ -183,7 +183,7 @@ impl Plan {
                 .collect(),
         ];
         for (i, (col, cell)) in self.cols.iter().zip(cells).enumerate() {
-            let cell = trim(cell);
+            let cell = trim_cell(cell);
             if cell.is_empty() {
                 continue; // an empty cell is an absent field
             }
@@ -233,13 +233,4 @@ fn absent(n: usize) -> Vec<FieldValue> {
     std::iter::repeat_with(|| FieldValue::Absent)
         .take(n)
         .collect()
-}
-
-/// A cell without the whitespace around it: `str::trim`, without its search through the
-/// cell's characters when the cell starts and ends with a visible ASCII character (most do).
-fn trim(cell: &str) -> &str {
-    match (cell.as_bytes().first(), cell.as_bytes().last()) {
-        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => cell,
-        _ => cell.trim(),
-    }
 }
