@@ -89,16 +89,19 @@ pub fn parse_header(header: &str) -> Column {
     Column { path, unit }
 }
 
+/// A field's zh label, en label and path, normalised.
+type Names = [String; 3];
+
 /// The schema's labels, names and aliases as [`norm`] makes them, made once: a header is
 /// compared with every one of them, and a file's header has dozens of columns.
 struct Norms {
     /// Each field's zh label, en label and path, like [`FIELDS`].
-    fields: Vec<[String; 3]>,
+    fields: Vec<Names>,
     /// Like [`ALIASES`].
     aliases: Vec<String>,
     /// For each entry of [`ARRAY_LABELS`]: its zh and en prefix, and the zh label, en label and
     /// path of each field of its array (none when no array has that name).
-    arrays: Vec<([String; 2], Option<Vec<[String; 3]>>)>,
+    arrays: Vec<([String; 2], Option<Vec<Names>>)>,
 }
 
 fn norms() -> &'static Norms {
@@ -130,7 +133,7 @@ fn by_label(name: &str) -> Option<String> {
         return None;
     }
     let norms = norms();
-    let is = |n: &[String; 3]| n.iter().any(|x| *x == want);
+    let is = |n: &Names| n.contains(&want);
     if let Some(i) = norms.fields.iter().position(is) {
         return Some(FIELDS[i].path.to_string());
     }
