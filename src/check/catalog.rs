@@ -3,8 +3,12 @@
 
 use std::borrow::Cow;
 
-use crate::filing::{FieldValue, Filing, schema};
+use crate::filing::{FieldValue, Filing, slot};
 use crate::pack::{CatalogEntry, Pack};
+
+/// The slots of the fields that may hold a catalog name.
+const PRODUCTIVITY_KIND: usize = slot("productivity.kind");
+const LABOR_COST_KIND: usize = slot("labor_cost.kind");
 
 /// The filing with catalog names written where an id is expected replaced by the id
 /// (`利润总额` → `profit_total`, matched against the pack's catalog names in Chinese or
@@ -30,14 +34,11 @@ pub fn with_catalog_ids<'a>(filing: &'a Filing, pack: &Pack) -> Cow<'a, Filing> 
             out.to_mut().indicators[i][0] = FieldValue::Str(id);
         }
     }
-    for (path, entries) in [
-        ("productivity.kind", &pack.catalog.productivity),
-        ("labor_cost.kind", &pack.catalog.labor_cost),
+    for (i, entries) in [
+        (PRODUCTIVITY_KIND, &pack.catalog.productivity),
+        (LABOR_COST_KIND, &pack.catalog.labor_cost),
     ] {
-        if let (Some(i), Some(id)) = (
-            schema::field_index(path),
-            filing.get(path).str().and_then(|v| find(entries, v)),
-        ) {
+        if let Some(id) = filing.fields[i].str().and_then(|v| find(entries, v)) {
             out.to_mut().fields[i] = FieldValue::Str(id);
         }
     }

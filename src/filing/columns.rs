@@ -89,24 +89,61 @@ pub fn parse_header(header: &str) -> Column {
     Column { path, unit }
 }
 
+/// A field's zh label, en label and path, normalised.
+type Names = [String; 3];
+
+/// The schema's labels, names and aliases as [`norm`] makes them, made once: a header is
+/// compared with every one of them, and a file's header has dozens of columns.
+struct Norms {
+    /// Each field's zh label, en label and path, like [`FIELDS`].
+    fields: Vec<Names>,
+    /// Like [`ALIASES`].
+    aliases: Vec<String>,
+    /// For each entry of [`ARRAY_LABELS`]: its zh and en prefix, and the zh label, en label and
+    /// path of each field of its array (none when no array has that name).
+    arrays: Vec<([String; 2], Option<Vec<Names>>)>,
+}
+
+fn norms() -> &'static Norms {
+    static NORMS: std::sync::OnceLock<Norms> = std::sync::OnceLock::new();
+    NORMS.get_or_init(|| Norms {
+        fields: FIELDS
+            .iter()
+            .map(|f| [norm(f.zh), norm(f.en), norm(f.path)])
+            .collect(),
+        aliases: ALIASES.iter().map(|(a, _)| norm(a)).collect(),
+        arrays: ARRAY_LABELS
+            .iter()
+            .map(|(array, zh, en)| {
+                let specs = ARRAYS.iter().find(|(a, _)| a == array).map(|(_, specs)| {
+                    specs
+                        .iter()
+                        .map(|s| [norm(s.zh), norm(s.en), norm(s.path)])
+                        .collect()
+                });
+                ([norm(zh), norm(en)], specs)
+            })
+            .collect(),
+    })
+}
+
 fn by_label(name: &str) -> Option<String> {
     let want = norm(name);
     if want.is_empty() {
         return None;
     }
-    if let Some(f) = FIELDS
-        .iter()
-        .find(|f| norm(f.zh) == want || norm(f.en) == want || norm(f.path) == want)
-    {
-        return Some(f.path.to_string());
+    let norms = norms();
+    let is = |n: &Names| n.contains(&want);
+    if let Some(i) = norms.fields.iter().position(is) {
+        return Some(FIELDS[i].path.to_string());
     }
-    if let Some((_, path)) = ALIASES.iter().find(|(a, _)| norm(a) == want) {
-        return Some(path.to_string());
+    if let Some(i) = norms.aliases.iter().position(|a| *a == want) {
+        return Some(ALIASES[i].1.to_string());
     }
     // 指标1权重, indicator 1 weight
-    for (array, zh, en) in ARRAY_LABELS {
-        for prefix in [*zh, *en] {
-            let Some(rest) = want.strip_prefix(&norm(prefix)) else {
+    for ((array, _, _), (prefixes, specs)) in ARRAY_LABELS.iter().zip(&norms.arrays) {
+        for prefix in prefixes {
+            let Some(rest) = want.strip_prefix(prefix.as_str()) else {
                 continue;
             };
             let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
@@ -114,12 +151,10 @@ fn by_label(name: &str) -> Option<String> {
                 continue;
             };
             let field = &rest[digits.len()..];
-            let (_, specs) = ARRAYS.iter().find(|(a, _)| a == array)?;
-            if let Some(s) = specs
-                .iter()
-                .find(|s| norm(s.zh) == field || norm(s.en) == field || norm(s.path) == field)
-            {
-                return Some(format!("{array}.{n}.{}", s.path));
+            let specs = specs.as_ref()?;
+            if let Some(j) = specs.iter().position(|s| s.iter().any(|x| x == field)) {
+                let (_, fields) = ARRAYS.iter().find(|(a, _)| a == array)?;
+                return Some(format!("{array}.{n}.{}", fields[j].path));
             }
         }
     }

@@ -195,19 +195,19 @@ impl Filing {
     }
     /// Budget or annual return.
     pub fn kind(&self) -> FilingKind {
-        match self.get("kind").str() {
+        match self.fields[KIND].str() {
             Some("annual_return") => FilingKind::AnnualReturn,
             _ => FilingKind::Budget,
         }
     }
     /// The enterprise's name (empty when absent).
     pub fn name(&self) -> &str {
-        self.get("enterprise.name").str().unwrap_or("")
+        self.fields[NAME].str().unwrap_or("")
     }
     /// The budget year (0 when absent).
     pub fn year(&self) -> i32 {
         use rust_decimal::prelude::ToPrimitive;
-        self.get("budget.year")
+        self.fields[YEAR]
             .num()
             .filter(|d| d.fract().is_zero())
             .and_then(|d| d.to_i32())
@@ -384,10 +384,12 @@ fn finish(
 const CREDIT_CODE: usize = slot("enterprise.credit_code");
 const CATEGORY: usize = slot("enterprise.category");
 const KIND: usize = slot("kind");
+const NAME: usize = slot("enterprise.name");
+const YEAR: usize = slot("budget.year");
 const EXECUTION: usize = table_slot("execution");
 
 /// The index of a field of [`schema::FIELDS`], at compile time.
-const fn slot(path: &str) -> usize {
+pub(crate) const fn slot(path: &str) -> usize {
     let mut i = 0;
     while i < schema::FIELDS.len() {
         if const_eq(schema::FIELDS[i].path, path) {
@@ -647,7 +649,10 @@ fn apply_defaults(
 ) {
     let competitive = fields[CATEGORY].str().map(|c| c == "competitive");
     for (i, spec) in schema::FIELDS.iter().enumerate() {
-        if fields[i].is_present() {
+        // Written, or absent with nothing to apply and nothing to report.
+        if fields[i].is_present()
+            || !spec.required && matches!(spec.default, schema::FieldDefault::None)
+        {
             continue;
         }
         fields[i] = match spec.default {
@@ -788,7 +793,7 @@ fn decode_field(spec: &FieldSpec, src: Src<'_>, out: &mut FieldValue) -> Result<
     // An empty string for an optional choice means "none" (filing.md writes
     // `period_reason = ""` for a one-year budget).
     if let (FieldType::Enum(_), false, Some(v)) = (spec.ty, spec.required, src.text())
-        && v.trim().is_empty()
+        && trim_cell(v).is_empty()
     {
         *out = FieldValue::Absent;
         return Ok(());
@@ -808,11 +813,20 @@ fn decode_field(spec: &FieldSpec, src: Src<'_>, out: &mut FieldValue) -> Result<
     }
 }
 
+/// A cell without the whitespace around it: `str::trim`, without its search through the
+/// cell's characters when the cell starts and ends with a visible ASCII character (most do).
+fn trim_cell(cell: &str) -> &str {
+    match (cell.as_bytes().first(), cell.as_bytes().last()) {
+        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => cell,
+        _ => cell.trim(),
+    }
+}
+
 /// Decodes one value; the error carries an optional extra explanation.
 fn decode_value(ty: FieldType, src: Src<'_>) -> Result<FieldValue, Option<Text>> {
     match ty {
         FieldType::Text => match src.text() {
-            Some(s) if !s.trim().is_empty() => Ok(FieldValue::Str(s.to_string())),
+            Some(s) if !trim_cell(s).is_empty() => Ok(FieldValue::Str(s.to_string())),
             Some(_) => Err(Some(Text::new("不能为空", "it must not be empty"))),
             None => Err(None),
         },
@@ -980,13 +994,17 @@ fn plain_number(ty: FieldType, written: &str) -> Option<Result<Decimal, NumError
         Some(_) => return None,
         None => (written, false),
     };
-    let digits = body.strip_prefix('-').unwrap_or(body);
-    let (int, frac) = match digits.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (digits, None),
-    };
-    let is_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    if !is_digits(int) || frac.is_some_and(|f| !is_digits(f)) {
+    // Digits, at most one point, with a digit on each side of it.
+    let digits = body.strip_prefix('-').unwrap_or(body).as_bytes();
+    let mut point = None;
+    for (i, b) in digits.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => {}
+            b'.' if point.is_none() => point = Some(i),
+            _ => return None,
+        }
+    }
+    if digits.is_empty() || point.is_some_and(|p| p == 0 || p + 1 == digits.len()) {
         return None;
     }
     let v = match Decimal::from_str_exact(body) {
@@ -995,6 +1013,20 @@ fn plain_number(ty: FieldType, written: &str) -> Option<Result<Decimal, NumError
     };
     if !percent {
         return Some(Ok(v));
+    }
+    // A mantissa far from the 96-bit limit divides by 100 exactly, as `checked_div` does it:
+    // by the mantissa when it ends in two zeros, else by the scale (`60` is `0.60`, `8.4`
+    // is `0.084`, `100` is `1`). Zero, and anything larger or finer, goes through division.
+    let m = v.mantissa();
+    if m != 0 && m.unsigned_abs() < 1_000_000_000_000_000_000 {
+        let (m, scale) = if m % 100 == 0 {
+            (m / 100, v.scale())
+        } else {
+            (m, v.scale() + 2)
+        };
+        if scale <= 28 {
+            return Some(Ok(Decimal::from_i128_with_scale(m, scale)));
+        }
     }
     // As `parse_number_or_percent`: dividing by 100 is exact unless the scale overflows.
     let scaled = match v.checked_div(Decimal::ONE_HUNDRED) {
@@ -1078,13 +1110,14 @@ fn whole_value(ty: FieldType, v: Decimal) -> Decimal {
 }
 
 fn check_range(ty: FieldType, v: Decimal) -> Result<(), Option<Text>> {
-    let whole = v.fract().is_zero();
+    // Asked only of the whole-number types; a number written without a point is whole.
+    let whole = || v.scale() == 0 || v.fract().is_zero();
     let ok = match ty {
         FieldType::Amount => !v.is_sign_negative() || v.is_zero(),
         FieldType::Headcount => v > Decimal::ZERO,
-        FieldType::Year => whole && v >= Decimal::from(1949) && v <= Decimal::from(2999),
-        FieldType::PositiveWhole => whole && v >= Decimal::ONE,
-        FieldType::Whole => whole && !v.is_sign_negative(),
+        FieldType::Year => whole() && v >= Decimal::from(1949) && v <= Decimal::from(2999),
+        FieldType::PositiveWhole => whole() && v >= Decimal::ONE,
+        FieldType::Whole => whole() && !v.is_sign_negative(),
         _ => true,
     };
     if ok {

@@ -8,7 +8,7 @@
 
 use super::{
     Decoder, FieldValue, Filing, Positions, Src, decode_field, finish, item_path,
-    missing_item_fields, numbering_gap, schema, too_many_items,
+    missing_item_fields, numbering_gap, schema, too_many_items, trim_cell,
 };
 use crate::diag::{Diagnostic, Pos};
 use crate::numform::Unit;
@@ -139,7 +139,7 @@ impl Plan {
         let mut array_at: [Option<Pos>; 2] = [None; 2];
         for (i, (col, cell)) in self.cols.iter().zip(cells.clone()).enumerate() {
             if let Target::Item { array, rank, .. } = col.target
-                && !cell.trim().is_empty()
+                && !trim_cell(cell).is_empty()
             {
                 starts[array][rank].get_or_insert(at(i));
                 array_at[array].get_or_insert(at(i));
@@ -173,17 +173,17 @@ impl Plan {
             }
         }
 
-        let mut fields = vec![FieldValue::Absent; schema::FIELDS.len()];
+        let mut fields = absent(schema::FIELDS.len());
         let mut items: [Vec<Vec<FieldValue>>; 2] = [
             (0..counts[0])
-                .map(|_| vec![FieldValue::Absent; schema::ARRAYS[0].1.len()])
+                .map(|_| absent(schema::ARRAYS[0].1.len()))
                 .collect(),
             (0..counts[1])
-                .map(|_| vec![FieldValue::Absent; schema::ARRAYS[1].1.len()])
+                .map(|_| absent(schema::ARRAYS[1].1.len()))
                 .collect(),
         ];
         for (i, (col, cell)) in self.cols.iter().zip(cells).enumerate() {
-            let cell = cell.trim();
+            let cell = trim_cell(cell);
             if cell.is_empty() {
                 continue; // an empty cell is an absent field
             }
@@ -226,4 +226,11 @@ impl Plan {
         let [indicators, adjustments] = items;
         finish(d, at(0), fields, indicators, adjustments)
     }
+}
+
+/// `n` absent values, written as such (not cloned one by one from a first).
+fn absent(n: usize) -> Vec<FieldValue> {
+    std::iter::repeat_with(|| FieldValue::Absent)
+        .take(n)
+        .collect()
 }

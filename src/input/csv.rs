@@ -199,19 +199,27 @@ impl<R: std::io::Read> std::io::Read for Tracked<R> {
         let n = self.inner.read(&mut buf[..cap])?;
         let mut breaks = self.breaks.borrow_mut();
         let mut starts = self.starts.borrow_mut();
-        let mut prev = self.prev.get();
-        for (i, &b) in buf[..n].iter().enumerate() {
-            let at = start + i as u64;
-            let is_break = matches!(b, b'\n' | b'\r');
-            if b == b'\n' {
-                breaks.push_back(at);
+        // From one line break to the next (memchr, not byte by byte): a line with content
+        // starts at the first byte after a break that is no break itself.
+        let bytes = &buf[..n];
+        let mut after_break = matches!(self.prev.get(), b'\n' | b'\r');
+        let mut i = 0;
+        for j in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            if j > i && after_break {
+                starts.push_back(start + i as u64);
             }
-            if !is_break && matches!(prev, b'\n' | b'\r') {
-                starts.push_back(at);
+            if bytes[j] == b'\n' {
+                breaks.push_back(start + j as u64);
             }
-            prev = b;
+            after_break = true;
+            i = j + 1;
         }
-        self.prev.set(prev);
+        if i < n && after_break {
+            starts.push_back(start + i as u64);
+        }
+        if let Some(&last) = bytes.last() {
+            self.prev.set(last);
+        }
         self.read.set(start + n as u64);
         Ok(n)
     }
@@ -263,6 +271,9 @@ pub fn read(
         }
     };
     let mut rdr = csv::ReaderBuilder::new()
+        // One read call for many rows (the default is 8 KiB); the bytes are copied once, into
+        // this buffer, and parsed from there.
+        .buffer_capacity(64 * 1024)
         .flexible(false)
         .has_headers(false)
         .from_reader(Tracked::new(reader));
