@@ -405,3 +405,79 @@ mod typed_csv {
         assert!(Plan::new(&paths(&["budget.year", "indicator.7.id"]), &units(2)).is_some());
     }
 }
+
+/// The plain-number fast path divides a percent by 100 without a division; the result must be
+/// the general path's (`checked_div`, checked by multiplying back) in value and in scale, since
+/// the scale shows in messages that print the number as written.
+mod percent_fast_path {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn by_division(v: Decimal) -> Option<Decimal> {
+        match v.checked_div(Decimal::ONE_HUNDRED) {
+            Some(s) if s.checked_mul(Decimal::ONE_HUNDRED) == Some(v) => Some(s),
+            _ => None,
+        }
+    }
+
+    fn check(written: &str) {
+        let body = written.trim_end_matches('%');
+        let Ok(v) = Decimal::from_str_exact(body) else {
+            return;
+        };
+        let fast = plain_number(FieldType::Ratio, written);
+        let want = by_division(v);
+        match (fast, want) {
+            (Some(Ok(f)), Some(w)) => {
+                assert_eq!(
+                    (f, f.scale(), f.to_string()),
+                    (w, w.scale(), w.to_string()),
+                    "{written}"
+                )
+            }
+            (Some(Err(NumError::OutOfRange)), None) => {}
+            (f, w) => panic!("{written}: fast {f:?}, division {w:?}"),
+        }
+    }
+
+    #[test]
+    fn edges() {
+        for w in [
+            "0%",
+            "-0%",
+            "0.00%",
+            "1%",
+            "60%",
+            "100%",
+            "8.4%",
+            "150%",
+            "1200%",
+            "-5%",
+            "0.01%",
+            "12.3400%",
+            "999999999999999999%",
+            "1000000000000000000%",
+            "0.0000000000000000000000001%",
+            "79228162514264337593543950335%",
+            "7.9228162514264337593543950335%",
+        ] {
+            check(w);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn equals_the_division(
+            m in any::<i64>(),
+            scale in 0u32..=28,
+            zeros in 0u32..4,
+            big in any::<bool>(),
+        ) {
+            // Trailing zeros (`1.00`, `1200`) take the other branch of the fast path.
+            let m = i128::from(m) * 10i128.pow(zeros);
+            let m = if big { m * 1_000_000_000 } else { m };
+            let Ok(v) = Decimal::try_from_i128_with_scale(m, scale) else { return Ok(()); };
+            check(&format!("{v}%"));
+        }
+    }
+}
