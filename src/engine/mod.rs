@@ -30,7 +30,7 @@ pub use message::{format_labeled, format_value};
 pub use program::{Program, SharedStr};
 use regime::decide_regime;
 use rule::{Decided, eval_rule, reasons, rule_message, traced};
-use slots::{Slots, array_list, derive, field_value};
+use slots::{Indicators, Slots, array_list, derive, field_value};
 pub use validate::validate;
 
 /// The outcome of one filing (spec/report.md), ordered from best to worst.
@@ -304,12 +304,15 @@ pub fn evaluate_with(
             env.values[t as usize] = v;
         }
     }
-    for (i, s) in pack.names.slots.iter().enumerate() {
-        if !opts.trace && !program.live.get(i).copied().unwrap_or(true) {
-            continue;
-        }
-        if let SlotKind::Derived(d) = s.kind {
-            env.values[i] = derive(d, &env, filing);
+    if program.derive.any || opts.trace {
+        let catalog = Indicators::new(pack, filing);
+        for (i, s) in pack.names.slots.iter().enumerate() {
+            if !opts.trace && !program.live.get(i).copied().unwrap_or(true) {
+                continue;
+            }
+            if let SlotKind::Derived(d) = s.kind {
+                env.values[i] = derive(d, &env, &catalog);
+            }
         }
     }
     let mut quantities = Vec::with_capacity(pack.quantities.len());
@@ -357,8 +360,19 @@ pub fn evaluate_with(
     }
     let applies_of: Vec<Option<bool>> = decided.iter().map(|d| d.applies).collect();
 
-    let (cap, cap_unknown) =
-        combine_cap(&applicable, &results, &applies_of, &subject, &base, &growth);
+    let superseded_by = match kind {
+        FilingKind::Budget => &program.budget_superseded_by,
+        FilingKind::AnnualReturn => &program.annual_superseded_by,
+    };
+    let (cap, cap_unknown) = combine_cap(
+        &applicable,
+        superseded_by,
+        &results,
+        &applies_of,
+        &subject,
+        &base,
+        &growth,
+    );
 
     // Clearing amounts for annual returns.
     let clearing = if kind == FilingKind::AnnualReturn {
@@ -370,11 +384,11 @@ pub fn evaluate_with(
             };
         }
         let to_recover = pack.clearing.as_ref().map(|c| c.to_recover.eval(&env));
-        let get = |p: &str| filing.get(p).num();
+        let get = |f: Option<usize>| f.and_then(|f| filing.fields.get(f)).and_then(|v| v.num());
         Some(Clearing {
-            approved_wage_total: get("execution.approved_wage_total"),
+            approved_wage_total: get(program.derive.approved_wage_total),
             cleared_wage_total: cleared,
-            actual_wage_total: get("execution.actual_wage_total"),
+            actual_wage_total: get(program.derive.actual_wage_total),
             to_recover: to_recover
                 .as_ref()
                 .and_then(Value::as_num)
