@@ -6,6 +6,7 @@
 //! regime decision runs; the cap combines every applicable bound; then every rule gets its status
 //! and message. Nothing here knows a policy number: they all come from the pack.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
@@ -327,7 +328,7 @@ pub fn evaluate_with(
         env.values[slot as usize] = match &regime.required {
             Some(r) => Value::Str(r.clone()),
             None => Value::Unknown(Unknown {
-                reasons: regime.unknown.clone(),
+                reasons: regime.unknown.iter().cloned().map(Cow::Owned).collect(),
             }),
         };
     }

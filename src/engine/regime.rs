@@ -1,5 +1,7 @@
 //! The approval regime: the pack's steps run over every regime still possible.
 
+use std::borrow::Cow;
+
 use super::RegimeResult;
 use super::rule::truth;
 use super::slots::Slots;
@@ -61,7 +63,7 @@ pub(super) fn decide_regime(pack: &Pack, env: &Slots<'_>) -> RegimeResult {
         unknown: if live.len() == 1 {
             Vec::new()
         } else {
-            unknown.reasons
+            unknown.reasons.into_iter().map(Cow::into_owned).collect()
         },
     }
 }

@@ -48,7 +48,7 @@ impl Env for Slots<'_> {
     }
 }
 
-pub(super) fn field_value(v: &FieldValue, path: &str) -> Value {
+pub(super) fn field_value(v: &FieldValue, path: &'static str) -> Value {
     match v {
         FieldValue::Absent => Value::unknown(path),
         FieldValue::Num(n) => Value::Num(*n),
@@ -148,8 +148,9 @@ impl<'a> Indicators<'a> {
 pub(super) fn derive(d: Derived, s: &Slots<'_>, ind: &Indicators<'_>) -> Value {
     let pack = s.pack;
     let at = &pack.program.derive;
-    let slot =
-        |i: Option<u32>, name: &str| i.map(|i| s.get(i)).unwrap_or_else(|| Value::unknown(name));
+    let slot = |i: Option<u32>, name: &'static str| {
+        i.map(|i| s.get(i)).unwrap_or_else(|| Value::unknown(name))
+    };
     let category = ind.category;
     // A slot's value, borrowed (lists are not copied).
     let slot_ref = |i: Option<u32>| i.and_then(|i| s.values.get(i as usize));
