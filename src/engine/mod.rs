@@ -255,42 +255,46 @@ pub fn evaluate_with(
 ) -> Evaluation {
     let kind = filing.kind();
     let program = &*pack.program;
-    let mut env = Slots {
-        // A placeholder: the loop below gives every slot its value.
-        values: vec![Value::Bool(false); pack.names.slots.len()],
-        pack,
-        only,
-    };
-    // Fields and parameters: those something reads (every one for the traced reference).
-    for (i, s) in pack.names.slots.iter().enumerate() {
-        if !opts.trace && !program.live.get(i).copied().unwrap_or(true) {
-            continue;
-        }
-        env.values[i] = match s.kind {
-            SlotKind::Field(f) => field_value(&filing.fields[f], schema::FIELDS[f].path),
-            SlotKind::IndicatorList(j) => array_list(
-                &filing.indicators,
-                j,
-                "indicator",
-                schema::INDICATOR_FIELDS[j].path,
-            ),
-            SlotKind::AdjustmentList(j) => array_list(
-                &filing.adjustments,
-                j,
-                "adjustment",
-                schema::ADJUSTMENT_FIELDS[j].path,
-            ),
-            SlotKind::Param(p) => pack.params[p].value.clone(),
-            SlotKind::Special(Special::EffectiveFrom) => Value::Date(pack.effective_from),
-            // Computed below before anything reads them, unless the pack reads them early.
-            SlotKind::Quantity(_) | SlotKind::Derived(_)
-                if !opts.trace && !program.read_early.get(i).copied().unwrap_or(true) =>
-            {
-                continue;
+    // Fields and parameters: those something reads (every one for the traced reference); a
+    // slot left unfilled holds a placeholder nothing reads. Built in one pass (no placeholder
+    // written and dropped before each value).
+    let placeholder = || Value::Bool(false);
+    let values: Vec<Value> = pack
+        .names
+        .slots
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            if !opts.trace && !program.live.get(i).copied().unwrap_or(true) {
+                return placeholder();
             }
-            _ => Value::unknown(s.name.clone()),
-        };
-    }
+            match s.kind {
+                SlotKind::Field(f) => field_value(&filing.fields[f], schema::FIELDS[f].path),
+                SlotKind::IndicatorList(j) => array_list(
+                    &filing.indicators,
+                    j,
+                    "indicator",
+                    schema::INDICATOR_FIELDS[j].path,
+                ),
+                SlotKind::AdjustmentList(j) => array_list(
+                    &filing.adjustments,
+                    j,
+                    "adjustment",
+                    schema::ADJUSTMENT_FIELDS[j].path,
+                ),
+                SlotKind::Param(p) => pack.params[p].value.clone(),
+                SlotKind::Special(Special::EffectiveFrom) => Value::Date(pack.effective_from),
+                // Computed below before anything reads them, unless the pack reads them early.
+                SlotKind::Quantity(_) | SlotKind::Derived(_)
+                    if !opts.trace && !program.read_early.get(i).copied().unwrap_or(true) =>
+                {
+                    placeholder()
+                }
+                _ => Value::unknown(s.name.clone()),
+            }
+        })
+        .collect();
+    let mut env = Slots { values, pack, only };
     // Clearing: actual results stand in for the budget values.
     let mut quantity_trace = Vec::new();
     if kind == FilingKind::AnnualReturn
