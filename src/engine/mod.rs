@@ -282,6 +282,13 @@ pub fn evaluate_with(
                     "adjustment",
                     schema::ADJUSTMENT_FIELDS[j].path,
                 ),
+                // Read from the pack directly, unless a message shows it or a clearing
+                // substitution writes it.
+                SlotKind::Param(_)
+                    if !opts.trace && program.param_direct.get(i).is_some_and(Option::is_some) =>
+                {
+                    placeholder()
+                }
                 SlotKind::Param(p) => pack.params[p].value.clone(),
                 SlotKind::Special(Special::EffectiveFrom) => Value::Date(pack.effective_from),
                 // Computed below before anything reads them, unless the pack reads them early.

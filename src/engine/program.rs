@@ -52,6 +52,41 @@ pub struct Program {
     /// the rules that supersede it, in order; the same for annual returns.
     pub(crate) budget_superseded_by: Vec<Vec<usize>>,
     pub(crate) annual_superseded_by: Vec<Vec<usize>>,
+    /// For each slot, the parameter it reads directly from the pack when no message shows it
+    /// and nothing writes it: an expression borrows the pack's value, so the filing's slots
+    /// need no copy of it (parameters may be lists).
+    pub(crate) param_direct: Vec<Option<usize>>,
+}
+
+/// See [`Program::param_direct`].
+fn param_direct(pack: &Pack) -> Vec<Option<usize>> {
+    let mut direct: Vec<Option<usize>> = pack
+        .names
+        .slots
+        .iter()
+        .map(|s| match s.kind {
+            SlotKind::Param(p) if p < pack.params.len() => Some(p),
+            _ => None,
+        })
+        .collect();
+    let mut keep = |slot: u32| {
+        if let Some(d) = direct.get_mut(slot as usize) {
+            *d = None;
+        }
+    };
+    for r in &pack.rules {
+        for p in r.message.zh.iter().chain(&r.message.en) {
+            if let Piece::Slot { slot, .. } = p {
+                keep(*slot);
+            }
+        }
+    }
+    if let Some(c) = &pack.clearing {
+        for (t, _) in &c.substitute {
+            keep(*t);
+        }
+    }
+    direct
 }
 
 /// Where the values the engine derives come from: slots by name, found once per pack.
@@ -224,6 +259,7 @@ impl Program {
         Program {
             rules,
             budget_superseded_by: superseded_by(pack, &budget),
+            param_direct: param_direct(pack),
             annual_superseded_by: superseded_by(pack, &annual),
             budget,
             annual,

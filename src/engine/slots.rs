@@ -17,15 +17,25 @@ pub(super) struct Slots<'a> {
     pub(super) only: Option<Lang>,
 }
 
+impl Slots<'_> {
+    /// The value of a slot: a parameter read directly from the pack (see
+    /// [`super::Program::param_direct`]), else the filing's slot.
+    fn value(&self, slot: u32) -> Option<&Value> {
+        match self.pack.program.param_direct.get(slot as usize) {
+            Some(Some(p)) => self.pack.params.get(*p).map(|p| &p.value),
+            _ => self.values.get(slot as usize),
+        }
+    }
+}
+
 impl Env for Slots<'_> {
     fn get(&self, slot: u32) -> Value {
-        self.values
-            .get(slot as usize)
+        self.value(slot)
             .cloned()
             .unwrap_or_else(|| Value::unknown("?"))
     }
     fn get_ref(&self, slot: u32) -> Option<&Value> {
-        self.values.get(slot as usize)
+        self.value(slot)
     }
     fn lookup(&self, table: u32, key: &Value) -> Value {
         let Some(t) = self.pack.tables.get(table as usize) else {
