@@ -56,6 +56,9 @@ pub struct Program {
     /// and nothing writes it: an expression borrows the pack's value, so the filing's slots
     /// need no copy of it (parameters may be lists).
     pub(crate) param_direct: Vec<Option<usize>>,
+    /// For each regime step, the index of the regime it leads to and of the one it starts
+    /// from (if it names one that exists); `None` for a step whose target is not a regime.
+    pub(crate) regime_steps: Vec<Option<(usize, Option<usize>)>>,
 }
 
 /// See [`Program::param_direct`].
@@ -260,6 +263,15 @@ impl Program {
             rules,
             budget_superseded_by: superseded_by(pack, &budget),
             param_direct: param_direct(pack),
+            regime_steps: {
+                let values = &pack.regime.values;
+                let idx = |v: &str| values.iter().position(|x| x == v);
+                pack.regime
+                    .steps
+                    .iter()
+                    .map(|s| Some((idx(&s.to)?, s.from.as_deref().and_then(idx))))
+                    .collect()
+            },
             annual_superseded_by: superseded_by(pack, &annual),
             budget,
             annual,
