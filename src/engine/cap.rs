@@ -37,24 +37,24 @@ pub(super) fn max_total(allowed: Decimal, strict: bool) -> Decimal {
 
 /// Combines the bounds into the cap: the smallest of those that apply. Where a rule that might
 /// bind more tightly cannot be decided, the cap is unknown and the reason says which rule and
-/// which fields would settle it.
+/// which fields would settle it. `superseded_by[i]` lists the positions of the rules that
+/// supersede rule `i` (see [`super::Program`]).
 pub(super) fn combine_cap(
     rules: &[&Rule],
+    superseded_by: &[Vec<usize>],
     results: &[RuleResult],
     applies: &[Option<bool>],
     subject: &Value,
     base: &Value,
     growth: &Value,
 ) -> (Option<CapResult>, Text) {
-    let superseded = |id: &str| -> Option<bool> {
+    let superseded = |i: usize| -> Option<bool> {
         let mut state = Some(false);
-        for (i, r) in rules.iter().enumerate() {
-            if r.supersedes.iter().any(|s| s == id) {
-                match applies[i] {
-                    Some(true) => return Some(true),
-                    None => state = None,
-                    Some(false) => {}
-                }
+        for &j in superseded_by.get(i).map_or(&[][..], Vec::as_slice) {
+            match applies[j] {
+                Some(true) => return Some(true),
+                None => state = None,
+                Some(false) => {}
             }
         }
         state
@@ -65,7 +65,7 @@ pub(super) fn combine_cap(
         let Some(Check::Bound { strict, .. }) = &r.check else {
             continue;
         };
-        let sup = superseded(&r.id);
+        let sup = superseded(i);
         if sup == Some(true) || applies[i] == Some(false) {
             continue;
         }

@@ -6,6 +6,7 @@
 //! regime decision runs; the cap combines every applicable bound; then every rule gets its status
 //! and message. Nothing here knows a policy number: they all come from the pack.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
@@ -30,7 +31,7 @@ pub use message::{format_labeled, format_value};
 pub use program::{Program, SharedStr};
 use regime::decide_regime;
 use rule::{Decided, eval_rule, reasons, rule_message, traced};
-use slots::{Slots, array_list, derive, field_value};
+use slots::{Indicators, Slots, array_list, derive, field_value};
 pub use validate::validate;
 
 /// The outcome of one filing (spec/report.md), ordered from best to worst.
@@ -254,42 +255,53 @@ pub fn evaluate_with(
 ) -> Evaluation {
     let kind = filing.kind();
     let program = &*pack.program;
-    let mut env = Slots {
-        // A placeholder: the loop below gives every slot its value.
-        values: vec![Value::Bool(false); pack.names.slots.len()],
-        pack,
-        only,
-    };
-    // Fields and parameters: those something reads (every one for the traced reference).
-    for (i, s) in pack.names.slots.iter().enumerate() {
-        if !opts.trace && !program.live.get(i).copied().unwrap_or(true) {
-            continue;
-        }
-        env.values[i] = match s.kind {
-            SlotKind::Field(f) => field_value(&filing.fields[f], schema::FIELDS[f].path),
-            SlotKind::IndicatorList(j) => array_list(
-                &filing.indicators,
-                j,
-                "indicator",
-                schema::INDICATOR_FIELDS[j].path,
-            ),
-            SlotKind::AdjustmentList(j) => array_list(
-                &filing.adjustments,
-                j,
-                "adjustment",
-                schema::ADJUSTMENT_FIELDS[j].path,
-            ),
-            SlotKind::Param(p) => pack.params[p].value.clone(),
-            SlotKind::Special(Special::EffectiveFrom) => Value::Date(pack.effective_from),
-            // Computed below before anything reads them, unless the pack reads them early.
-            SlotKind::Quantity(_) | SlotKind::Derived(_)
-                if !opts.trace && !program.read_early.get(i).copied().unwrap_or(true) =>
-            {
-                continue;
+    // Fields and parameters: those something reads (every one for the traced reference); a
+    // slot left unfilled holds a placeholder nothing reads. Built in one pass (no placeholder
+    // written and dropped before each value).
+    let placeholder = || Value::Bool(false);
+    let values: Vec<Value> = pack
+        .names
+        .slots
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            if !opts.trace && !program.live.get(i).copied().unwrap_or(true) {
+                return placeholder();
             }
-            _ => Value::unknown(s.name.clone()),
-        };
-    }
+            match s.kind {
+                SlotKind::Field(f) => field_value(&filing.fields[f], schema::FIELDS[f].path),
+                SlotKind::IndicatorList(j) => array_list(
+                    &filing.indicators,
+                    j,
+                    "indicator",
+                    schema::INDICATOR_FIELDS[j].path,
+                ),
+                SlotKind::AdjustmentList(j) => array_list(
+                    &filing.adjustments,
+                    j,
+                    "adjustment",
+                    schema::ADJUSTMENT_FIELDS[j].path,
+                ),
+                // Read from the pack directly, unless a message shows it or a clearing
+                // substitution writes it.
+                SlotKind::Param(_)
+                    if !opts.trace && program.param_direct.get(i).is_some_and(Option::is_some) =>
+                {
+                    placeholder()
+                }
+                SlotKind::Param(p) => pack.params[p].value.clone(),
+                SlotKind::Special(Special::EffectiveFrom) => Value::Date(pack.effective_from),
+                // Computed below before anything reads them, unless the pack reads them early.
+                SlotKind::Quantity(_) | SlotKind::Derived(_)
+                    if !opts.trace && !program.read_early.get(i).copied().unwrap_or(true) =>
+                {
+                    placeholder()
+                }
+                _ => Value::unknown(s.name.clone()),
+            }
+        })
+        .collect();
+    let mut env = Slots { values, pack, only };
     // Clearing: actual results stand in for the budget values.
     let mut quantity_trace = Vec::new();
     if kind == FilingKind::AnnualReturn
@@ -304,12 +316,15 @@ pub fn evaluate_with(
             env.values[t as usize] = v;
         }
     }
-    for (i, s) in pack.names.slots.iter().enumerate() {
-        if !opts.trace && !program.live.get(i).copied().unwrap_or(true) {
-            continue;
-        }
-        if let SlotKind::Derived(d) = s.kind {
-            env.values[i] = derive(d, &env, filing);
+    if program.derive.any || opts.trace {
+        let catalog = Indicators::new(pack, filing);
+        for (i, s) in pack.names.slots.iter().enumerate() {
+            if !opts.trace && !program.live.get(i).copied().unwrap_or(true) {
+                continue;
+            }
+            if let SlotKind::Derived(d) = s.kind {
+                env.values[i] = derive(d, &env, &catalog);
+            }
         }
     }
     let mut quantities = Vec::with_capacity(pack.quantities.len());
@@ -324,7 +339,7 @@ pub fn evaluate_with(
         env.values[slot as usize] = match &regime.required {
             Some(r) => Value::Str(r.clone()),
             None => Value::Unknown(Unknown {
-                reasons: regime.unknown.clone(),
+                reasons: regime.unknown.iter().cloned().map(Cow::Owned).collect(),
             }),
         };
     }
@@ -357,8 +372,19 @@ pub fn evaluate_with(
     }
     let applies_of: Vec<Option<bool>> = decided.iter().map(|d| d.applies).collect();
 
-    let (cap, cap_unknown) =
-        combine_cap(&applicable, &results, &applies_of, &subject, &base, &growth);
+    let superseded_by = match kind {
+        FilingKind::Budget => &program.budget_superseded_by,
+        FilingKind::AnnualReturn => &program.annual_superseded_by,
+    };
+    let (cap, cap_unknown) = combine_cap(
+        &applicable,
+        superseded_by,
+        &results,
+        &applies_of,
+        &subject,
+        &base,
+        &growth,
+    );
 
     // Clearing amounts for annual returns.
     let clearing = if kind == FilingKind::AnnualReturn {
@@ -370,11 +396,11 @@ pub fn evaluate_with(
             };
         }
         let to_recover = pack.clearing.as_ref().map(|c| c.to_recover.eval(&env));
-        let get = |p: &str| filing.get(p).num();
+        let get = |f: Option<usize>| f.and_then(|f| filing.fields.get(f)).and_then(|v| v.num());
         Some(Clearing {
-            approved_wage_total: get("execution.approved_wage_total"),
+            approved_wage_total: get(program.derive.approved_wage_total),
             cleared_wage_total: cleared,
-            actual_wage_total: get("execution.actual_wage_total"),
+            actual_wage_total: get(program.derive.actual_wage_total),
             to_recover: to_recover
                 .as_ref()
                 .and_then(Value::as_num)

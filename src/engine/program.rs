@@ -46,6 +46,83 @@ pub struct Program {
     /// derived value read by a clearing substitution, or by a quantity computed before it):
     /// only those start with their "unknown" placeholder.
     pub(crate) read_early: Vec<bool>,
+    /// The slots and fields the engine's derived values read (see `slots::derive`), found once.
+    pub(crate) derive: DeriveSlots,
+    /// For each rule applying to budgets (positions in [`Program::budget`]), the positions of
+    /// the rules that supersede it, in order; the same for annual returns.
+    pub(crate) budget_superseded_by: Vec<Vec<usize>>,
+    pub(crate) annual_superseded_by: Vec<Vec<usize>>,
+    /// For each slot, the parameter it reads directly from the pack when no message shows it
+    /// and nothing writes it: an expression borrows the pack's value, so the filing's slots
+    /// need no copy of it (parameters may be lists).
+    pub(crate) param_direct: Vec<Option<usize>>,
+    /// For each regime step, the index of the regime it leads to and of the one it starts
+    /// from (if it names one that exists); `None` for a step whose target is not a regime.
+    pub(crate) regime_steps: Vec<Option<(usize, Option<usize>)>>,
+}
+
+/// See [`Program::param_direct`].
+fn param_direct(pack: &Pack) -> Vec<Option<usize>> {
+    let mut direct: Vec<Option<usize>> = pack
+        .names
+        .slots
+        .iter()
+        .map(|s| match s.kind {
+            SlotKind::Param(p) if p < pack.params.len() => Some(p),
+            _ => None,
+        })
+        .collect();
+    let mut keep = |slot: u32| {
+        if let Some(d) = direct.get_mut(slot as usize) {
+            *d = None;
+        }
+    };
+    for r in &pack.rules {
+        for p in r.message.zh.iter().chain(&r.message.en) {
+            if let Piece::Slot { slot, .. } = p {
+                keep(*slot);
+            }
+        }
+    }
+    if let Some(c) = &pack.clearing {
+        for (t, _) in &c.substitute {
+            keep(*t);
+        }
+    }
+    direct
+}
+
+/// Where the values the engine derives come from: slots by name, found once per pack.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct DeriveSlots {
+    pub(crate) indicator_prior: Option<u32>,
+    pub(crate) indicator_budget: Option<u32>,
+    pub(crate) labor_cost_kind: Option<u32>,
+    pub(crate) labor_cost_prior: Option<u32>,
+    pub(crate) labor_cost_industry_average: Option<u32>,
+    /// The filing's fields `enterprise.category`, `execution.approved_wage_total` and
+    /// `execution.actual_wage_total` (indices into the schema's fields).
+    pub(crate) category: Option<usize>,
+    pub(crate) approved_wage_total: Option<usize>,
+    pub(crate) actual_wage_total: Option<usize>,
+    /// The pack has a derived value something reads.
+    pub(crate) any: bool,
+}
+
+/// For each of the rules `indices` (positions), the positions of those that supersede it.
+fn superseded_by(pack: &Pack, indices: &[usize]) -> Vec<Vec<usize>> {
+    indices
+        .iter()
+        .map(|&i| {
+            let id = &pack.rules[i].id;
+            indices
+                .iter()
+                .enumerate()
+                .filter(|(_, j)| pack.rules[**j].supersedes.iter().any(|s| s == id))
+                .map(|(q, _)| q)
+                .collect()
+        })
+        .collect()
 }
 
 /// See [`Program::read_early`].
@@ -161,19 +238,49 @@ impl Program {
                 }),
             })
             .collect();
+        let budget: Vec<usize> = (0..pack.rules.len())
+            .filter(|i| pack.rules[*i].budget)
+            .collect();
+        let annual: Vec<usize> = (0..pack.rules.len())
+            .filter(|i| pack.rules[*i].annual_return)
+            .collect();
+        let live = live_slots(pack);
+        let field = crate::filing::schema::field_index;
+        let derive = DeriveSlots {
+            indicator_prior: pack.names.slot("indicator.prior"),
+            indicator_budget: pack.names.slot("indicator.budget"),
+            labor_cost_kind: pack.names.slot("labor_cost.kind"),
+            labor_cost_prior: pack.names.slot("labor_cost.prior"),
+            labor_cost_industry_average: pack.names.slot("labor_cost.industry_average"),
+            category: field("enterprise.category"),
+            approved_wage_total: field("execution.approved_wage_total"),
+            actual_wage_total: field("execution.actual_wage_total"),
+            any: pack.names.slots.iter().enumerate().any(|(i, s)| {
+                matches!(s.kind, SlotKind::Derived(_)) && live.get(i).copied().unwrap_or(true)
+            }),
+        };
         Program {
             rules,
-            budget: (0..pack.rules.len())
-                .filter(|i| pack.rules[*i].budget)
-                .collect(),
-            annual: (0..pack.rules.len())
-                .filter(|i| pack.rules[*i].annual_return)
-                .collect(),
+            budget_superseded_by: superseded_by(pack, &budget),
+            param_direct: param_direct(pack),
+            regime_steps: {
+                let values = &pack.regime.values;
+                let idx = |v: &str| values.iter().position(|x| x == v);
+                pack.regime
+                    .steps
+                    .iter()
+                    .map(|s| Some((idx(&s.to)?, s.from.as_deref().and_then(idx))))
+                    .collect()
+            },
+            annual_superseded_by: superseded_by(pack, &annual),
+            budget,
+            annual,
+            derive,
             covers_annual: pack.rules.iter().any(|r| r.annual_return && !r.budget),
             required_regime: pack.names.slot("required_regime"),
             cleared,
             own_layer: Arc::from(vec![pack.id.clone()]),
-            live: live_slots(pack),
+            live,
             read_early: read_early(pack),
             document: SharedStr::from(pack.document.as_str()),
         }

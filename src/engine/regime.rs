@@ -1,5 +1,7 @@
 //! The approval regime: the pack's steps run over every regime still possible.
 
+use std::borrow::Cow;
+
 use super::RegimeResult;
 use super::rule::truth;
 use super::slots::Slots;
@@ -9,14 +11,17 @@ use crate::pack::Pack;
 pub(super) fn decide_regime(pack: &Pack, env: &Slots<'_>) -> RegimeResult {
     let values = &pack.regime.values;
     let mut possible: Vec<bool> = vec![true; values.len()];
+    let mut next: Vec<bool> = vec![false; values.len()];
     let mut fired = Vec::new();
     let mut unknown = Unknown::default();
-    let idx = |v: &str| values.iter().position(|x| x == v);
-    for step in &pack.regime.steps {
+    let ends = &pack.program.regime_steps;
+    for (k, step) in pack.regime.steps.iter().enumerate() {
         let cond = step.when.eval(env);
-        let Some(to) = idx(&step.to) else { continue };
-        let from = step.from.as_deref().and_then(idx);
-        let mut next = vec![false; values.len()];
+        // The step's target and source, found once per pack (see `Program::regime_steps`).
+        let Some(&Some((to, from))) = ends.get(k) else {
+            continue;
+        };
+        next.fill(false);
         let mut changed = false;
         for (v, p) in possible.iter().enumerate() {
             if !p {
@@ -46,7 +51,7 @@ pub(super) fn decide_regime(pack: &Pack, env: &Slots<'_>) -> RegimeResult {
         if changed {
             fired.push((step.id.clone(), step.text.clone()));
         }
-        possible = next;
+        std::mem::swap(&mut possible, &mut next);
     }
     let live: Vec<&String> = values
         .iter()
@@ -61,7 +66,7 @@ pub(super) fn decide_regime(pack: &Pack, env: &Slots<'_>) -> RegimeResult {
         unknown: if live.len() == 1 {
             Vec::new()
         } else {
-            unknown.reasons
+            unknown.reasons.into_iter().map(Cow::into_owned).collect()
         },
     }
 }

@@ -1,5 +1,7 @@
 //! One rule: applicability, check, status and message.
 
+use std::borrow::Cow;
+
 use super::cap::{allowed_total, max_total};
 use super::message::{Own, text_in, written};
 use super::slots::Slots;
@@ -16,7 +18,7 @@ pub(super) fn truth(v: &Value) -> Option<bool> {
 
 pub(super) fn reasons(v: &Value) -> Vec<String> {
     match v {
-        Value::Unknown(u) => u.reasons.clone(),
+        Value::Unknown(u) => u.reasons.iter().map(|r| r.to_string()).collect(),
         _ => Vec::new(),
     }
 }
@@ -209,7 +211,7 @@ pub(super) fn eval_rule(
             strict,
             allowed_total: allowed.map(|a| max_total(a, strict)),
             triggers: fired.iter().map(|k| rule.triggers[*k].id.clone()).collect(),
-            unknown: unknown.reasons,
+            unknown: unknown.reasons.into_iter().map(Cow::into_owned).collect(),
             trace,
             layers: consts.layers.clone(),
             undecided_bound,

@@ -7,8 +7,8 @@ use crate::diag::Lang;
 use crate::expr::{Env, Value};
 use crate::filing::{FieldValue, Filing};
 use crate::num;
-use crate::pack::Pack;
 use crate::pack::names::Derived;
+use crate::pack::{CatalogEntry, Pack};
 
 pub(super) struct Slots<'a> {
     pub(super) values: Vec<Value>,
@@ -17,15 +17,25 @@ pub(super) struct Slots<'a> {
     pub(super) only: Option<Lang>,
 }
 
+impl Slots<'_> {
+    /// The value of a slot: a parameter read directly from the pack (see
+    /// [`super::Program::param_direct`]), else the filing's slot.
+    fn value(&self, slot: u32) -> Option<&Value> {
+        match self.pack.program.param_direct.get(slot as usize) {
+            Some(Some(p)) => self.pack.params.get(*p).map(|p| &p.value),
+            _ => self.values.get(slot as usize),
+        }
+    }
+}
+
 impl Env for Slots<'_> {
     fn get(&self, slot: u32) -> Value {
-        self.values
-            .get(slot as usize)
+        self.value(slot)
             .cloned()
             .unwrap_or_else(|| Value::unknown("?"))
     }
     fn get_ref(&self, slot: u32) -> Option<&Value> {
-        self.values.get(slot as usize)
+        self.value(slot)
     }
     fn lookup(&self, table: u32, key: &Value) -> Value {
         let Some(t) = self.pack.tables.get(table as usize) else {
@@ -48,7 +58,7 @@ impl Env for Slots<'_> {
     }
 }
 
-pub(super) fn field_value(v: &FieldValue, path: &str) -> Value {
+pub(super) fn field_value(v: &FieldValue, path: &'static str) -> Value {
     match v {
         FieldValue::Absent => Value::unknown(path),
         FieldValue::Num(n) => Value::Num(*n),
@@ -114,34 +124,56 @@ pub(super) fn list_items(v: Option<&Value>) -> &[Value] {
     }
 }
 
-pub(super) fn derive(d: Derived, s: &Slots<'_>, filing: &Filing) -> Value {
+/// The filing's indicators with their catalog entries and the enterprise's category, looked
+/// up once per filing for every derived value.
+pub(super) struct Indicators<'a> {
+    ids: Vec<&'a str>,
+    entries: Vec<Option<&'a CatalogEntry>>,
+    category: &'a str,
+}
+
+impl<'a> Indicators<'a> {
+    pub(super) fn new(pack: &'a Pack, filing: &'a Filing) -> Indicators<'a> {
+        let category = pack
+            .program
+            .derive
+            .category
+            .and_then(|f| filing.fields.get(f))
+            .and_then(FieldValue::str)
+            .unwrap_or("");
+        let ids: Vec<&str> = filing
+            .indicators
+            .iter()
+            .map(|i| i[0].str().unwrap_or(""))
+            .collect();
+        let entries = ids.iter().map(|id| pack.catalog.indicator(id)).collect();
+        Indicators {
+            ids,
+            entries,
+            category,
+        }
+    }
+}
+
+pub(super) fn derive(d: Derived, s: &Slots<'_>, ind: &Indicators<'_>) -> Value {
     let pack = s.pack;
-    let slot = |name: &str| {
-        pack.names
-            .slot(name)
-            .map(|i| s.get(i))
-            .unwrap_or_else(|| Value::unknown(name))
+    let at = &pack.program.derive;
+    let slot = |i: Option<u32>, name: &'static str| {
+        i.map(|i| s.get(i)).unwrap_or_else(|| Value::unknown(name))
     };
-    let category = filing.get("enterprise.category").str().unwrap_or("");
+    let category = ind.category;
     // A slot's value, borrowed (lists are not copied).
-    let slot_ref = |name: &str| pack.names.slot(name).and_then(|i| s.values.get(i as usize));
-    let ids: Vec<&str> = filing
-        .indicators
-        .iter()
-        .map(|i| i[0].str().unwrap_or(""))
-        .collect();
+    let slot_ref = |i: Option<u32>| i.and_then(|i| s.values.get(i as usize));
     match d {
         Derived::IndicatorGrowth => {
-            let prior = list_items(slot_ref("indicator.prior"));
-            let budget = list_items(slot_ref("indicator.budget"));
+            let prior = list_items(slot_ref(at.indicator_prior));
+            let budget = list_items(slot_ref(at.indicator_budget));
             Value::List(
-                ids.iter()
+                ind.entries
+                    .iter()
                     .enumerate()
-                    .map(|(i, id)| {
-                        let higher = pack
-                            .catalog
-                            .indicator(id)
-                            .is_none_or(|e| e.higher_is_better);
+                    .map(|(i, e)| {
+                        let higher = e.is_none_or(|e| e.higher_is_better);
                         match (prior.get(i), budget.get(i)) {
                             (Some(p), Some(b)) => directed_growth(p, b, higher, &|| {
                                 format!("indicator.{}.prior", i + 1)
@@ -153,27 +185,23 @@ pub(super) fn derive(d: Derived, s: &Slots<'_>, filing: &Filing) -> Value {
             )
         }
         Derived::IndicatorMainCount => Value::Num(Decimal::from(
-            ids.iter()
-                .filter(|id| {
-                    pack.catalog
-                        .indicator(id)
-                        .is_some_and(|e| e.main.iter().any(|c| c == category))
-                })
+            ind.entries
+                .iter()
+                .filter(|e| e.is_some_and(|e| e.main.iter().any(|c| c == category)))
                 .count(),
         )),
         Derived::IndicatorUnlisted => Value::List(
-            ids.iter()
-                .filter(|id| {
-                    !pack
-                        .catalog
-                        .indicator(id)
-                        .is_some_and(|e| e.main.iter().chain(&e.additional).any(|c| c == category))
+            ind.ids
+                .iter()
+                .zip(&ind.entries)
+                .filter(|(_, e)| {
+                    !e.is_some_and(|e| e.main.iter().chain(&e.additional).any(|c| c == category))
                 })
-                .map(|id| Value::Str(id.to_string()))
+                .map(|(id, _)| Value::Str(id.to_string()))
                 .collect(),
         ),
         Derived::LaborCostAdvantage => {
-            let kind = slot("labor_cost.kind");
+            let kind = slot(at.labor_cost_kind, "labor_cost.kind");
             let higher = match &kind {
                 Value::Str(k) => match pack.catalog.labor_cost.iter().find(|e| &e.id == k) {
                     Some(e) => e.higher_is_better,
@@ -182,8 +210,14 @@ pub(super) fn derive(d: Derived, s: &Slots<'_>, filing: &Filing) -> Value {
                 Value::Unknown(u) => {
                     // Name every field the comparison needs, not only the first one missing.
                     let mut u = u.clone();
-                    for f in ["labor_cost.prior", "labor_cost.industry_average"] {
-                        if !slot(f).is_known() {
+                    for (i, f) in [
+                        (at.labor_cost_prior, "labor_cost.prior"),
+                        (
+                            at.labor_cost_industry_average,
+                            "labor_cost.industry_average",
+                        ),
+                    ] {
+                        if !slot(i, f).is_known() {
                             u.add(f);
                         }
                     }
@@ -192,8 +226,11 @@ pub(super) fn derive(d: Derived, s: &Slots<'_>, filing: &Filing) -> Value {
                 _ => return Value::unknown("labor_cost.kind"),
             };
             directed_growth(
-                &slot("labor_cost.industry_average"),
-                &slot("labor_cost.prior"),
+                &slot(
+                    at.labor_cost_industry_average,
+                    "labor_cost.industry_average",
+                ),
+                &slot(at.labor_cost_prior, "labor_cost.prior"),
                 higher,
                 &|| "labor_cost.industry_average".to_string(),
             )

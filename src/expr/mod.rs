@@ -84,23 +84,28 @@ pub struct Span {
     pub end: usize,
 }
 
+/// One reason a value is unknown: a field's or parameter's name, or a short text. A name the
+/// schema spells (a `&'static str`) is borrowed, not copied: an empty field, the common
+/// reason, costs no string of its own.
+pub type Reason = std::borrow::Cow<'static, str>;
+
 /// Why a value is unknown: names of fields/parameters that would settle it,
 /// or short reason texts. Always kept sorted and deduplicated.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Unknown {
-    pub reasons: Vec<String>,
+    pub reasons: Vec<Reason>,
 }
 
 impl Unknown {
     /// An `Unknown` with a single reason.
-    pub fn new(reason: impl Into<String>) -> Unknown {
+    pub fn new(reason: impl Into<Reason>) -> Unknown {
         Unknown {
             reasons: vec![reason.into()],
         }
     }
 
     /// Add one reason, keeping the list sorted and deduplicated.
-    pub fn add(&mut self, reason: impl Into<String>) {
+    pub fn add(&mut self, reason: impl Into<Reason>) {
         self.reasons.push(reason.into());
         self.reasons.sort();
         self.reasons.dedup();
@@ -128,7 +133,7 @@ pub enum Value {
 
 impl Value {
     /// An unknown value with one reason.
-    pub fn unknown(reason: impl Into<String>) -> Value {
+    pub fn unknown(reason: impl Into<Reason>) -> Value {
         Value::Unknown(Unknown::new(reason))
     }
 

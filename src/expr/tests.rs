@@ -56,7 +56,7 @@ fn n(d: Decimal) -> Value {
 fn s(x: &str) -> Value {
     Value::Str(x.to_string())
 }
-fn unk(reasons: &[&str]) -> Value {
+fn unk(reasons: &[&'static str]) -> Value {
     let mut u = Unknown::default();
     for r in reasons {
         u.add(*r);
