@@ -460,6 +460,10 @@ mod percent_fast_path {
             "0.0000000000000000000000001%",
             "79228162514264337593543950335%",
             "7.9228162514264337593543950335%",
+            "0.000000000000000000010%",
+            "0.0000000000000000000010%",
+            "0.00000000000000000000010%",
+            "-0.00914512294770256920%",
         ] {
             check(w);
         }
@@ -471,10 +475,12 @@ mod percent_fast_path {
             m in any::<i64>(),
             scale in 0u32..=28,
             zeros in 0u32..4,
+            digits in 1u32..=19,
             big in any::<bool>(),
         ) {
-            // Trailing zeros (`1.00`, `1200`) take the other branch of the fast path.
-            let m = i128::from(m) * 10i128.pow(zeros);
+            // Mantissas of every length up to 19 digits, and trailing zeros (`1.00`, `1200`),
+            // which take the other branch of the fast path.
+            let m = i128::from(m) % 10i128.pow(digits) * 10i128.pow(zeros);
             let m = if big { m * 1_000_000_000 } else { m };
             let Ok(v) = Decimal::try_from_i128_with_scale(m, scale) else { return Ok(()); };
             check(&format!("{v}%"));
