@@ -405,6 +405,48 @@ fn dedup_plan<'a>(names: impl Iterator<Item = &'a str> + Clone) -> Vec<Option<us
     names.map(|n| last.remove(n)).collect()
 }
 
+/// The `"pack"` member up to the receipt's `"evaluated_on"` key (its value is the report's).
+fn write_pack_head(w: &mut W, p: &PackRef, lang: Lang) {
+    w.key("pack");
+    w.open(b'{');
+    w.key("id");
+    w.str(&p.id);
+    w.key("chain");
+    w.open(b'[');
+    for (id, _) in &p.chain {
+        w.elem();
+        w.str(id);
+    }
+    w.close(b']');
+    w.key("document");
+    w.str(&p.document);
+    w.key("title");
+    w.str(p.title.get(lang));
+    w.key("receipt");
+    w.open(b'{');
+    w.key("engine");
+    w.str(ENGINE);
+    w.key("evaluated_on");
+}
+
+/// The receipt's `"packs"` after `"evaluated_on"`, and the closing of the receipt and the pack.
+fn write_pack_tail(w: &mut W, p: &PackRef) {
+    w.key("packs");
+    w.open(b'[');
+    for (id, h) in &p.chain {
+        w.elem();
+        w.open(b'{');
+        w.key("id");
+        w.str(id);
+        w.key("sha256");
+        w.str(h);
+        w.close(b'}');
+    }
+    w.close(b']');
+    w.close(b'}');
+    w.close(b'}');
+}
+
 impl Fragments {
     pub(crate) fn new(p: &PackRef, pack: &crate::pack::Pack, lang: Lang) -> Fragments {
         let mut pack_head = Vec::with_capacity(512);
@@ -414,26 +456,7 @@ impl Fragments {
             depth: 1,
             first: true,
         };
-        w.key("pack");
-        w.open(b'{');
-        w.key("id");
-        w.str(&p.id);
-        w.key("chain");
-        w.open(b'[');
-        for (id, _) in &p.chain {
-            w.elem();
-            w.str(id);
-        }
-        w.close(b']');
-        w.key("document");
-        w.str(&p.document);
-        w.key("title");
-        w.str(p.title.get(lang));
-        w.key("receipt");
-        w.open(b'{');
-        w.key("engine");
-        w.str(ENGINE);
-        w.key("evaluated_on");
+        write_pack_head(&mut w, p, lang);
         let mut pack_tail = Vec::with_capacity(256);
         let mut w = W {
             out: &mut pack_tail,
@@ -441,20 +464,7 @@ impl Fragments {
             depth: 3,
             first: false,
         };
-        w.key("packs");
-        w.open(b'[');
-        for (id, h) in &p.chain {
-            w.elem();
-            w.open(b'{');
-            w.key("id");
-            w.str(id);
-            w.key("sha256");
-            w.str(h);
-            w.close(b'}');
-        }
-        w.close(b']');
-        w.close(b'}');
-        w.close(b'}');
+        write_pack_tail(&mut w, p);
         let rules = pack
             .rules
             .iter()
@@ -630,41 +640,9 @@ impl ReportWriter<'_> {
             w.out.extend_from_slice(&f.pack_tail);
             return;
         }
-        w.key("pack");
-        w.open(b'{');
-        w.key("id");
-        w.str(&p.id);
-        w.key("chain");
-        w.open(b'[');
-        for (id, _) in &p.chain {
-            w.elem();
-            w.str(id);
-        }
-        w.close(b']');
-        w.key("document");
-        w.str(&p.document);
-        w.key("title");
-        w.str(p.title.get(self.lang));
-        w.key("receipt");
-        w.open(b'{');
-        w.key("engine");
-        w.str(ENGINE);
-        w.key("evaluated_on");
+        write_pack_head(w, p, self.lang);
         date(w);
-        w.key("packs");
-        w.open(b'[');
-        for (id, h) in &p.chain {
-            w.elem();
-            w.open(b'{');
-            w.key("id");
-            w.str(id);
-            w.key("sha256");
-            w.str(h);
-            w.close(b'}');
-        }
-        w.close(b']');
-        w.close(b'}');
-        w.close(b'}');
+        write_pack_tail(w, p);
     }
 
     fn regime(&self, w: &mut W, g: &crate::engine::RegimeResult) {
