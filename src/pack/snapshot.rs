@@ -23,13 +23,9 @@ pub fn pack_table(file: &str) -> Option<Node> {
 }
 
 // Tags, as written by build.rs.
-const STR: u8 = 0;
-const NUMBER: u8 = 1;
-const FALSE: u8 = 2;
-const TRUE: u8 = 3;
-const DATE: u8 = 4;
-const ARRAY: u8 = 5;
-const TABLE: u8 = 6;
+#[path = "snapshot_tags.rs"]
+mod tags;
+use tags::{ARRAY, DATE, FALSE, NUMBER, STR, TABLE, TRUE};
 
 /// A whole encoded tree; `None` when the bytes do not read as one (not expected: they come
 /// from the build, and the caller then parses the text).
