@@ -33,7 +33,36 @@ pub fn is_hidden(c: char) -> bool {
 
 /// `s` with every hidden character ([`is_hidden`]) written as `\u{…}` (hex, lower case).
 pub fn visible(s: &str) -> Cow<'_, str> {
+    if !may_hide(s.as_bytes()) {
+        return Cow::Borrowed(s);
+    }
     replace_chars(s, is_hidden, |c| format!("\\u{{{:x}}}", c as u32))
+}
+
+/// False when `b` (UTF-8) holds no hidden character ([`is_hidden`]), read a byte at a time
+/// without decoding: a hidden character is a C0 control or DEL, or starts with one of the lead
+/// bytes `C2` (C1), `D8` (U+061C), `E2` (U+2xxx) or `EF` (U+FExx, U+FFxx), and is then told
+/// apart by the bytes after it. True means "maybe" only for `E2 80`, `E2 81`, `EF BB` and
+/// `EF BF` sequences that are none; then [`is_hidden`] decides, a character at a time.
+fn may_hide(b: &[u8]) -> bool {
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            0x20..=0x7e => i += 1,
+            0x00..=0x1f | 0x7f => return true,
+            // U+0080–U+009F.
+            0xc2 if matches!(b.get(i + 1), Some(0x80..=0x9f)) => return true,
+            // U+061C.
+            0xd8 if b.get(i + 1) == Some(&0x9c) => return true,
+            // U+2000–U+207F: the marks, separators, embeddings, overrides and isolates.
+            0xe2 if matches!(b.get(i + 1), Some(0x80 | 0x81)) => return true,
+            // U+FEC0–U+FEFF and U+FFC0–U+FFFF: the byte order mark, the annotations, the
+            // noncharacters.
+            0xef if matches!(b.get(i + 1), Some(0xbb | 0xbf)) => return true,
+            _ => i += 1,
+        }
+    }
+    false
 }
 
 /// `s` with each character `hit` selects replaced by `with(c)`; borrowed when none is hit.
@@ -141,6 +170,34 @@ mod tests {
             "x\\u{202e}y\\u{2028}z\\u{fffe}\\u{2066}"
         );
         assert!(!visible("\u{1b}\u{9b}\u{202e}").chars().any(is_hidden));
+    }
+
+    #[test]
+    fn the_byte_scan_misses_no_hidden_character() {
+        let mut buf = [0u8; 4];
+        for c in (0..=0x10ffffu32).filter_map(char::from_u32) {
+            let s = c.encode_utf8(&mut buf);
+            if is_hidden(c) {
+                assert!(may_hide(s.as_bytes()), "U+{:04X}", c as u32);
+            }
+            // Between other text too.
+            let t = format!("a{c}本");
+            assert!(!visible(&t).chars().any(is_hidden), "U+{:04X}", c as u32);
+            assert_eq!(
+                matches!(visible(&t), Cow::Borrowed(_)),
+                !is_hidden(c),
+                "U+{:04X}",
+                c as u32
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn visible_is_unchanged(s in "\\PC*|[\\x00-\\x7f\u{80}-\u{9f}\u{2000}-\u{2070}\u{fef0}-\u{ffff}本a]{0,12}") {
+            let old = replace_chars(&s, is_hidden, |c| format!("\\u{{{:x}}}", c as u32));
+            proptest::prop_assert_eq!(visible(&s), old);
+        }
     }
 
     #[test]
