@@ -39,31 +39,63 @@ pub fn visible(s: &str) -> Cow<'_, str> {
     replace_chars(s, is_hidden, |c| format!("\\u{{{:x}}}", c as u32))
 }
 
-/// False when `b` (UTF-8) holds no hidden character ([`is_hidden`]), read a byte at a time
-/// without decoding: a hidden character is a C0 control or DEL, or starts with one of the lead
-/// bytes `C2` (C1), `D8` (U+061C), `E2` (U+2xxx) or `EF` (U+FExx, U+FFxx), and is then told
-/// apart by the bytes after it. True means "maybe" only for `E2 80`, `E2 81`, `EF BB` and
+/// False when `b` (UTF-8) holds no hidden character ([`is_hidden`]), read a character at a
+/// time by its lead byte alone: a hidden character is a C0 control or DEL, or starts with one of
+/// the lead bytes `C2` (C1), `D8` (U+061C), `E2` (U+2xxx) or `EF` (U+FExx, U+FFxx), and is then
+/// told apart by the byte after it. True means "maybe" only for `E2 80`, `E2 81`, `EF BB` and
 /// `EF BF` sequences that are none; then [`is_hidden`] decides, a character at a time.
 fn may_hide(b: &[u8]) -> bool {
     let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            0x20..=0x7e => i += 1,
-            0x00..=0x1f | 0x7f => return true,
-            // U+0080–U+009F.
-            0xc2 if matches!(b.get(i + 1), Some(0x80..=0x9f)) => return true,
-            // U+061C.
-            0xd8 if b.get(i + 1) == Some(&0x9c) => return true,
-            // U+2000–U+207F: the marks, separators, embeddings, overrides and isolates.
-            0xe2 if matches!(b.get(i + 1), Some(0x80 | 0x81)) => return true,
-            // U+FEC0–U+FEFF and U+FFC0–U+FFFF: the byte order mark, the annotations, the
-            // noncharacters.
-            0xef if matches!(b.get(i + 1), Some(0xbb | 0xbf)) => return true,
-            _ => i += 1,
-        }
+    while let Some(&c) = b.get(i) {
+        i += match LEAD[usize::from(c)] {
+            HIDDEN => return true,
+            CHECK => {
+                let next = b.get(i + 1).copied().unwrap_or(0);
+                let hit = match c {
+                    // U+0080–U+009F.
+                    0xc2 => matches!(next, 0x80..=0x9f),
+                    // U+061C.
+                    0xd8 => next == 0x9c,
+                    // U+2000–U+207F: the marks, separators, embeddings, overrides, isolates.
+                    0xe2 => matches!(next, 0x80 | 0x81),
+                    // U+FEC0–U+FEFF and U+FFC0–U+FFFF: the byte order mark, the
+                    // annotations, the noncharacters.
+                    _ => matches!(next, 0xbb | 0xbf),
+                };
+                if hit {
+                    return true;
+                }
+                if c < 0xe0 { 2 } else { 3 }
+            }
+            n => usize::from(n),
+        };
     }
     false
 }
+
+/// [`LEAD`]: a C0 control or DEL.
+const HIDDEN: u8 = 0;
+/// [`LEAD`]: the lead byte of a character that may be hidden.
+const CHECK: u8 = 5;
+
+/// For each byte at the start of a character: [`HIDDEN`], [`CHECK`], or the character's
+/// length in bytes (a continuation byte, never at a start, counts one).
+const LEAD: [u8; 256] = {
+    let mut t = [1u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        t[c] = match c {
+            0x00..=0x1f | 0x7f => HIDDEN,
+            0xc2 | 0xd8 | 0xe2 | 0xef => CHECK,
+            0xc0..=0xdf => 2,
+            0xe0..=0xef => 3,
+            0xf0..=0xff => 4,
+            _ => 1,
+        };
+        c += 1;
+    }
+    t
+};
 
 /// `s` with each character `hit` selects replaced by `with(c)`; borrowed when none is hit.
 fn replace_chars(s: &str, hit: fn(char) -> bool, with: impl Fn(char) -> String) -> Cow<'_, str> {

@@ -500,6 +500,14 @@ fn next_piece(text: &str, i: usize) -> (usize, usize) {
     if b[i] == b' ' {
         return (i + 1, 1);
     }
+    // A three-byte character (the text is UTF-8: two continuation bytes follow its lead
+    // byte), decoded here: a CJK ideograph or a fullwidth form is two columns.
+    if let (0xe0..=0xef, Some(&b1), Some(&b2)) = (b[i], b.get(i + 1), b.get(i + 2)) {
+        let c = (u32::from(b[i] & 0x0f) << 12) | (u32::from(b1 & 0x3f) << 6) | u32::from(b2 & 0x3f);
+        if matches!(c, 0x4e00..=0x9fff | 0xff01..=0xff60) {
+            return (i + 3, 2);
+        }
+    }
     let Some(c) = text[i..].chars().next() else {
         return (text.len(), 0);
     };
