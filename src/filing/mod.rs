@@ -35,7 +35,9 @@ pub enum FieldValue {
     Absent,
     Num(Decimal),
     Bool(bool),
-    Str(String),
+    /// Text: a choice of an enumerated field is the schema's own value (borrowed, never
+    /// allocated per filing); free text is owned.
+    Str(std::borrow::Cow<'static, str>),
     Date(chrono::NaiveDate),
     StrList(Vec<String>),
     NumList(Vec<Decimal>),
@@ -826,17 +828,17 @@ fn trim_cell(cell: &str) -> &str {
 fn decode_value(ty: FieldType, src: Src<'_>) -> Result<FieldValue, Option<Text>> {
     match ty {
         FieldType::Text => match src.text() {
-            Some(s) if !trim_cell(s).is_empty() => Ok(FieldValue::Str(s.to_string())),
+            Some(s) if !trim_cell(s).is_empty() => Ok(FieldValue::Str(s.to_string().into())),
             Some(_) => Err(Some(Text::new("不能为空", "it must not be empty"))),
             None => Err(None),
         },
         FieldType::Enum(opts) => {
             let s = src.text().ok_or(None)?;
             if let Some(v) = opts.iter().find(|o| **o == s) {
-                Ok(FieldValue::Str(v.to_string()))
+                Ok(FieldValue::Str(std::borrow::Cow::Borrowed(v)))
             } else if let Some(v) = schema::value_by_label(s, opts) {
                 // The option's label as people write it: `竞争类` for `competitive`.
-                Ok(FieldValue::Str(v.to_string()))
+                Ok(FieldValue::Str(std::borrow::Cow::Borrowed(v)))
             } else {
                 Err(did_you_mean(s, opts.iter().copied()).map(|h| {
                     Text::owned(

@@ -38,6 +38,8 @@ struct Col {
 #[derive(Debug)]
 pub struct Plan {
     cols: Vec<Col>,
+    /// The columns of items of arrays, in increasing order.
+    item_cols: Vec<usize>,
     /// For each array, the item numbers its columns use (`indicator.3.…` is 3), increasing.
     numbers: [Vec<usize>; 2],
 }
@@ -110,7 +112,15 @@ impl Plan {
                 return None;
             }
         }
-        Some(Plan { cols, numbers })
+        let item_cols = (cols.iter().enumerate())
+            .filter(|(_, c)| matches!(c.target, Target::Item { .. }))
+            .map(|(i, _)| i)
+            .collect();
+        Some(Plan {
+            cols,
+            item_cols,
+            numbers,
+        })
     }
 
     /// Decodes one row (its cells in column order, read on line `line`) into a filing, or
@@ -137,8 +147,15 @@ impl Plan {
             vec![None; self.numbers[1].len()],
         ];
         let mut array_at: [Option<Pos>; 2] = [None; 2];
-        for (i, (col, cell)) in self.cols.iter().zip(cells.clone()).enumerate() {
-            if let Target::Item { array, rank, .. } = col.target
+        // Only the items' columns, the others skipped unread.
+        let mut item_cells = cells.clone();
+        let mut next = 0;
+        for &i in &self.item_cols {
+            let Some(cell) = item_cells.nth(i - next) else {
+                break;
+            };
+            next = i + 1;
+            if let Target::Item { array, rank, .. } = self.cols[i].target
                 && !trim_cell(cell).is_empty()
             {
                 starts[array][rank].get_or_insert(at(i));

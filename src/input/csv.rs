@@ -69,6 +69,14 @@ impl<'a> Iterator for Cells<'a> {
     fn size_hint(&self) -> (usize, Option<usize>) {
         self.ends.size_hint()
     }
+
+    /// The cell `n` places on, the ones before it skipped without being sliced.
+    fn nth(&mut self, n: usize) -> Option<&'a str> {
+        if n > 0 {
+            self.start = *self.ends.nth(n - 1)?;
+        }
+        self.next()
+    }
 }
 
 /// A record's bytes as text and where each of its cells ends, when every cell is UTF-8 (as
