@@ -802,7 +802,11 @@ fn decode_field(spec: &FieldSpec, src: Src<'_>, out: &mut FieldValue) -> Result<
     }
     match decode_value(spec.ty, src) {
         Ok(v) => {
-            *out = v;
+            // Most slots are written once, over `Absent`, which has nothing to drop.
+            match std::mem::replace(out, v) {
+                FieldValue::Absent => {}
+                old => drop(old),
+            }
             Ok(())
         }
         Err(extra) => {
@@ -997,11 +1001,14 @@ fn plain_number(ty: FieldType, written: &str) -> Option<Result<Decimal, NumError
         None => (written, false),
     };
     // Digits, at most one point, with a digit on each side of it.
+    let negative = body.starts_with('-');
     let digits = body.strip_prefix('-').unwrap_or(body).as_bytes();
     let mut point = None;
+    // The digits as one integer, while it has at most 18 of them.
+    let mut mantissa: u64 = 0;
     for (i, b) in digits.iter().enumerate() {
         match b {
-            b'0'..=b'9' => {}
+            b'0'..=b'9' => mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(b - b'0')),
             b'.' if point.is_none() => point = Some(i),
             _ => return None,
         }
@@ -1009,9 +1016,17 @@ fn plain_number(ty: FieldType, written: &str) -> Option<Result<Decimal, NumError
     if digits.is_empty() || point.is_some_and(|p| p == 0 || p + 1 == digits.len()) {
         return None;
     }
-    let v = match Decimal::from_str_exact(body) {
-        Ok(v) => v,
-        Err(_) => return Some(Err(NumError::OutOfRange)),
+    let scale = point.map_or(0, |p| digits.len() - p - 1);
+    let v = if digits.len() - usize::from(point.is_some()) <= 18 && !(negative && mantissa == 0) {
+        // What `from_str_exact` makes of it: the digits as the mantissa, as many decimal
+        // places as written (a negative zero is left to it).
+        let m = i128::from(mantissa);
+        Decimal::from_i128_with_scale(if negative { -m } else { m }, scale as u32)
+    } else {
+        match Decimal::from_str_exact(body) {
+            Ok(v) => v,
+            Err(_) => return Some(Err(NumError::OutOfRange)),
+        }
     };
     if !percent {
         return Some(Ok(v));
@@ -1023,13 +1038,15 @@ fn plain_number(ty: FieldType, written: &str) -> Option<Result<Decimal, NumError
     // (the property test `percent_fast_path` found it), so the fast path stops at 20.
     let m = v.mantissa();
     if m != 0 && m.unsigned_abs() < 1_000_000_000_000_000_000 {
+        // Under 10^18: the remainder and the quotient in 64 bits.
+        let m = m as i64;
         let (m, scale) = if m % 100 == 0 {
             (m / 100, v.scale())
         } else {
             (m, v.scale() + 2)
         };
         if scale <= 20 {
-            return Some(Ok(Decimal::from_i128_with_scale(m, scale)));
+            return Some(Ok(Decimal::from_i128_with_scale(i128::from(m), scale)));
         }
     }
     // As `parse_number_or_percent`: dividing by 100 is exact unless the scale overflows.
