@@ -434,6 +434,14 @@ fn wrap_after(out: &mut String, mut line_w: usize, text: &str, width: usize, ind
     let width = width.max(indent + 20);
     // The line being filled is `out[line..]`, then `text[from..i]` not yet copied.
     let mut line = out.len() - line_w.min(out.len());
+    if line_w <= width && fits(text, width - line_w) {
+        // Nothing to break (most lines): as the loop below would leave it.
+        out.push_str(text);
+        let kept = out[line..].trim_end().len();
+        out.truncate(line + kept);
+        out.push('\n');
+        return;
+    }
     let mut from = 0;
     let end_line = |out: &mut String, line: &mut usize| {
         let kept = out[*line..].trim_end().len();
@@ -479,6 +487,32 @@ fn wrap_after(out: &mut String, mut line_w: usize, text: &str, width: usize, ind
     let kept = out[line..].trim_end().len();
     out.truncate(line + kept);
     out.push('\n');
+}
+
+/// True when `text` is printable ASCII, CJK ideographs (U+4E00–U+9FFF) and fullwidth forms
+/// (U+FF01–U+FF60) only, at most `room` columns wide in all: no piece of it then breaks a
+/// line. False for anything else, which [`wrap_after`] measures piece by piece.
+fn fits(text: &str, room: usize) -> bool {
+    let b = text.as_bytes();
+    let mut w = 0;
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        if (0x20..0x7f).contains(&c) {
+            w += 1;
+            i += 1;
+            continue;
+        }
+        let (Some(&b1), Some(&b2)) = (b.get(i + 1), b.get(i + 2)) else {
+            return false;
+        };
+        let cp = (u32::from(c & 0x0f) << 12) | (u32::from(b1 & 0x3f) << 6) | u32::from(b2 & 0x3f);
+        if !(0xe0..=0xef).contains(&c) || !matches!(cp, 0x4e00..=0x9fff | 0xff01..=0xff60) {
+            return false;
+        }
+        w += 2;
+        i += 3;
+    }
+    w <= room
 }
 
 /// The piece of `text` that starts at byte `i` (a character boundary), as [`split_keep`]
@@ -817,6 +851,15 @@ mod tests {
                 i = end;
             }
             proptest::prop_assert_eq!(old.next(), None);
+        }
+
+        #[test]
+        fn wide_wrap_is_unchanged(
+            text in "([a-z0-9._\\[\\]()%]{1,20}|[ ]{1,2}|[本溪工资总额：，（）]{1,12}|\\PC)*",
+            width in 0usize..400,
+            indent in 0usize..12,
+        ) {
+            proptest::prop_assert_eq!(wrap(&text, width, indent), old_wrap(&text, width, indent));
         }
 
         #[test]
