@@ -7,8 +7,8 @@
 //! with): the same values, and the same errors, at the same places, in the same order.
 
 use super::{
-    Decoder, FieldValue, Filing, Positions, Src, decode_field, finish, item_path,
-    missing_item_fields, numbering_gap, schema, too_many_items, trim_cell,
+    Decoder, FieldValue, Filing, Positions, Src, decode_cell_fast, decode_field, finish, item_path,
+    missing_item_fields, numbering_gap, put, schema, too_many_items, trim_cell,
 };
 use crate::diag::{Diagnostic, Pos};
 use crate::numform::Unit;
@@ -212,7 +212,11 @@ impl Plan {
                         d.positions.first_table(t, pos);
                     }
                     let spec = &schema::FIELDS[slot];
-                    if let Err(msg) = decode_field(spec, Src::Cell(&text), &mut fields[slot]) {
+                    // Each slot is written once (the plan has no field twice), over `Absent`.
+                    if let Some(v) = decode_cell_fast(spec, &text) {
+                        put(&mut fields[slot], v);
+                    } else if let Err(msg) = decode_field(spec, Src::Cell(&text), &mut fields[slot])
+                    {
                         d.err(pos, spec.path, msg);
                     }
                     d.positions.set_field(slot, pos);
@@ -223,9 +227,10 @@ impl Plan {
                     }
                     let k = index[array][rank];
                     let spec = &schema::ARRAYS[array].1[field];
-                    if let Err(msg) =
-                        decode_field(spec, Src::Cell(&text), &mut items[array][k][field])
-                    {
+                    let out = &mut items[array][k][field];
+                    if let Some(v) = decode_cell_fast(spec, &text) {
+                        put(out, v);
+                    } else if let Err(msg) = decode_field(spec, Src::Cell(&text), out) {
                         d.err(pos, &item_path(array, k, field), msg);
                     }
                     let p = d.positions.item_mut(array, k);
