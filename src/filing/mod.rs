@@ -1055,17 +1055,31 @@ fn plain_number(ty: FieldType, written: &str) -> Option<Result<Decimal, NumError
     if digits.is_empty() || point.is_some_and(|p| p == 0 || p + 1 == digits.len()) {
         return None;
     }
-    let scale = point.map_or(0, |p| digits.len() - p - 1);
-    let v = if digits.len() - usize::from(point.is_some()) <= 18 && !(negative && mantissa == 0) {
-        // What `from_str_exact` makes of it: the digits as the mantissa, as many decimal
-        // places as written (a negative zero is left to it).
-        let m = i128::from(mantissa);
-        Decimal::from_i128_with_scale(if negative { -m } else { m }, scale as u32)
-    } else {
-        match Decimal::from_str_exact(body) {
-            Ok(v) => v,
-            Err(_) => return Some(Err(NumError::OutOfRange)),
+    let scale = point.map_or(0, |p| digits.len() - p - 1) as u32;
+    if digits.len() - usize::from(point.is_some()) <= 18 && !(negative && mantissa == 0) {
+        // What `from_str_exact` makes of it: the digits as the mantissa (under 10^18, so in
+        // 64 bits), as many decimal places as written (a negative zero is left to it).
+        let parts = |m: u64, scale: u32| {
+            Decimal::from_parts(m as u32, (m >> 32) as u32, 0, negative, scale)
+        };
+        if !percent {
+            return Some(Ok(parts(mantissa, scale)));
         }
+        // As below, for a mantissa that is not zero.
+        if mantissa != 0 {
+            let (m, scale) = if mantissa.is_multiple_of(100) {
+                (mantissa / 100, scale)
+            } else {
+                (mantissa, scale + 2)
+            };
+            if scale <= 20 {
+                return Some(Ok(parts(m, scale)));
+            }
+        }
+    }
+    let v = match Decimal::from_str_exact(body) {
+        Ok(v) => v,
+        Err(_) => return Some(Err(NumError::OutOfRange)),
     };
     if !percent {
         return Some(Ok(v));
@@ -1077,15 +1091,13 @@ fn plain_number(ty: FieldType, written: &str) -> Option<Result<Decimal, NumError
     // (the property test `percent_fast_path` found it), so the fast path stops at 20.
     let m = v.mantissa();
     if m != 0 && m.unsigned_abs() < 1_000_000_000_000_000_000 {
-        // Under 10^18: the remainder and the quotient in 64 bits.
-        let m = m as i64;
         let (m, scale) = if m % 100 == 0 {
             (m / 100, v.scale())
         } else {
             (m, v.scale() + 2)
         };
         if scale <= 20 {
-            return Some(Ok(Decimal::from_i128_with_scale(i128::from(m), scale)));
+            return Some(Ok(Decimal::from_i128_with_scale(m, scale)));
         }
     }
     // As `parse_number_or_percent`: dividing by 100 is exact unless the scale overflows.
