@@ -31,7 +31,7 @@ pub fn with_catalog_ids<'a>(filing: &'a Filing, pack: &Pack) -> Cow<'a, Filing> 
             .str()
             .and_then(|v| find(&pack.catalog.indicators, v))
         {
-            out.to_mut().indicators[i][0] = FieldValue::Str(id);
+            out.to_mut().indicators[i][0] = FieldValue::Str(id.into());
         }
     }
     for (i, entries) in [
@@ -39,7 +39,7 @@ pub fn with_catalog_ids<'a>(filing: &'a Filing, pack: &Pack) -> Cow<'a, Filing> 
         (LABOR_COST_KIND, &pack.catalog.labor_cost),
     ] {
         if let Some(id) = filing.fields[i].str().and_then(|v| find(entries, v)) {
-            out.to_mut().fields[i] = FieldValue::Str(id);
+            out.to_mut().fields[i] = FieldValue::Str(id.into());
         }
     }
     out

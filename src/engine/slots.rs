@@ -63,7 +63,7 @@ pub(super) fn field_value(v: &FieldValue, path: &'static str) -> Value {
         FieldValue::Absent => Value::unknown(path),
         FieldValue::Num(n) => Value::Num(*n),
         FieldValue::Bool(b) => Value::Bool(*b),
-        FieldValue::Str(s) => Value::Str(s.clone()),
+        FieldValue::Str(s) => Value::Str(s.to_string()),
         FieldValue::Date(d) => Value::Date(*d),
         FieldValue::StrList(l) => Value::List(l.iter().map(|s| Value::Str(s.clone())).collect()),
         FieldValue::NumList(l) => Value::List(l.iter().map(|n| Value::Num(*n)).collect()),

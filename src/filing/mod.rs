@@ -35,7 +35,9 @@ pub enum FieldValue {
     Absent,
     Num(Decimal),
     Bool(bool),
-    Str(String),
+    /// Text: a choice of an enumerated field is the schema's own value (borrowed, never
+    /// allocated per filing); free text is owned.
+    Str(std::borrow::Cow<'static, str>),
     Date(chrono::NaiveDate),
     StrList(Vec<String>),
     NumList(Vec<Decimal>),
@@ -800,7 +802,7 @@ fn decode_field(spec: &FieldSpec, src: Src<'_>, out: &mut FieldValue) -> Result<
     }
     match decode_value(spec.ty, src) {
         Ok(v) => {
-            *out = v;
+            put(out, v);
             Ok(())
         }
         Err(extra) => {
@@ -810,6 +812,49 @@ fn decode_field(spec: &FieldSpec, src: Src<'_>, out: &mut FieldValue) -> Result<
             }
             Err(msg)
         }
+    }
+}
+
+/// Writes `v` into a slot: most slots are written once, over `Absent`, which has nothing to
+/// drop (no call to drop it).
+fn put(out: &mut FieldValue, v: FieldValue) {
+    match std::mem::replace(out, v) {
+        FieldValue::Absent => {}
+        old => drop(old),
+    }
+}
+
+/// A CSV cell's value (trimmed, not empty, its unit written after it) when it is in the form
+/// most cells are in and decodes without error: a plain number in range, a choice written as
+/// the schema writes it, `true`/`false`, text. `None` for anything else, which
+/// [`decode_field`] reads (and explains, when it is wrong). Each case is the one
+/// [`decode_value`] takes for such a cell, with the same result.
+fn decode_cell_fast(spec: &FieldSpec, cell: &str) -> Option<FieldValue> {
+    match spec.ty {
+        FieldType::Ratio
+        | FieldType::Amount
+        | FieldType::SignedAmount
+        | FieldType::Headcount
+        | FieldType::Year
+        | FieldType::PositiveWhole
+        | FieldType::Whole => {
+            let v = plain_number(spec.ty, cell)?.ok()?;
+            check_range(spec.ty, v).ok()?;
+            Some(FieldValue::Num(whole_value(spec.ty, v)))
+        }
+        FieldType::Enum(opts) => opts
+            .iter()
+            .find(|o| **o == cell)
+            .map(|v| FieldValue::Str(std::borrow::Cow::Borrowed(v))),
+        FieldType::Bool => match cell {
+            "true" => Some(FieldValue::Bool(true)),
+            "false" => Some(FieldValue::Bool(false)),
+            _ => None,
+        },
+        FieldType::Text if !trim_cell(cell).is_empty() => {
+            Some(FieldValue::Str(cell.to_string().into()))
+        }
+        _ => None,
     }
 }
 
@@ -826,17 +871,17 @@ fn trim_cell(cell: &str) -> &str {
 fn decode_value(ty: FieldType, src: Src<'_>) -> Result<FieldValue, Option<Text>> {
     match ty {
         FieldType::Text => match src.text() {
-            Some(s) if !trim_cell(s).is_empty() => Ok(FieldValue::Str(s.to_string())),
+            Some(s) if !trim_cell(s).is_empty() => Ok(FieldValue::Str(s.to_string().into())),
             Some(_) => Err(Some(Text::new("不能为空", "it must not be empty"))),
             None => Err(None),
         },
         FieldType::Enum(opts) => {
             let s = src.text().ok_or(None)?;
             if let Some(v) = opts.iter().find(|o| **o == s) {
-                Ok(FieldValue::Str(v.to_string()))
+                Ok(FieldValue::Str(std::borrow::Cow::Borrowed(v)))
             } else if let Some(v) = schema::value_by_label(s, opts) {
                 // The option's label as people write it: `竞争类` for `competitive`.
-                Ok(FieldValue::Str(v.to_string()))
+                Ok(FieldValue::Str(std::borrow::Cow::Borrowed(v)))
             } else {
                 Err(did_you_mean(s, opts.iter().copied()).map(|h| {
                     Text::owned(
@@ -995,17 +1040,42 @@ fn plain_number(ty: FieldType, written: &str) -> Option<Result<Decimal, NumError
         None => (written, false),
     };
     // Digits, at most one point, with a digit on each side of it.
+    let negative = body.starts_with('-');
     let digits = body.strip_prefix('-').unwrap_or(body).as_bytes();
     let mut point = None;
+    // The digits as one integer, while it has at most 18 of them.
+    let mut mantissa: u64 = 0;
     for (i, b) in digits.iter().enumerate() {
         match b {
-            b'0'..=b'9' => {}
+            b'0'..=b'9' => mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(b - b'0')),
             b'.' if point.is_none() => point = Some(i),
             _ => return None,
         }
     }
     if digits.is_empty() || point.is_some_and(|p| p == 0 || p + 1 == digits.len()) {
         return None;
+    }
+    let scale = point.map_or(0, |p| digits.len() - p - 1) as u32;
+    if digits.len() - usize::from(point.is_some()) <= 18 && !(negative && mantissa == 0) {
+        // What `from_str_exact` makes of it: the digits as the mantissa (under 10^18, so in
+        // 64 bits), as many decimal places as written (a negative zero is left to it).
+        let parts = |m: u64, scale: u32| {
+            Decimal::from_parts(m as u32, (m >> 32) as u32, 0, negative, scale)
+        };
+        if !percent {
+            return Some(Ok(parts(mantissa, scale)));
+        }
+        // As below, for a mantissa that is not zero.
+        if mantissa != 0 {
+            let (m, scale) = if mantissa.is_multiple_of(100) {
+                (mantissa / 100, scale)
+            } else {
+                (mantissa, scale + 2)
+            };
+            if scale <= 20 {
+                return Some(Ok(parts(m, scale)));
+            }
+        }
     }
     let v = match Decimal::from_str_exact(body) {
         Ok(v) => v,

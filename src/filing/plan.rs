@@ -7,8 +7,8 @@
 //! with): the same values, and the same errors, at the same places, in the same order.
 
 use super::{
-    Decoder, FieldValue, Filing, Positions, Src, decode_field, finish, item_path,
-    missing_item_fields, numbering_gap, schema, too_many_items, trim_cell,
+    Decoder, FieldValue, Filing, Positions, Src, decode_cell_fast, decode_field, finish, item_path,
+    missing_item_fields, numbering_gap, put, schema, too_many_items, trim_cell,
 };
 use crate::diag::{Diagnostic, Pos};
 use crate::numform::Unit;
@@ -38,6 +38,8 @@ struct Col {
 #[derive(Debug)]
 pub struct Plan {
     cols: Vec<Col>,
+    /// The columns of items of arrays, in increasing order.
+    item_cols: Vec<usize>,
     /// For each array, the item numbers its columns use (`indicator.3.…` is 3), increasing.
     numbers: [Vec<usize>; 2],
 }
@@ -110,7 +112,15 @@ impl Plan {
                 return None;
             }
         }
-        Some(Plan { cols, numbers })
+        let item_cols = (cols.iter().enumerate())
+            .filter(|(_, c)| matches!(c.target, Target::Item { .. }))
+            .map(|(i, _)| i)
+            .collect();
+        Some(Plan {
+            cols,
+            item_cols,
+            numbers,
+        })
     }
 
     /// Decodes one row (its cells in column order, read on line `line`) into a filing, or
@@ -137,8 +147,15 @@ impl Plan {
             vec![None; self.numbers[1].len()],
         ];
         let mut array_at: [Option<Pos>; 2] = [None; 2];
-        for (i, (col, cell)) in self.cols.iter().zip(cells.clone()).enumerate() {
-            if let Target::Item { array, rank, .. } = col.target
+        // Only the items' columns, the others skipped unread.
+        let mut item_cells = cells.clone();
+        let mut next = 0;
+        for &i in &self.item_cols {
+            let Some(cell) = item_cells.nth(i - next) else {
+                break;
+            };
+            next = i + 1;
+            if let Target::Item { array, rank, .. } = self.cols[i].target
                 && !trim_cell(cell).is_empty()
             {
                 starts[array][rank].get_or_insert(at(i));
@@ -195,7 +212,11 @@ impl Plan {
                         d.positions.first_table(t, pos);
                     }
                     let spec = &schema::FIELDS[slot];
-                    if let Err(msg) = decode_field(spec, Src::Cell(&text), &mut fields[slot]) {
+                    // Each slot is written once (the plan has no field twice), over `Absent`.
+                    if let Some(v) = decode_cell_fast(spec, &text) {
+                        put(&mut fields[slot], v);
+                    } else if let Err(msg) = decode_field(spec, Src::Cell(&text), &mut fields[slot])
+                    {
                         d.err(pos, spec.path, msg);
                     }
                     d.positions.set_field(slot, pos);
@@ -206,9 +227,10 @@ impl Plan {
                     }
                     let k = index[array][rank];
                     let spec = &schema::ARRAYS[array].1[field];
-                    if let Err(msg) =
-                        decode_field(spec, Src::Cell(&text), &mut items[array][k][field])
-                    {
+                    let out = &mut items[array][k][field];
+                    if let Some(v) = decode_cell_fast(spec, &text) {
+                        put(out, v);
+                    } else if let Err(msg) = decode_field(spec, Src::Cell(&text), out) {
                         d.err(pos, &item_path(array, k, field), msg);
                     }
                     let p = d.positions.item_mut(array, k);

@@ -45,7 +45,7 @@ impl Row {
         match &self.plan {
             Some(plan) => {
                 let file = &*self.rec.file;
-                let decoded = plan.decode(file, self.rec.record().iter(), self.rec.line);
+                let decoded = plan.decode(file, self.rec.cells(), self.rec.line);
                 self.item(decoded)
             }
             None => self.decode_tree(),

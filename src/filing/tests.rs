@@ -469,7 +469,57 @@ mod percent_fast_path {
         }
     }
 
+    /// A plain number read as `from_str_exact` reads it: value, scale and sign.
+    fn check_plain(written: &str) {
+        for ty in [FieldType::Amount, FieldType::SignedAmount, FieldType::Ratio] {
+            let fast = plain_number(ty, written);
+            let want = Decimal::from_str_exact(written);
+            match (fast, want) {
+                (Some(Ok(f)), Ok(w)) => assert_eq!(f.serialize(), w.serialize(), "{written}"),
+                (Some(Err(NumError::OutOfRange)), Err(_)) => {}
+                (f, w) => panic!("{written}: fast {f:?}, from_str_exact {w:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn plain_edges() {
+        for w in [
+            "0",
+            "-0",
+            "-0.0",
+            "0.000",
+            "007",
+            "-007.50",
+            "999999999999999999",
+            "-999999999999999999",
+            "1000000000000000000",
+            "99999999999999999.9",
+            "0.000000000000000001",
+            "0.0000000000000000000000000001",
+            "0.00000000000000000000000000001",
+            "79228162514264337593543950335",
+            "79228162514264337593543950336",
+        ] {
+            check_plain(w);
+        }
+    }
+
     proptest! {
+        #[test]
+        fn plain_equals_from_str_exact(
+            sign in proptest::bool::ANY,
+            int in "[0-9]{1,22}",
+            frac in proptest::option::of("[0-9]{1,12}"),
+        ) {
+            let w = format!(
+                "{}{int}{}",
+                if sign { "-" } else { "" },
+                frac.map(|f| format!(".{f}")).unwrap_or_default()
+            );
+            check_plain(&w);
+        }
+
         #[test]
         fn equals_the_division(
             m in any::<i64>(),

@@ -21,7 +21,10 @@ pub struct Record {
     /// The display name of the CSV file.
     pub file: Arc<str>,
     headers: Arc<Headers>,
-    record: csv::StringRecord,
+    /// The row's cells, one after the other (checked UTF-8 once for the whole row).
+    text: String,
+    /// Where each cell ends in `text`.
+    ends: Vec<usize>,
     /// 1-based data row (the header row is not counted).
     pub row: usize,
     /// The line the row starts on.
@@ -30,14 +33,68 @@ pub struct Record {
 
 impl Record {
     /// The row's cells, in column order.
-    pub fn record(&self) -> &csv::StringRecord {
-        &self.record
+    pub fn cells(&self) -> Cells<'_> {
+        Cells {
+            text: &self.text,
+            ends: self.ends.iter(),
+            start: 0,
+        }
     }
 
     /// The nested tree of the row, from its dotted column names.
     pub fn tree(&self) -> Node {
-        row_tree(&self.headers, &self.record, self.line)
+        row_tree(&self.headers, self.cells(), self.line)
     }
+}
+
+/// The cells of a [`Record`], in column order.
+#[derive(Clone)]
+pub struct Cells<'a> {
+    text: &'a str,
+    ends: std::slice::Iter<'a, usize>,
+    start: usize,
+}
+
+impl<'a> Iterator for Cells<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let end = *self.ends.next()?;
+        // Every end is a character boundary ([`utf8_cells`]); `get` is never `None`.
+        let cell = self.text.get(self.start..end).unwrap_or_default();
+        self.start = end;
+        Some(cell)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.ends.size_hint()
+    }
+
+    /// The cell `n` places on, the ones before it skipped without being sliced.
+    fn nth(&mut self, n: usize) -> Option<&'a str> {
+        if n > 0 {
+            self.start = *self.ends.nth(n - 1)?;
+        }
+        self.next()
+    }
+}
+
+/// A record's bytes as text and where each of its cells ends, when every cell is UTF-8 (as
+/// `csv::StringRecord` requires, checked once for the whole record instead of once a cell: the
+/// cells are UTF-8 exactly when their concatenation is and each cell starts on a character
+/// boundary of it).
+fn utf8_cells(record: &csv::ByteRecord) -> Option<(&str, Vec<usize>)> {
+    let text = std::str::from_utf8(record.as_slice()).ok()?;
+    let mut ends = Vec::with_capacity(record.len());
+    let mut end = 0;
+    for cell in record {
+        end += cell.len();
+        if !text.is_char_boundary(end) {
+            return None;
+        }
+        ends.push(end);
+    }
+    Some((text, ends))
 }
 
 /// What reading a CSV produces: its header, then each row, or a located error (for the whole
@@ -67,9 +124,9 @@ fn csv_error(file: &str, pos: Option<Pos>, msg: Text) -> Diagnostic {
 }
 
 /// Builds the nested tree of one CSV row from its dotted column names.
-fn row_tree(headers: &Headers, record: &csv::StringRecord, line: usize) -> Node {
+fn row_tree(headers: &Headers, cells: Cells<'_>, line: usize) -> Node {
     let mut root: Vec<Entry> = Vec::new();
-    for (i, (parts, cell)) in headers.parts.iter().zip(record.iter()).enumerate() {
+    for (i, (parts, cell)) in headers.parts.iter().zip(cells).enumerate() {
         if cell.trim().is_empty() {
             continue; // an empty cell is an absent field
         }
@@ -225,8 +282,13 @@ impl<R: std::io::Read> std::io::Read for Tracked<R> {
     }
 }
 
-fn breaks_in(record: &csv::StringRecord) -> u64 {
-    record.iter().map(|c| c.matches('\n').count() as u64).sum()
+/// How many line breaks a cell holds.
+fn breaks(cell: &[u8]) -> usize {
+    memchr::memchr_iter(b'\n', cell).count()
+}
+
+fn breaks_in(record: &csv::ByteRecord) -> u64 {
+    record.iter().map(|c| breaks(c) as u64).sum()
 }
 
 /// Reads CSV text from `reader` (named `file` in messages; UTF-8, or GBK decoded as GB18030),
@@ -348,22 +410,31 @@ pub fn read(
         line: header_line,
     });
     let mut row = 0;
-    let mut record = csv::StringRecord::new();
+    // Read as bytes, each row's UTF-8 checked once (`utf8_cells`), not once a cell.
+    let mut record = csv::ByteRecord::new();
     loop {
         row += 1;
-        let result = rdr.read_record(&mut record);
+        let result = rdr.read_byte_record(&mut record);
         let end = rdr.position().byte();
         match result {
             Ok(false) => break,
             Ok(true) => {
                 let line = start_line(&rdr);
                 rdr.get_ref().record_start.set(end);
+                let Some((text, ends)) = utf8_cells(&record) else {
+                    each(Read::Error {
+                        row: Some(row),
+                        error: csv_error(file, Some(Pos { line, column: 1 }), not_utf8()),
+                    });
+                    continue;
+                };
                 each(Read::Record(Record {
                     file: shared.clone(),
                     headers: headers.clone(),
                     // The reader's record is reused (its buffers keep their size from row to
-                    // row); the row keeps an exact copy.
-                    record: record.clone(),
+                    // row); the row keeps a copy of its text.
+                    text: text.to_string(),
+                    ends,
                     row,
                     line,
                 }));
@@ -372,10 +443,14 @@ pub fn read(
                 let line = start_line(&rdr);
                 rdr.get_ref().record_start.set(end);
                 let (pos, msg) = match e.kind() {
-                    csv::ErrorKind::UnequalLengths { .. } => match open_quote(&record, line) {
-                        Some((pos, until)) => (pos, stray_quote(line, until)),
-                        None => (Pos { line, column: 1 }, csv_message(&e)),
-                    },
+                    // A ragged row that is not UTF-8 is read as no cells at all (as
+                    // `csv::StringRecord` clears it).
+                    csv::ErrorKind::UnequalLengths { .. } => {
+                        match utf8_cells(&record).and_then(|_| open_quote(&record, line)) {
+                            Some((pos, until)) => (pos, stray_quote(line, until)),
+                            None => (Pos { line, column: 1 }, csv_message(&e)),
+                        }
+                    }
                     _ => (Pos { line, column: 1 }, csv_message(&e)),
                 };
                 each(Read::Error {
@@ -396,16 +471,19 @@ pub fn read(
 /// Where a quote opens that swallowed the line breaks after it: the first cell of a ragged
 /// record holding a line break (a cell can only hold one when quoted), with the last line the
 /// quote reached.
-fn open_quote(record: &csv::StringRecord, line: usize) -> Option<(Pos, usize)> {
+fn open_quote(record: &csv::ByteRecord, line: usize) -> Option<(Pos, usize)> {
     let mut at = line;
     for (i, cell) in record.iter().enumerate() {
-        let n = cell.matches('\n').count();
+        let n = breaks(cell);
         if n > 0 {
             let pos = Pos {
                 line: at,
                 column: i + 1,
             };
-            let trailing = record.iter().next_back().is_some_and(|c| c.ends_with('\n'));
+            let trailing = record
+                .iter()
+                .next_back()
+                .is_some_and(|c| c.ends_with(b"\n"));
             return Some((
                 pos,
                 line + breaks_in(record) as usize - usize::from(trailing),
@@ -436,6 +514,13 @@ fn stray_quote(line: usize, until: usize) -> Text {
     )
 }
 
+fn not_utf8() -> Text {
+    Text::new(
+        "该行不是 UTF-8 编码（可能是 GBK/GB2312）：请将 CSV 另存为 UTF-8",
+        "the row is not UTF-8 (it may be GBK/GB2312): save the CSV as UTF-8",
+    )
+}
+
 fn csv_message(e: &csv::Error) -> Text {
     match e.kind() {
         csv::ErrorKind::Io(io) if io.get_ref().is_some_and(|x| x.is::<RecordTooLong>()) => {
@@ -448,10 +533,7 @@ fn csv_message(e: &csv::Error) -> Text {
                 ),
             )
         }
-        csv::ErrorKind::Utf8 { .. } => Text::new(
-            "该行不是 UTF-8 编码（可能是 GBK/GB2312）：请将 CSV 另存为 UTF-8",
-            "the row is not UTF-8 (it may be GBK/GB2312): save the CSV as UTF-8",
-        ),
+        csv::ErrorKind::Utf8 { .. } => not_utf8(),
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
         } => Text::owned(
@@ -462,5 +544,59 @@ fn csv_message(e: &csv::Error) -> Text {
             format!("CSV 错误：{other:?}"),
             format!("CSV error: {other:?}"),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What reading `bytes` gives: each row's cells, or its error's line and column.
+    fn rows(bytes: &[u8]) -> Vec<Result<Vec<String>, (usize, usize, String)>> {
+        let mut out = Vec::new();
+        // Enough well-formed characters that the file is read as UTF-8 (not GBK).
+        let bytes = ["本".repeat(20).as_bytes(), bytes].concat();
+        read("t.csv", &bytes[..], sheet::dotted, &mut |r| match r {
+            Read::Record(rec) => out.push(Ok(rec.cells().map(str::to_string).collect())),
+            Read::Error { error, .. } => out.push(Err((
+                error.line.unwrap_or(0),
+                error.column.unwrap_or(0),
+                error.message.en.to_string(),
+            ))),
+            _ => {}
+        });
+        out
+    }
+
+    #[test]
+    fn a_character_split_between_cells_is_no_utf8() {
+        // `本` is E6 9C AC: the row's bytes without the comma are UTF-8, its cells are not.
+        let got = rows(b"a,b\n\xe6\x9c\xac,x\n\xe6,\x9c\xac\n\xe6\x9c,\xac\nok,\xe6\x9c\xac\n");
+        assert_eq!(got[0], Ok(vec!["本".to_string(), "x".to_string()]));
+        for (i, line) in [(1, 3), (2, 4)] {
+            let Err((l, c, msg)) = &got[i] else {
+                panic!("{:?}", got[i]);
+            };
+            assert_eq!((*l, *c), (line, 1));
+            assert!(msg.contains("not UTF-8"), "{msg}");
+        }
+        assert_eq!(got[3], Ok(vec!["ok".to_string(), "本".to_string()]));
+        assert_eq!(got.len(), 4);
+    }
+
+    #[test]
+    fn a_ragged_row_names_its_open_quote_only_when_utf8() {
+        let got = rows(b"a,b,c\n1,\"x\ny,z\n");
+        let Err((l, c, msg)) = &got[0] else {
+            panic!("{got:?}");
+        };
+        assert_eq!((*l, *c), (2, 2), "{msg}");
+        assert!(msg.contains("quote"), "{msg}");
+        let got = rows(b"a,b,c\n\xff,\"x\ny,z\n");
+        let Err((l, c, msg)) = &got[0] else {
+            panic!("{got:?}");
+        };
+        assert_eq!((*l, *c), (2, 1), "{msg}");
+        assert!(msg.contains("ragged"), "{msg}");
     }
 }

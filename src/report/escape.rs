@@ -33,8 +33,69 @@ pub fn is_hidden(c: char) -> bool {
 
 /// `s` with every hidden character ([`is_hidden`]) written as `\u{…}` (hex, lower case).
 pub fn visible(s: &str) -> Cow<'_, str> {
+    if !may_hide(s.as_bytes()) {
+        return Cow::Borrowed(s);
+    }
     replace_chars(s, is_hidden, |c| format!("\\u{{{:x}}}", c as u32))
 }
+
+/// False when `b` (UTF-8) holds no hidden character ([`is_hidden`]), read a character at a
+/// time by its lead byte alone: a hidden character is a C0 control or DEL, or starts with one of
+/// the lead bytes `C2` (C1), `D8` (U+061C), `E2` (U+2xxx) or `EF` (U+FExx, U+FFxx), and is then
+/// told apart by the byte after it. True means "maybe" only for `E2 80`, `E2 81`, `EF BB` and
+/// `EF BF` sequences that are none; then [`is_hidden`] decides, a character at a time.
+fn may_hide(b: &[u8]) -> bool {
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        i += match LEAD[usize::from(c)] {
+            HIDDEN => return true,
+            CHECK => {
+                let next = b.get(i + 1).copied().unwrap_or(0);
+                let hit = match c {
+                    // U+0080–U+009F.
+                    0xc2 => matches!(next, 0x80..=0x9f),
+                    // U+061C.
+                    0xd8 => next == 0x9c,
+                    // U+2000–U+207F: the marks, separators, embeddings, overrides, isolates.
+                    0xe2 => matches!(next, 0x80 | 0x81),
+                    // U+FEC0–U+FEFF and U+FFC0–U+FFFF: the byte order mark, the
+                    // annotations, the noncharacters.
+                    _ => matches!(next, 0xbb | 0xbf),
+                };
+                if hit {
+                    return true;
+                }
+                if c < 0xe0 { 2 } else { 3 }
+            }
+            n => usize::from(n),
+        };
+    }
+    false
+}
+
+/// [`LEAD`]: a C0 control or DEL.
+const HIDDEN: u8 = 0;
+/// [`LEAD`]: the lead byte of a character that may be hidden.
+const CHECK: u8 = 5;
+
+/// For each byte at the start of a character: [`HIDDEN`], [`CHECK`], or the character's
+/// length in bytes (a continuation byte, never at a start, counts one).
+const LEAD: [u8; 256] = {
+    let mut t = [1u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        t[c] = match c {
+            0x00..=0x1f | 0x7f => HIDDEN,
+            0xc2 | 0xd8 | 0xe2 | 0xef => CHECK,
+            0xc0..=0xdf => 2,
+            0xe0..=0xef => 3,
+            0xf0..=0xff => 4,
+            _ => 1,
+        };
+        c += 1;
+    }
+    t
+};
 
 /// `s` with each character `hit` selects replaced by `with(c)`; borrowed when none is hit.
 fn replace_chars(s: &str, hit: fn(char) -> bool, with: impl Fn(char) -> String) -> Cow<'_, str> {
@@ -141,6 +202,34 @@ mod tests {
             "x\\u{202e}y\\u{2028}z\\u{fffe}\\u{2066}"
         );
         assert!(!visible("\u{1b}\u{9b}\u{202e}").chars().any(is_hidden));
+    }
+
+    #[test]
+    fn the_byte_scan_misses_no_hidden_character() {
+        let mut buf = [0u8; 4];
+        for c in (0..=0x10ffffu32).filter_map(char::from_u32) {
+            let s = c.encode_utf8(&mut buf);
+            if is_hidden(c) {
+                assert!(may_hide(s.as_bytes()), "U+{:04X}", c as u32);
+            }
+            // Between other text too.
+            let t = format!("a{c}本");
+            assert!(!visible(&t).chars().any(is_hidden), "U+{:04X}", c as u32);
+            assert_eq!(
+                matches!(visible(&t), Cow::Borrowed(_)),
+                !is_hidden(c),
+                "U+{:04X}",
+                c as u32
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn visible_is_unchanged(s in "\\PC*|[\\x00-\\x7f\u{80}-\u{9f}\u{2000}-\u{2070}\u{fef0}-\u{ffff}本a]{0,12}") {
+            let old = replace_chars(&s, is_hidden, |c| format!("\\u{{{:x}}}", c as u32));
+            proptest::prop_assert_eq!(visible(&s), old);
+        }
     }
 
     #[test]

@@ -413,10 +413,36 @@ pub fn wrap(text: &str, width: usize, indent: usize) -> String {
 
 /// [`wrap`], appended to `out`.
 fn wrap_into(out: &mut String, text: &str, width: usize, indent: usize) {
+    wrap_after(out, 0, text, width, indent);
+}
+
+/// [`wrap_into`] of `indent` spaces followed by `text`, appended to `out`: the same lines,
+/// without building that text first.
+fn wrap_indented_into(out: &mut String, text: &str, width: usize, indent: usize) {
+    // The spaces of the indent never break a line: a break needs more than `indent` columns
+    // on it, and every width is at least `indent + 20`.
+    out.extend(std::iter::repeat_n(' ', indent));
+    wrap_after(out, indent, text, width, indent);
+}
+
+/// Wraps `text` onto a line of `out` already `line_w` columns wide (`line_w` spaces, or
+/// nothing), as [`wrap`] does: pieces ([`next_piece`]) fill a line up to `width` columns; a
+/// line is ended before a piece that would pass it (and a space that would start the next line
+/// is dropped), its trailing whitespace trimmed; a piece wider than a whole line is broken
+/// between characters. The text is copied a run of pieces at a time, not piece by piece.
+fn wrap_after(out: &mut String, mut line_w: usize, text: &str, width: usize, indent: usize) {
     let width = width.max(indent + 20);
-    // The line being filled is `out[line..]`.
-    let mut line = out.len();
-    let mut line_w = 0;
+    // The line being filled is `out[line..]`, then `text[from..i]` not yet copied.
+    let mut line = out.len() - line_w.min(out.len());
+    if line_w <= width && fits(text, width - line_w) {
+        // Nothing to break (most lines): as the loop below would leave it.
+        out.push_str(text);
+        let kept = out[line..].trim_end().len();
+        out.truncate(line + kept);
+        out.push('\n');
+        return;
+    }
+    let mut from = 0;
     let end_line = |out: &mut String, line: &mut usize| {
         let kept = out[*line..].trim_end().len();
         out.truncate(*line + kept);
@@ -424,38 +450,113 @@ fn wrap_into(out: &mut String, text: &str, width: usize, indent: usize) {
         *line = out.len();
         out.extend(std::iter::repeat_n(' ', indent));
     };
-    for word in split_keep(text) {
-        let w = piece_width(word);
+    let mut i = 0;
+    while i < text.len() {
+        let (end, w) = next_piece(text, i);
         if line_w + w > width && line_w > indent {
+            out.push_str(&text[from..i]);
             end_line(out, &mut line);
             line_w = indent;
-            if word == " " {
+            from = i;
+            if &text[i..end] == " " {
+                from = end;
+                i = end;
                 continue;
             }
         }
         if w > width - indent {
-            // A word longer than a line: break it between characters.
-            for (i, c) in word.char_indices() {
-                let cw = word[i..i + c.len_utf8()].width();
+            // A piece longer than a line: break it between characters.
+            let word = &text[i..end];
+            for (k, c) in word.char_indices() {
+                let cw = word[k..k + c.len_utf8()].width();
                 if line_w + cw > width {
+                    out.push_str(&text[from..i + k]);
                     end_line(out, &mut line);
                     line_w = indent;
+                    from = i + k;
                 }
-                out.push(c);
                 line_w += cw;
             }
+            i = end;
             continue;
         }
-        out.push_str(word);
         line_w += w;
+        i = end;
     }
+    out.push_str(&text[from..]);
     let kept = out[line..].trim_end().len();
     out.truncate(line + kept);
     out.push('\n');
 }
 
+/// True when `text` is printable ASCII, CJK ideographs (U+4E00–U+9FFF) and fullwidth forms
+/// (U+FF01–U+FF60) only, at most `room` columns wide in all: no piece of it then breaks a
+/// line. False for anything else, which [`wrap_after`] measures piece by piece.
+fn fits(text: &str, room: usize) -> bool {
+    let b = text.as_bytes();
+    let mut w = 0;
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        if (0x20..0x7f).contains(&c) {
+            w += 1;
+            i += 1;
+            continue;
+        }
+        let (Some(&b1), Some(&b2)) = (b.get(i + 1), b.get(i + 2)) else {
+            return false;
+        };
+        let cp = (u32::from(c & 0x0f) << 12) | (u32::from(b1 & 0x3f) << 6) | u32::from(b2 & 0x3f);
+        if !(0xe0..=0xef).contains(&c) || !matches!(cp, 0x4e00..=0x9fff | 0xff01..=0xff60) {
+            return false;
+        }
+        w += 2;
+        i += 3;
+    }
+    w <= room
+}
+
+/// The piece of `text` that starts at byte `i` (a character boundary), as [`split_keep`]
+/// splits it: where it ends, and its width as [`piece_width`] counts it.
+fn next_piece(text: &str, i: usize) -> (usize, usize) {
+    let b = text.as_bytes();
+    let word_byte = |c: u8| c.is_ascii() && !c.is_ascii_whitespace();
+    if word_byte(b[i]) {
+        // A run of non-space ASCII: printable ASCII is one column a byte.
+        let mut j = i;
+        let mut printable = true;
+        while j < b.len() && word_byte(b[j]) {
+            printable &= (0x20..0x7f).contains(&b[j]);
+            j += 1;
+        }
+        let w = if printable { j - i } else { text[i..j].width() };
+        return (j, w);
+    }
+    if b[i] == b' ' {
+        return (i + 1, 1);
+    }
+    // A three-byte character (the text is UTF-8: two continuation bytes follow its lead
+    // byte), decoded here: a CJK ideograph or a fullwidth form is two columns.
+    if let (0xe0..=0xef, Some(&b1), Some(&b2)) = (b[i], b.get(i + 1), b.get(i + 2)) {
+        let c = (u32::from(b[i] & 0x0f) << 12) | (u32::from(b1 & 0x3f) << 6) | u32::from(b2 & 0x3f);
+        if matches!(c, 0x4e00..=0x9fff | 0xff01..=0xff60) {
+            return (i + 3, 2);
+        }
+    }
+    let Some(c) = text[i..].chars().next() else {
+        return (text.len(), 0);
+    };
+    let j = i + c.len_utf8();
+    let w = if matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{ff01}'..='\u{ff60}') {
+        2
+    } else {
+        text[i..j].width()
+    };
+    (j, w)
+}
+
 /// A piece's width, as `str::width` counts it: printable ASCII one column a byte, a CJK
 /// ideograph or a fullwidth form two columns, anything else asked of `unicode-width`.
+#[cfg(test)]
 fn piece_width(piece: &str) -> usize {
     let b = piece.as_bytes();
     if b.iter().all(|c| (0x20..0x7f).contains(c)) {
@@ -472,6 +573,7 @@ fn piece_width(piece: &str) -> usize {
 
 /// Splits into breakable pieces: runs of non-space ASCII stay whole (words, numbers, ids),
 /// every other character and every space is a piece of its own.
+#[cfg(test)]
 fn split_keep(text: &str) -> impl Iterator<Item = &str> {
     let mut rest = text;
     std::iter::from_fn(move || {
@@ -581,10 +683,7 @@ fn batch_block_into(out: &mut String, r: &Report, lang: Lang, view: View) {
     let reason = r.main_reason(lang);
     let reason = v(&reason);
     if !reason.is_empty() {
-        let mut text = String::with_capacity(INDENT.len() + reason.len());
-        text.push_str(INDENT);
-        text.push_str(&reason);
-        wrap_into(out, &text, view.width as usize, INDENT.len());
+        wrap_indented_into(out, &reason, view.width as usize, INDENT.len());
     }
 }
 
@@ -710,7 +809,59 @@ mod tests {
         }
     }
 
+    #[test]
+    fn pieces_are_split_and_measured_as_before() {
+        let text =
+            "linkage.growth_cap [二(三)1]: 效益\u{3000}增长 3.2%：a\u{1}b\u{301}\tx\u{1f600}";
+        let mut i = 0;
+        let mut old = split_keep(text);
+        while i < text.len() {
+            let (end, w) = next_piece(text, i);
+            let piece = old.next().unwrap_or_default();
+            assert_eq!(&text[i..end], piece);
+            assert_eq!(w, piece_width(piece), "{piece:?}");
+            i = end;
+        }
+        assert_eq!(old.next(), None);
+    }
+
     proptest::proptest! {
+        #[test]
+        fn indented_wrap_is_unchanged(
+            text in "([a-z0-9._\\[\\]()]{1,40}|[ 　]{1,3}|[本溪工资总额：，（）%]{1,12}|\\PC{1,4})*",
+            width in 0usize..90,
+            indent in 0usize..12,
+            before in "[a-z\n]{0,5}",
+        ) {
+            let mut out = before.clone();
+            wrap_indented_into(&mut out, &text, width, indent);
+            let spaced = format!("{}{text}", " ".repeat(indent));
+            proptest::prop_assert_eq!(out, before + &old_wrap(&spaced, width, indent));
+        }
+
+        #[test]
+        fn pieces_are_unchanged(text in "([a-z0-9._\\[\\]()]{1,40}|[ 　\t\n]{1,3}|[本溪工资总额：，（）%]{1,12}|\\PC{1,4}|[\\x00-\\x7f]{1,5})*") {
+            let mut i = 0;
+            let mut old = split_keep(&text);
+            while i < text.len() {
+                let (end, w) = next_piece(&text, i);
+                let piece = old.next().unwrap_or_default();
+                proptest::prop_assert_eq!(&text[i..end], piece);
+                proptest::prop_assert_eq!(w, piece_width(piece));
+                i = end;
+            }
+            proptest::prop_assert_eq!(old.next(), None);
+        }
+
+        #[test]
+        fn wide_wrap_is_unchanged(
+            text in "([a-z0-9._\\[\\]()%]{1,20}|[ ]{1,2}|[本溪工资总额：，（）]{1,12}|\\PC)*",
+            width in 0usize..400,
+            indent in 0usize..12,
+        ) {
+            proptest::prop_assert_eq!(wrap(&text, width, indent), old_wrap(&text, width, indent));
+        }
+
         #[test]
         fn wrap_is_unchanged(
             text in "([a-z0-9._\\[\\]()]{1,40}|[ 　]{1,3}|[本溪工资总额：，（）%]{1,12}|\\PC{1,4})*",

@@ -174,7 +174,7 @@ fn push_value(out: &mut Values, key: &str, spec: &FieldSpec, v: &FieldValue) {
         FieldValue::Absent => return,
         FieldValue::Num(n) => crate::num::plain(*n),
         FieldValue::Bool(b) => b.to_string(),
-        FieldValue::Str(s) => s.clone(),
+        FieldValue::Str(s) => s.to_string(),
         FieldValue::Date(d) => d.to_string(),
         FieldValue::StrList(items) => {
             if let FieldType::EnumList(opts) = spec.ty
