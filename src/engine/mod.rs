@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 
 use crate::diag::{Lang, Text};
 use crate::expr::{Unknown, Value};
-use crate::filing::{Filing, FilingKind, schema};
+use crate::filing::{FieldValue, Filing, FilingKind, schema};
 use crate::num;
 use crate::pack::names::{SlotKind, Special};
 use crate::pack::{Pack, Rule, Status};
@@ -31,7 +31,7 @@ pub use message::{format_labeled, format_value};
 pub use program::{Program, SharedStr};
 use regime::decide_regime;
 use rule::{Decided, eval_rule, reasons, rule_message, traced};
-use slots::{Indicators, Slots, array_list, derive, field_value};
+use slots::{Indicators, Slots, array_list, derive, ev, field_value};
 pub use validate::validate;
 
 /// The outcome of one filing (spec/report.md), ordered from best to worst.
@@ -155,8 +155,9 @@ pub struct Clearing {
 
 #[derive(Clone, Debug)]
 pub struct RegimeResult {
-    pub required: Option<String>,
-    pub fired: Vec<(String, Text)>,
+    pub required: Option<SharedStr>,
+    /// The steps that fired: id and text, shared with the pack.
+    pub fired: Vec<(SharedStr, Arc<Text>)>,
     pub unknown: Vec<String>,
 }
 
@@ -168,8 +169,9 @@ pub struct Evaluation {
     pub kind: FilingKind,
     /// The verdict (the worst rule status).
     pub verdict: Verdict,
-    /// Each quantity: name, value (possibly unknown), label.
-    pub quantities: Vec<(String, Value, Text)>,
+    /// Each quantity: name, value (possibly unknown), label (the name and label shared with
+    /// the pack).
+    pub quantities: Vec<(SharedStr, Value, Arc<Text>)>,
     /// How each quantity was computed (when traced).
     pub quantity_trace: Vec<TraceLine>,
     /// The largest allowed wage total and the rule that binds it, when known.
@@ -201,7 +203,7 @@ impl Evaluation {
     pub fn quantity(&self, name: &str) -> Option<&Value> {
         self.quantities
             .iter()
-            .find(|(n, _, _)| n == name)
+            .find(|(n, _, _)| n.as_str() == name)
             .map(|(_, v, _)| v)
     }
 }
@@ -257,9 +259,15 @@ pub fn evaluate_with(
     let program = &*pack.program;
     // Fields and parameters: those something reads (every one for the traced reference); a
     // slot left unfilled holds a placeholder nothing reads. Built in one pass (no placeholder
-    // written and dropped before each value).
-    let placeholder = || Value::Bool(false);
-    let values: Vec<Value> = pack
+    // written and dropped before each value); parameters and unknowns are borrowed from the
+    // pack.
+    const PLACEHOLDER: Value = Value::Bool(false);
+    let placeholder = || Cow::Borrowed(&PLACEHOLDER);
+    let unknown = |i: usize| match program.unknown.get(i) {
+        Some(u) => Cow::Borrowed(u),
+        None => Cow::Owned(Value::unknown("?")),
+    };
+    let values: Vec<Cow<'_, Value>> = pack
         .names
         .slots
         .iter()
@@ -269,19 +277,22 @@ pub fn evaluate_with(
                 return placeholder();
             }
             match s.kind {
-                SlotKind::Field(f) => field_value(&filing.fields[f], schema::FIELDS[f].path),
-                SlotKind::IndicatorList(j) => array_list(
+                SlotKind::Field(f) => match &filing.fields[f] {
+                    FieldValue::Absent => unknown(i),
+                    v => Cow::Owned(field_value(v, schema::FIELDS[f].path)),
+                },
+                SlotKind::IndicatorList(j) => Cow::Owned(array_list(
                     &filing.indicators,
                     j,
                     "indicator",
                     schema::INDICATOR_FIELDS[j].path,
-                ),
-                SlotKind::AdjustmentList(j) => array_list(
+                )),
+                SlotKind::AdjustmentList(j) => Cow::Owned(array_list(
                     &filing.adjustments,
                     j,
                     "adjustment",
                     schema::ADJUSTMENT_FIELDS[j].path,
-                ),
+                )),
                 // Read from the pack directly, unless a message shows it or a clearing
                 // substitution writes it.
                 SlotKind::Param(_)
@@ -289,19 +300,26 @@ pub fn evaluate_with(
                 {
                     placeholder()
                 }
-                SlotKind::Param(p) => pack.params[p].value.clone(),
-                SlotKind::Special(Special::EffectiveFrom) => Value::Date(pack.effective_from),
+                SlotKind::Param(p) => Cow::Borrowed(&pack.params[p].value),
+                SlotKind::Special(Special::EffectiveFrom) => {
+                    Cow::Owned(Value::Date(pack.effective_from))
+                }
                 // Computed below before anything reads them, unless the pack reads them early.
                 SlotKind::Quantity(_) | SlotKind::Derived(_)
                     if !opts.trace && !program.read_early.get(i).copied().unwrap_or(true) =>
                 {
                     placeholder()
                 }
-                _ => Value::unknown(s.name.clone()),
+                _ => unknown(i),
             }
         })
         .collect();
-    let mut env = Slots { values, pack, only };
+    let mut env = Slots {
+        values,
+        pack,
+        only,
+        reference: opts.trace,
+    };
     // Clearing: actual results stand in for the budget values.
     let mut quantity_trace = Vec::new();
     if kind == FilingKind::AnnualReturn
@@ -310,10 +328,10 @@ pub fn evaluate_with(
         let subs: Vec<(u32, Value)> = c
             .substitute
             .iter()
-            .map(|(t, e)| (*t, e.eval(&env)))
+            .map(|(t, e)| (*t, ev(e, &env, opts.trace)))
             .collect();
         for (t, v) in subs {
-            env.values[t as usize] = v;
+            env.values[t as usize] = Cow::Owned(v);
         }
     }
     if program.derive.any || opts.trace {
@@ -323,30 +341,49 @@ pub fn evaluate_with(
                 continue;
             }
             if let SlotKind::Derived(d) = s.kind {
-                env.values[i] = derive(d, &env, &catalog);
+                env.values[i] = Cow::Owned(derive(d, &env, &catalog));
             }
         }
     }
-    let mut quantities = Vec::with_capacity(pack.quantities.len());
-    for q in &pack.quantities {
+    // The quantities' values stay in their slots until the end (moved out then, see
+    // `Program::quantities_movable`), else they are copied as they are computed.
+    let mut quantities: Vec<(SharedStr, Value, Arc<Text>)> =
+        Vec::with_capacity(if program.quantities_movable {
+            0
+        } else {
+            pack.quantities.len()
+        });
+    for (q, (name, text)) in pack.quantities.iter().zip(&program.quantities) {
         let v = traced(&q.expr, &env, &q.name, opts.trace, &mut quantity_trace);
-        env.values[q.slot as usize] = v.clone();
-        quantities.push((q.name.clone(), v, q.text.clone()));
+        if !program.quantities_movable {
+            quantities.push((name.clone(), v.clone(), text.clone()));
+        }
+        env.values[q.slot as usize] = Cow::Owned(v);
     }
 
     let regime = decide_regime(pack, &env);
     if let Some(slot) = program.required_regime {
-        env.values[slot as usize] = match &regime.required {
-            Some(r) => Value::Str(r.clone()),
-            None => Value::Unknown(Unknown {
-                reasons: regime.unknown.iter().cloned().map(Cow::Owned).collect(),
-            }),
+        env.values[slot as usize] = match regime
+            .required_at
+            .and_then(|r| program.regime_values.get(r))
+        {
+            Some((_, v)) => Cow::Borrowed(v),
+            None => Cow::Owned(Value::Unknown(Unknown {
+                reasons: regime
+                    .result
+                    .unknown
+                    .iter()
+                    .cloned()
+                    .map(Cow::Owned)
+                    .collect(),
+            })),
         };
     }
 
-    let subject = pack.cap.subject.eval(&env);
-    let base = pack.cap.base.eval(&env);
-    let growth = pack.cap.growth.eval(&env);
+    let regime_result = regime.result;
+    let subject = ev(&pack.cap.subject, &env, opts.trace);
+    let base = ev(&pack.cap.base, &env, opts.trace);
+    let growth = ev(&pack.cap.growth, &env, opts.trace);
 
     // Rules, first pass: applicability and bounds.
     let indices: &[usize] = match kind {
@@ -390,12 +427,15 @@ pub fn evaluate_with(
     let clearing = if kind == FilingKind::AnnualReturn {
         let cleared = cap.as_ref().map(|c| c.max_wage_total);
         if let Some(slot) = program.cleared {
-            env.values[slot as usize] = match cleared {
+            env.values[slot as usize] = Cow::Owned(match cleared {
                 Some(c) => Value::Num(c),
                 None => Value::unknown("cleared_wage_total"),
-            };
+            });
         }
-        let to_recover = pack.clearing.as_ref().map(|c| c.to_recover.eval(&env));
+        let to_recover = pack
+            .clearing
+            .as_ref()
+            .map(|c| ev(&c.to_recover, &env, opts.trace));
         let get = |f: Option<usize>| f.and_then(|f| filing.fields.get(f)).and_then(|v| v.num());
         Some(Clearing {
             approved_wage_total: get(program.derive.approved_wage_total),
@@ -492,6 +532,14 @@ pub fn evaluate_with(
             },
         };
     }
+    if program.quantities_movable {
+        quantities.extend(pack.quantities.iter().zip(&program.quantities).map(
+            |(q, (name, text))| {
+                let v = std::mem::replace(&mut env.values[q.slot as usize], placeholder());
+                (name.clone(), v.into_owned(), text.clone())
+            },
+        ));
+    }
     Evaluation {
         kind,
         verdict,
@@ -503,7 +551,7 @@ pub fn evaluate_with(
         } else {
             cap_unknown
         },
-        regime,
+        regime: regime_result,
         rules: results,
         clearing,
     }

@@ -7,7 +7,8 @@
 use std::sync::Arc;
 
 use crate::diag::Text;
-use crate::expr::Compiled;
+use crate::expr::{Compiled, Value};
+use crate::filing::schema;
 use crate::pack::names::SlotKind;
 use crate::pack::{Check, Pack, Piece, Rule};
 
@@ -59,6 +60,49 @@ pub struct Program {
     /// For each regime step, the index of the regime it leads to and of the one it starts
     /// from (if it names one that exists); `None` for a step whose target is not a regime.
     pub(crate) regime_steps: Vec<Option<(usize, Option<usize>)>>,
+    /// For each slot, the value it holds while unknown: an absent field's `unknown(path)`,
+    /// a quantity's or derived value's `unknown(name)`. Built once; a filing's slots borrow
+    /// it instead of allocating their own.
+    pub(crate) unknown: Vec<Value>,
+    /// Each quantity's name and label, shared by every evaluation's [`super::Evaluation`].
+    pub(crate) quantities: Vec<(SharedStr, Arc<Text>)>,
+    /// Every quantity has a slot of its own that nothing writes after the quantities are
+    /// computed: an evaluation moves the values out of its slots instead of copying them.
+    pub(crate) quantities_movable: bool,
+    /// Each regime step's id and text, shared by every evaluation that records it as fired.
+    pub(crate) regime_fired: Vec<(SharedStr, Arc<Text>)>,
+    /// Each regime's name, as a shared string and as the value of `required_regime`.
+    pub(crate) regime_values: Vec<(SharedStr, Value)>,
+}
+
+/// See [`Program::unknown`].
+fn unknown_values(pack: &Pack) -> Vec<Value> {
+    pack.names
+        .slots
+        .iter()
+        .map(|s| match s.kind {
+            SlotKind::Field(f) => match schema::FIELDS.get(f) {
+                Some(info) => Value::unknown(info.path),
+                None => Value::unknown(s.name.clone()),
+            },
+            _ => Value::unknown(s.name.clone()),
+        })
+        .collect()
+}
+
+/// See [`Program::quantities_movable`].
+fn quantities_movable(pack: &Pack, written_later: &[Option<u32>]) -> bool {
+    let mut seen = vec![false; pack.names.slots.len()];
+    for q in &pack.quantities {
+        match seen.get_mut(q.slot as usize) {
+            Some(s) if !*s => *s = true,
+            _ => return false,
+        }
+    }
+    written_later
+        .iter()
+        .flatten()
+        .all(|w| !seen.get(*w as usize).copied().unwrap_or(false))
 }
 
 /// See [`Program::param_direct`].
@@ -273,6 +317,28 @@ impl Program {
                     .collect()
             },
             annual_superseded_by: superseded_by(pack, &annual),
+            unknown: unknown_values(pack),
+            quantities: pack
+                .quantities
+                .iter()
+                .map(|q| (SharedStr::from(q.name.as_str()), Arc::new(q.text.clone())))
+                .collect(),
+            quantities_movable: quantities_movable(
+                pack,
+                &[pack.names.slot("required_regime"), cleared],
+            ),
+            regime_fired: pack
+                .regime
+                .steps
+                .iter()
+                .map(|s| (SharedStr::from(s.id.as_str()), Arc::new(s.text.clone())))
+                .collect(),
+            regime_values: pack
+                .regime
+                .values
+                .iter()
+                .map(|v| (SharedStr::from(v.as_str()), Value::Str(v.clone())))
+                .collect(),
             budget,
             annual,
             derive,
