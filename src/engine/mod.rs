@@ -15,7 +15,6 @@ use crate::diag::{Lang, Text};
 use crate::expr::{Unknown, Value};
 use crate::filing::{FieldValue, Filing, FilingKind, schema};
 use crate::num;
-use crate::pack::names::{SlotKind, Special};
 use crate::pack::{Pack, Rule, Status};
 
 mod cap;
@@ -28,6 +27,7 @@ mod validate;
 
 use cap::combine_cap;
 pub use message::{format_labeled, format_value};
+use program::Fill;
 pub use program::{Program, SharedStr};
 use regime::decide_regime;
 use rule::{Decided, eval_rule, reasons, rule_message, traced};
@@ -267,53 +267,37 @@ pub fn evaluate_with(
         Some(u) => Cow::Borrowed(u),
         None => Cow::Owned(Value::unknown("?")),
     };
-    let values: Vec<Cow<'_, Value>> = pack
-        .names
-        .slots
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            if !opts.trace && !program.live.get(i).copied().unwrap_or(true) {
-                return placeholder();
-            }
-            match s.kind {
-                SlotKind::Field(f) => match &filing.fields[f] {
-                    FieldValue::Absent => unknown(i),
-                    v => Cow::Owned(field_value(v, schema::FIELDS[f].path)),
-                },
-                SlotKind::IndicatorList(j) => Cow::Owned(array_list(
-                    &filing.indicators,
-                    j,
-                    "indicator",
-                    schema::INDICATOR_FIELDS[j].path,
-                )),
-                SlotKind::AdjustmentList(j) => Cow::Owned(array_list(
-                    &filing.adjustments,
-                    j,
-                    "adjustment",
-                    schema::ADJUSTMENT_FIELDS[j].path,
-                )),
-                // Read from the pack directly, unless a message shows it or a clearing
-                // substitution writes it.
-                SlotKind::Param(_)
-                    if !opts.trace && program.param_direct.get(i).is_some_and(Option::is_some) =>
-                {
-                    placeholder()
-                }
-                SlotKind::Param(p) => Cow::Borrowed(&pack.params[p].value),
-                SlotKind::Special(Special::EffectiveFrom) => {
-                    Cow::Owned(Value::Date(pack.effective_from))
-                }
-                // Computed below before anything reads them, unless the pack reads them early.
-                SlotKind::Quantity(_) | SlotKind::Derived(_)
-                    if !opts.trace && !program.read_early.get(i).copied().unwrap_or(true) =>
-                {
-                    placeholder()
-                }
-                _ => unknown(i),
-            }
-        })
-        .collect();
+    let mut values: Vec<Cow<'_, Value>> = vec![placeholder(); pack.names.slots.len()];
+    let fill = if opts.trace {
+        &program.fill_traced
+    } else {
+        &program.fill
+    };
+    for &(i, f) in fill {
+        let i = i as usize;
+        let v = match f {
+            Fill::Field(f) => match &filing.fields[f] {
+                FieldValue::Absent => unknown(i),
+                v => Cow::Owned(field_value(v, schema::FIELDS[f].path)),
+            },
+            Fill::Indicators(j) => Cow::Owned(array_list(
+                &filing.indicators,
+                j,
+                "indicator",
+                schema::INDICATOR_FIELDS[j].path,
+            )),
+            Fill::Adjustments(j) => Cow::Owned(array_list(
+                &filing.adjustments,
+                j,
+                "adjustment",
+                schema::ADJUSTMENT_FIELDS[j].path,
+            )),
+            Fill::Param(p) => Cow::Borrowed(&pack.params[p].value),
+            Fill::EffectiveFrom => Cow::Owned(Value::Date(pack.effective_from)),
+            Fill::Unknown => unknown(i),
+        };
+        values[i] = v;
+    }
     let mut env = Slots {
         values,
         pack,
@@ -336,13 +320,13 @@ pub fn evaluate_with(
     }
     if program.derive.any || opts.trace {
         let catalog = Indicators::new(pack, filing);
-        for (i, s) in pack.names.slots.iter().enumerate() {
-            if !opts.trace && !program.live.get(i).copied().unwrap_or(true) {
-                continue;
-            }
-            if let SlotKind::Derived(d) = s.kind {
-                env.values[i] = Cow::Owned(derive(d, &env, &catalog));
-            }
+        let derived = if opts.trace {
+            &program.derived_traced
+        } else {
+            &program.derived
+        };
+        for &(i, d) in derived {
+            env.values[i as usize] = Cow::Owned(derive(d, &env, &catalog));
         }
     }
     // The quantities' values stay in their slots until the end (moved out then, see

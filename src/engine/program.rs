@@ -9,7 +9,7 @@ use std::sync::Arc;
 use crate::diag::Text;
 use crate::expr::{Compiled, Value};
 use crate::filing::schema;
-use crate::pack::names::SlotKind;
+use crate::pack::names::{Derived, SlotKind, Special};
 use crate::pack::{Check, Pack, Piece, Rule};
 
 /// A rule's constant parts, shared by every result of the rule.
@@ -40,13 +40,6 @@ pub struct Program {
     /// The layers of the entry a pack without rules for a kind of filing gets.
     pub(crate) own_layer: Arc<[String]>,
     pub(crate) document: SharedStr,
-    /// For each slot, whether anything reads it: an expression, a message or a value the
-    /// engine derives. A slot nothing reads is left unfilled (no copy of an unread field).
-    pub(crate) live: Vec<bool>,
-    /// For each slot, whether it may be read before the engine computes it (a quantity or a
-    /// derived value read by a clearing substitution, or by a quantity computed before it):
-    /// only those start with their "unknown" placeholder.
-    pub(crate) read_early: Vec<bool>,
     /// The slots and fields the engine's derived values read (see `slots::derive`), found once.
     pub(crate) derive: DeriveSlots,
     /// For each rule applying to budgets (positions in [`Program::budget`]), the positions of
@@ -73,6 +66,81 @@ pub struct Program {
     pub(crate) regime_fired: Vec<(SharedStr, Arc<Text>)>,
     /// Each regime's name, as a shared string and as the value of `required_regime`.
     pub(crate) regime_values: Vec<(SharedStr, Value)>,
+    /// The slots an evaluation fills before it starts, and how; every other slot holds a
+    /// placeholder nothing reads. For the batch path (the live slots, parameters read from the
+    /// pack directly left out) and for the traced reference (every slot).
+    pub(crate) fill: Vec<(u32, Fill)>,
+    pub(crate) fill_traced: Vec<(u32, Fill)>,
+    /// The derived values an evaluation computes (the live ones; every one when traced).
+    pub(crate) derived: Vec<(u32, Derived)>,
+    pub(crate) derived_traced: Vec<(u32, Derived)>,
+}
+
+/// How an evaluation fills a slot before it starts (see [`Program::fill`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Fill {
+    /// The filing's field (schema index).
+    Field(usize),
+    /// The list of the indicators' field `j`, or of the adjustments'.
+    Indicators(usize),
+    Adjustments(usize),
+    /// The pack's parameter (borrowed).
+    Param(usize),
+    /// The pack's effective date.
+    EffectiveFrom,
+    /// The slot's unknown (see [`Program::unknown`]), until the engine computes it.
+    Unknown,
+}
+
+/// See [`Program::fill`]: `traced` for the reference (every slot).
+fn fill(
+    pack: &Pack,
+    live: &[bool],
+    direct: &[Option<usize>],
+    early: &[bool],
+    traced: bool,
+) -> Vec<(u32, Fill)> {
+    let at = |v: &[bool], i: usize| v.get(i).copied().unwrap_or(true);
+    pack.names
+        .slots
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| traced || at(live, *i))
+        .filter_map(|(i, s)| {
+            let f = match s.kind {
+                SlotKind::Field(f) => Fill::Field(f),
+                SlotKind::IndicatorList(j) => Fill::Indicators(j),
+                SlotKind::AdjustmentList(j) => Fill::Adjustments(j),
+                // Read from the pack directly, unless a message shows it or a clearing
+                // substitution writes it.
+                SlotKind::Param(_) if !traced && direct.get(i).is_some_and(Option::is_some) => {
+                    return None;
+                }
+                SlotKind::Param(p) => Fill::Param(p),
+                SlotKind::Special(Special::EffectiveFrom) => Fill::EffectiveFrom,
+                // Computed before anything reads them, unless the pack reads them early.
+                SlotKind::Quantity(_) | SlotKind::Derived(_) if !traced && !at(early, i) => {
+                    return None;
+                }
+                _ => Fill::Unknown,
+            };
+            Some((i as u32, f))
+        })
+        .collect()
+}
+
+/// See [`Program::derived`].
+fn derived(pack: &Pack, live: &[bool], traced: bool) -> Vec<(u32, Derived)> {
+    pack.names
+        .slots
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| traced || live.get(*i).copied().unwrap_or(true))
+        .filter_map(|(i, s)| match s.kind {
+            SlotKind::Derived(d) => Some((i as u32, d)),
+            _ => None,
+        })
+        .collect()
 }
 
 /// See [`Program::unknown`].
@@ -169,7 +237,9 @@ fn superseded_by(pack: &Pack, indices: &[usize]) -> Vec<Vec<usize>> {
         .collect()
 }
 
-/// See [`Program::read_early`].
+/// Which slots may be read before the engine computes them (a quantity or a derived value
+/// read by a clearing substitution, or by a quantity computed before it): only those start
+/// with their "unknown" placeholder.
 fn read_early(pack: &Pack) -> Vec<bool> {
     let mut early = vec![false; pack.names.slots.len()];
     let mut mark = |e: &Compiled, before: Option<usize>| {
@@ -198,7 +268,8 @@ fn read_early(pack: &Pack) -> Vec<bool> {
     early
 }
 
-/// The slots an expression, a message or a derived value of `pack` reads.
+/// The slots an expression, a message or a derived value of `pack` reads: a slot nothing
+/// reads is left unfilled (no copy of an unread field).
 fn live_slots(pack: &Pack) -> Vec<bool> {
     let mut live = vec![false; pack.names.slots.len()];
     let mut mark = |s: u32| {
@@ -303,10 +374,16 @@ impl Program {
                 matches!(s.kind, SlotKind::Derived(_)) && live.get(i).copied().unwrap_or(true)
             }),
         };
+        let direct = param_direct(pack);
+        let early = read_early(pack);
         Program {
+            fill: fill(pack, &live, &direct, &early, false),
+            fill_traced: fill(pack, &live, &direct, &early, true),
+            derived: derived(pack, &live, false),
+            derived_traced: derived(pack, &live, true),
             rules,
             budget_superseded_by: superseded_by(pack, &budget),
-            param_direct: param_direct(pack),
+            param_direct: direct,
             regime_steps: {
                 let values = &pack.regime.values;
                 let idx = |v: &str| values.iter().position(|x| x == v);
@@ -346,8 +423,6 @@ impl Program {
             required_regime: pack.names.slot("required_regime"),
             cleared,
             own_layer: Arc::from(vec![pack.id.clone()]),
-            live,
-            read_early: read_early(pack),
             document: SharedStr::from(pack.document.as_str()),
         }
     }
