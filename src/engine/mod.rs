@@ -15,7 +15,7 @@ use crate::diag::{Lang, Text};
 use crate::expr::{Unknown, Value};
 use crate::filing::{FieldValue, Filing, FilingKind, schema};
 use crate::num;
-use crate::pack::{Pack, Rule, Status};
+use crate::pack::{Pack, Status};
 
 mod cap;
 mod message;
@@ -267,7 +267,8 @@ pub fn evaluate_with(
         Some(u) => Cow::Borrowed(u),
         None => Cow::Owned(Value::unknown("?")),
     };
-    let mut values: Vec<Cow<'_, Value>> = vec![placeholder(); pack.names.slots.len()];
+    let slots = pack.names.slots.len();
+    let mut values: Vec<Cow<'_, Value>> = Vec::with_capacity(slots);
     let fill = if opts.trace {
         &program.fill_traced
     } else {
@@ -296,8 +297,11 @@ pub fn evaluate_with(
             Fill::EffectiveFrom => Cow::Owned(Value::Date(pack.effective_from)),
             Fill::Unknown => unknown(i),
         };
-        values[i] = v;
+        // In slot order (see `Program::fill`): the slots between hold placeholders.
+        values.resize(i, placeholder());
+        values.push(v);
     }
+    values.resize(slots, placeholder());
     let mut env = Slots {
         values,
         pack,
@@ -374,9 +378,9 @@ pub fn evaluate_with(
         FilingKind::Budget => &program.budget,
         FilingKind::AnnualReturn => &program.annual,
     };
-    let applicable: Vec<&Rule> = indices.iter().map(|i| &pack.rules[*i]).collect();
-    let mut results = Vec::with_capacity(applicable.len() + 1);
-    let mut decided: Vec<Decided> = Vec::with_capacity(applicable.len());
+    let applicable = || indices.iter().map(|i| &pack.rules[*i]);
+    let mut results = Vec::with_capacity(indices.len() + 1);
+    let mut decided: Vec<Decided> = Vec::with_capacity(indices.len());
     // Messages written before the cleared total is known, for the rules whose message reads
     // it but whose condition and check do not (they are not evaluated again).
     let mut early: Vec<Option<Text>> = Vec::new();
@@ -391,17 +395,17 @@ pub fn evaluate_with(
         results.push(res);
         decided.push(d);
     }
-    let applies_of: Vec<Option<bool>> = decided.iter().map(|d| d.applies).collect();
 
     let superseded_by = match kind {
         FilingKind::Budget => &program.budget_superseded_by,
         FilingKind::AnnualReturn => &program.annual_superseded_by,
     };
     let (cap, cap_unknown) = combine_cap(
-        &applicable,
+        &pack.rules,
+        indices,
         superseded_by,
         &results,
-        &applies_of,
+        &decided,
         &subject,
         &base,
         &growth,
@@ -448,23 +452,26 @@ pub fn evaluate_with(
     // amount paid against the approved total).
     let uncovered = match kind {
         FilingKind::AnnualReturn => !program.covers_annual,
-        FilingKind::Budget => applicable.is_empty(),
+        FilingKind::Budget => indices.is_empty(),
     };
     if uncovered {
         results.push(no_rules_for_kind(pack, kind));
     }
     // The first gate that fails takes the filing out of scope, in the pack's words.
-    let gate = applicable
-        .iter()
+    let gate = applicable()
         .zip(&results)
         .find(|(r, res)| r.gate_scope && res.status == Status::Fail)
         .map(|(r, _)| r.gate_message.clone().unwrap_or_default());
     let out_of_scope = gate.is_some();
     // The rules' messages are written against their status before any gate: a gate's note
     // stands in for the others' (below).
-    let pre_gate: Vec<Status> = results.iter().map(|r| r.status).collect();
+    // (Kept only when a gate changes them.)
+    let pre_gate: Vec<Status> = match gate {
+        Some(_) => results.iter().map(|r| r.status).collect(),
+        None => Vec::new(),
+    };
     if gate.is_some() {
-        for (r, res) in applicable.iter().zip(results.iter_mut()) {
+        for (r, res) in applicable().zip(results.iter_mut()) {
             if !r.gate_scope {
                 res.status = Status::NotApplicable;
             }
@@ -498,7 +505,7 @@ pub fn evaluate_with(
         Messages::All => None,
         Messages::Main => Some(main_rule_index(&results, cap.as_ref())),
     };
-    for (k, (&i, rule)) in indices.iter().zip(&applicable).enumerate() {
+    for (k, (&i, rule)) in indices.iter().zip(applicable()).enumerate() {
         if wanted.is_some_and(|w| w != Some(k)) {
             continue;
         }
@@ -508,7 +515,8 @@ pub fn evaluate_with(
             _ => match early.get_mut(k).and_then(Option::take) {
                 Some(m) => m,
                 None => {
-                    let status = std::mem::replace(&mut res.status, pre_gate[k]);
+                    let before = pre_gate.get(k).copied().unwrap_or(res.status);
+                    let status = std::mem::replace(&mut res.status, before);
                     let m = rule_message(&pack.rules[i], res, &decided[k], &env);
                     res.status = status;
                     m

@@ -68,7 +68,7 @@ pub struct Program {
     pub(crate) regime_values: Vec<(SharedStr, Value)>,
     /// The slots an evaluation fills before it starts, and how; every other slot holds a
     /// placeholder nothing reads. For the batch path (the live slots, parameters read from the
-    /// pack directly left out) and for the traced reference (every slot).
+    /// pack directly left out) and for the traced reference (every slot); in slot order.
     pub(crate) fill: Vec<(u32, Fill)>,
     pub(crate) fill_traced: Vec<(u32, Fill)>,
     /// The derived values an evaluation computes (the live ones; every one when traced).
