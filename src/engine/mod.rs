@@ -281,6 +281,15 @@ pub fn evaluate_with(
                 FieldValue::Absent => unknown(i),
                 v => Cow::Owned(field_value(v, schema::FIELDS[f].path)),
             },
+            Fill::Enum { field, at, len } => match &filing.fields[field] {
+                FieldValue::Absent => unknown(i),
+                FieldValue::Str(s) => program
+                    .strs
+                    .get(at as usize..(at + len) as usize)
+                    .and_then(|set| set.iter().find(|v| matches!(v, Value::Str(x) if x == s)))
+                    .map_or_else(|| Cow::Owned(Value::Str(s.clone())), Cow::Borrowed),
+                v => Cow::Owned(field_value(v, schema::FIELDS[field].path)),
+            },
             Fill::Indicators(j) => Cow::Owned(array_list(
                 &filing.indicators,
                 j,

@@ -74,6 +74,8 @@ pub struct Program {
     /// The derived values an evaluation computes (the live ones; every one when traced).
     pub(crate) derived: Vec<(u32, Derived)>,
     pub(crate) derived_traced: Vec<(u32, Derived)>,
+    /// The values of the fields of a fixed set of strings (see [`Fill::Enum`]).
+    pub(crate) strs: Vec<Value>,
 }
 
 /// How an evaluation fills a slot before it starts (see [`Program::fill`]).
@@ -81,6 +83,13 @@ pub struct Program {
 pub(crate) enum Fill {
     /// The filing's field (schema index).
     Field(usize),
+    /// The filing's field of a fixed set of strings: `Program::strs[at..at + len]` holds the
+    /// value of each, borrowed instead of copied.
+    Enum {
+        field: usize,
+        at: u32,
+        len: u32,
+    },
     /// The list of the indicators' field `j`, or of the adjustments'.
     Indicators(usize),
     Adjustments(usize),
@@ -99,6 +108,7 @@ fn fill(
     direct: &[Option<usize>],
     early: &[bool],
     traced: bool,
+    strs: &mut Vec<Value>,
 ) -> Vec<(u32, Fill)> {
     let at = |v: &[bool], i: usize| v.get(i).copied().unwrap_or(true);
     pack.names
@@ -108,7 +118,18 @@ fn fill(
         .filter(|(i, _)| traced || at(live, *i))
         .filter_map(|(i, s)| {
             let f = match s.kind {
-                SlotKind::Field(f) => Fill::Field(f),
+                SlotKind::Field(f) => match schema::FIELDS.get(f).map(|x| x.ty) {
+                    Some(schema::FieldType::Enum(set)) => {
+                        let at = strs.len() as u32;
+                        strs.extend(set.iter().map(|v| Value::Str(v.to_string())));
+                        Fill::Enum {
+                            field: f,
+                            at,
+                            len: set.len() as u32,
+                        }
+                    }
+                    _ => Fill::Field(f),
+                },
                 SlotKind::IndicatorList(j) => Fill::Indicators(j),
                 SlotKind::AdjustmentList(j) => Fill::Adjustments(j),
                 // Read from the pack directly, unless a message shows it or a clearing
@@ -376,9 +397,11 @@ impl Program {
         };
         let direct = param_direct(pack);
         let early = read_early(pack);
+        let mut strs = Vec::new();
         Program {
-            fill: fill(pack, &live, &direct, &early, false),
-            fill_traced: fill(pack, &live, &direct, &early, true),
+            fill: fill(pack, &live, &direct, &early, false, &mut strs),
+            fill_traced: fill(pack, &live, &direct, &early, true, &mut strs),
+            strs,
             derived: derived(pack, &live, false),
             derived_traced: derived(pack, &live, true),
             rules,
