@@ -38,10 +38,10 @@ pub(super) fn max_total(allowed: Decimal, strict: bool) -> Decimal {
 /// Combines the bounds into the cap: the smallest of those that apply. Where a rule that might
 /// bind more tightly cannot be decided, the cap is unknown and the reason says which rule and
 /// which fields would settle it. `superseded_by[i]` lists the positions of the rules that
-/// supersede rule `i` (see [`super::Program`]).
+/// supersede rule `i` (see [`super::Program`]); positions are in `indices`, the pack's rules
+/// `rules` that apply to the filing's kind.
 pub(super) fn combine_cap(
-    rules: &[Rule],
-    indices: &[usize],
+    (rules, indices): (&[Rule], &[usize]),
     superseded_by: &[Vec<usize>],
     results: &[RuleResult],
     decided: &[Decided],

@@ -410,8 +410,7 @@ pub fn evaluate_with(
         FilingKind::AnnualReturn => &program.annual_superseded_by,
     };
     let (cap, cap_unknown) = combine_cap(
-        &pack.rules,
-        indices,
+        (&pack.rules, indices),
         superseded_by,
         &results,
         &decided,
