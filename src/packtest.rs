@@ -1289,7 +1289,7 @@ pub fn run_case(case: &TestCase, pack: &Pack) -> (Outcome, Vec<(String, Status)>
             m,
             "required_regime".into(),
             show(r),
-            show(&ev.regime.required),
+            show(&ev.regime.required.as_deref().map(str::to_string)),
         );
     }
     match (&x.cap, &ev.cap) {

@@ -300,7 +300,7 @@ proptest! {
         let p = pack("benxi-2019");
         let e = eval(&f, &p);
         let expected_quantities: Vec<(String, Value)> =
-            e.quantities.iter().map(|(n, v, _)| (n.clone(), v.clone())).collect();
+            e.quantities.iter().map(|(n, v, _)| (n.to_string(), v.clone())).collect();
         let cap = e.cap.clone();
         let report = Report::new(&f, &p, e, DAY);
         let text = serde_json::to_string(&json::report(&report, Lang::En, true)).expect("serialize");

@@ -64,10 +64,15 @@ struct Done<T> {
     out: T,
 }
 
-/// The packs a batch has met, each with the description its reports share.
+/// How many (jurisdiction, year) choices of the pack in force a batch remembers.
+const IN_FORCE_CACHED: usize = 64;
+
+/// The packs a batch has met, each with the description its reports share, and the pack in
+/// force chosen for each jurisdiction and year met (chosen once, not once per filing).
 #[derive(Default)]
 struct PackCache {
     refs: Vec<(Arc<Pack>, Arc<PackRef>)>,
+    in_force: Vec<(String, i32, Arc<Pack>)>,
 }
 
 impl PackCache {
@@ -123,7 +128,35 @@ impl Checker {
                 work.push(match item {
                     Item::Filing { filing, row } => {
                         let mut found = Vec::new();
-                        let pack = self.resolve(&filing, &opts.pack, &mut found);
+                        // The pack in force for a jurisdiction and year is the same for every
+                        // filing that names them (no notice comes with it): chosen once.
+                        let key = match &opts.pack {
+                            PackChoice::InForce => filing
+                                .get("enterprise.jurisdiction")
+                                .str()
+                                .map(|j| (j, filing.year())),
+                            PackChoice::Given(_) => None,
+                        };
+                        let cached = key.and_then(|(j, y)| {
+                            packs
+                                .in_force
+                                .iter()
+                                .find(|(cj, cy, _)| cj == j && *cy == y)
+                                .map(|(_, _, p)| p.clone())
+                        });
+                        let pack = match cached {
+                            Some(p) => Ok(p),
+                            None => {
+                                let pack = self.resolve(&filing, &opts.pack, &mut found);
+                                // Bounded: a file of many years keeps its first ones.
+                                if let (Some((j, y)), Ok(p)) = (key, &pack)
+                                    && packs.in_force.len() < IN_FORCE_CACHED
+                                {
+                                    packs.in_force.push((j.to_string(), y, p.clone()));
+                                }
+                                pack
+                            }
+                        };
                         for n in found {
                             if !out.notices.iter().any(|m| m.message == n.message) {
                                 out.notices.push(n);

@@ -81,7 +81,7 @@ fn side(filing: &Filing, pack: &Pack, errors: &mut Vec<crate::diag::Diagnostic>)
         verdict: ev.verdict,
         max_wage_total: ev.cap.as_ref().map(|c| c.max_wage_total),
         binding_rule: ev.cap.as_ref().map(|c| c.binding_rule.clone()),
-        required_regime: ev.regime.required.clone(),
+        required_regime: ev.regime.required.as_deref().map(str::to_string),
     }
 }
 

@@ -2,7 +2,7 @@
 
 use rust_decimal::Decimal;
 
-use super::rule::reasons;
+use super::rule::{Decided, reasons};
 use super::{CapResult, RuleResult};
 use crate::diag::Text;
 use crate::expr::Value;
@@ -38,20 +38,23 @@ pub(super) fn max_total(allowed: Decimal, strict: bool) -> Decimal {
 /// Combines the bounds into the cap: the smallest of those that apply. Where a rule that might
 /// bind more tightly cannot be decided, the cap is unknown and the reason says which rule and
 /// which fields would settle it. `superseded_by[i]` lists the positions of the rules that
-/// supersede rule `i` (see [`super::Program`]).
+/// supersede rule `i` (see [`super::Program`]); positions are in `indices`, the pack's rules
+/// `rules` that apply to the filing's kind.
 pub(super) fn combine_cap(
-    rules: &[&Rule],
+    (rules, indices): (&[Rule], &[usize]),
     superseded_by: &[Vec<usize>],
     results: &[RuleResult],
-    applies: &[Option<bool>],
+    decided: &[Decided],
     subject: &Value,
     base: &Value,
     growth: &Value,
 ) -> (Option<CapResult>, Text) {
+    // Whether the rule at position `i` (in `indices`) applies.
+    let applies = |i: usize| decided.get(i).and_then(|d| d.applies);
     let superseded = |i: usize| -> Option<bool> {
         let mut state = Some(false);
         for &j in superseded_by.get(i).map_or(&[][..], Vec::as_slice) {
-            match applies[j] {
+            match applies(j) {
                 Some(true) => return Some(true),
                 None => state = None,
                 Some(false) => {}
@@ -61,16 +64,16 @@ pub(super) fn combine_cap(
     };
     let mut best: Option<(Decimal, bool, usize)> = None;
     let mut pending: Vec<(usize, Option<Decimal>, bool)> = Vec::new();
-    for (i, r) in rules.iter().enumerate() {
+    for (i, r) in indices.iter().map(|&k| &rules[k]).enumerate() {
         let Some(Check::Bound { strict, .. }) = &r.check else {
             continue;
         };
         let sup = superseded(i);
-        if sup == Some(true) || applies[i] == Some(false) {
+        if sup == Some(true) || applies(i) == Some(false) {
             continue;
         }
         let b = results[i].bound.or(results[i].undecided_bound);
-        if applies[i] == Some(true)
+        if applies(i) == Some(true)
             && sup == Some(false)
             && let Some(b) = b
         {
@@ -81,7 +84,7 @@ pub(super) fn combine_cap(
             if tighter {
                 best = Some((b, *strict, i));
             }
-        } else if !(applies[i].is_none() && r.on_unknown == Status::Advisory) {
+        } else if !(applies(i).is_none() && r.on_unknown == Status::Advisory) {
             // A rule the pack marks "not checked" when undecided (advisory) does not hold the
             // cap hostage; every other undecided rule might bind and is pending.
             pending.push((i, b, *strict));

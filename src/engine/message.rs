@@ -233,7 +233,7 @@ pub(super) fn render(pieces: &[Piece], env: &Slots<'_>, own: &Own<'_>, lang: Lan
 #[cfg(test)]
 mod reference {
     use super::super::rule::{Decided, missing_rows, truth};
-    use super::super::slots::Slots;
+    use super::super::slots::{Slots, ev};
     use super::{Own, text_in, unknown_word, write_label};
     use crate::diag::{Lang, Text};
     use crate::engine::RuleResult;
@@ -354,7 +354,7 @@ mod reference {
             .iter()
             .filter(|_| status != Status::NotApplicable)
         {
-            if truth(&n.when.eval(env)) == Some(true) {
+            if truth(&ev(&n.when, env, env.reference)) == Some(true) {
                 let note = text_in(
                     env,
                     || render(&[Piece::Lit(n.text.zh.clone())], env, &own, Lang::Zh),
@@ -526,13 +526,14 @@ mod tests {
             } else {
                 fired.iter().map(|i| i.index(rule.triggers.len())).collect()
             };
-            let env = Slots { values, pack, only: None };
+            let values = values.into_iter().map(std::borrow::Cow::Owned).collect();
+            let env = Slots { values, pack, only: None, reference: false };
             let own = Own { bound, allowed, fired: &fired, triggers: &rule.triggers };
             prop_assert_eq!(
                 render(&pieces, &env, &own, lang),
                 reference::render(&pieces, &env, &own, lang)
             );
-            for v in &env.values {
+            for v in env.values.iter().map(|v| &**v) {
                 for f in [Format::Plain, Format::Percent, Format::Money] {
                     prop_assert_eq!(
                         super::format_value(v, f, lang),
@@ -590,11 +591,17 @@ mod tests {
             // Every slot filled: the values drawn, then unknowns.
             let mut values = values;
             values.resize(pack.names.slots.len(), Value::Unknown(Unknown::new("x")));
-            let both = Slots { values, pack, only: None };
+            let values = values.into_iter().map(std::borrow::Cow::Owned).collect();
+            let both = Slots { values, pack, only: None, reference: false };
             let new = rule_message(rule, &res, &decided, &both);
             prop_assert_eq!(&new, &reference::rule_message(rule, &res, &decided, &both));
             if let Some(lang) = only {
-                let env = Slots { values: both.values.clone(), pack, only: Some(lang) };
+                let env = Slots {
+                    values: both.values.clone(),
+                    pack,
+                    only: Some(lang),
+                    reference: false,
+                };
                 let one = rule_message(rule, &res, &decided, &env);
                 prop_assert_eq!(one.get(lang), new.get(lang));
                 let other = if lang == Lang::Zh { Lang::En } else { Lang::Zh };

@@ -13,10 +13,9 @@ use rust_decimal::Decimal;
 
 use crate::diag::{Lang, Text};
 use crate::expr::{Unknown, Value};
-use crate::filing::{Filing, FilingKind, schema};
+use crate::filing::{FieldValue, Filing, FilingKind, schema};
 use crate::num;
-use crate::pack::names::{SlotKind, Special};
-use crate::pack::{Pack, Rule, Status};
+use crate::pack::{Pack, Status};
 
 mod cap;
 mod message;
@@ -28,10 +27,11 @@ mod validate;
 
 use cap::combine_cap;
 pub use message::{format_labeled, format_value};
+use program::Fill;
 pub use program::{Program, SharedStr};
 use regime::decide_regime;
 use rule::{Decided, eval_rule, reasons, rule_message, traced};
-use slots::{Indicators, Slots, array_list, derive, field_value};
+use slots::{Indicators, Slots, array_list, derive, ev, field_value};
 pub use validate::validate;
 
 /// The outcome of one filing (spec/report.md), ordered from best to worst.
@@ -155,8 +155,9 @@ pub struct Clearing {
 
 #[derive(Clone, Debug)]
 pub struct RegimeResult {
-    pub required: Option<String>,
-    pub fired: Vec<(String, Text)>,
+    pub required: Option<SharedStr>,
+    /// The steps that fired: id and text, shared with the pack.
+    pub fired: Vec<(SharedStr, Arc<Text>)>,
     pub unknown: Vec<String>,
 }
 
@@ -168,8 +169,9 @@ pub struct Evaluation {
     pub kind: FilingKind,
     /// The verdict (the worst rule status).
     pub verdict: Verdict,
-    /// Each quantity: name, value (possibly unknown), label.
-    pub quantities: Vec<(String, Value, Text)>,
+    /// Each quantity: name, value (possibly unknown), label (the name and label shared with
+    /// the pack).
+    pub quantities: Vec<(SharedStr, Value, Arc<Text>)>,
     /// How each quantity was computed (when traced).
     pub quantity_trace: Vec<TraceLine>,
     /// The largest allowed wage total and the rule that binds it, when known.
@@ -201,7 +203,7 @@ impl Evaluation {
     pub fn quantity(&self, name: &str) -> Option<&Value> {
         self.quantities
             .iter()
-            .find(|(n, _, _)| n == name)
+            .find(|(n, _, _)| n.as_str() == name)
             .map(|(_, v, _)| v)
     }
 }
@@ -257,51 +259,64 @@ pub fn evaluate_with(
     let program = &*pack.program;
     // Fields and parameters: those something reads (every one for the traced reference); a
     // slot left unfilled holds a placeholder nothing reads. Built in one pass (no placeholder
-    // written and dropped before each value).
-    let placeholder = || Value::Bool(false);
-    let values: Vec<Value> = pack
-        .names
-        .slots
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            if !opts.trace && !program.live.get(i).copied().unwrap_or(true) {
-                return placeholder();
-            }
-            match s.kind {
-                SlotKind::Field(f) => field_value(&filing.fields[f], schema::FIELDS[f].path),
-                SlotKind::IndicatorList(j) => array_list(
-                    &filing.indicators,
-                    j,
-                    "indicator",
-                    schema::INDICATOR_FIELDS[j].path,
-                ),
-                SlotKind::AdjustmentList(j) => array_list(
-                    &filing.adjustments,
-                    j,
-                    "adjustment",
-                    schema::ADJUSTMENT_FIELDS[j].path,
-                ),
-                // Read from the pack directly, unless a message shows it or a clearing
-                // substitution writes it.
-                SlotKind::Param(_)
-                    if !opts.trace && program.param_direct.get(i).is_some_and(Option::is_some) =>
-                {
-                    placeholder()
-                }
-                SlotKind::Param(p) => pack.params[p].value.clone(),
-                SlotKind::Special(Special::EffectiveFrom) => Value::Date(pack.effective_from),
-                // Computed below before anything reads them, unless the pack reads them early.
-                SlotKind::Quantity(_) | SlotKind::Derived(_)
-                    if !opts.trace && !program.read_early.get(i).copied().unwrap_or(true) =>
-                {
-                    placeholder()
-                }
-                _ => Value::unknown(s.name.clone()),
-            }
-        })
-        .collect();
-    let mut env = Slots { values, pack, only };
+    // written and dropped before each value); parameters and unknowns are borrowed from the
+    // pack.
+    const PLACEHOLDER: Value = Value::Bool(false);
+    let placeholder = || Cow::Borrowed(&PLACEHOLDER);
+    let unknown = |i: usize| match program.unknown.get(i) {
+        Some(u) => Cow::Borrowed(u),
+        None => Cow::Owned(Value::unknown("?")),
+    };
+    let slots = pack.names.slots.len();
+    let mut values: Vec<Cow<'_, Value>> = Vec::with_capacity(slots);
+    let fill = if opts.trace {
+        &program.fill_traced
+    } else {
+        &program.fill
+    };
+    for &(i, f) in fill {
+        let i = i as usize;
+        let v = match f {
+            Fill::Field(f) => match &filing.fields[f] {
+                FieldValue::Absent => unknown(i),
+                v => Cow::Owned(field_value(v, schema::FIELDS[f].path)),
+            },
+            Fill::Enum { field, at, len } => match &filing.fields[field] {
+                FieldValue::Absent => unknown(i),
+                FieldValue::Str(s) => program
+                    .strs
+                    .get(at as usize..(at + len) as usize)
+                    .and_then(|set| set.iter().find(|v| matches!(v, Value::Str(x) if x == s)))
+                    .map_or_else(|| Cow::Owned(Value::Str(s.to_string())), Cow::Borrowed),
+                v => Cow::Owned(field_value(v, schema::FIELDS[field].path)),
+            },
+            Fill::Indicators(j) => Cow::Owned(array_list(
+                &filing.indicators,
+                j,
+                "indicator",
+                schema::INDICATOR_FIELDS[j].path,
+            )),
+            Fill::Adjustments(j) => Cow::Owned(array_list(
+                &filing.adjustments,
+                j,
+                "adjustment",
+                schema::ADJUSTMENT_FIELDS[j].path,
+            )),
+            Fill::Param(p) => Cow::Borrowed(&pack.params[p].value),
+            Fill::EffectiveFrom => Cow::Owned(Value::Date(pack.effective_from)),
+            Fill::Unknown => unknown(i),
+        };
+        // In slot order (see `Program::fill`): the slots between hold placeholders.
+        values.resize(i, placeholder());
+        values.push(v);
+    }
+    values.resize(slots, placeholder());
+    let mut env = Slots {
+        values,
+        pack,
+        only,
+        reference: opts.trace,
+    };
     // Clearing: actual results stand in for the budget values.
     let mut quantity_trace = Vec::new();
     if kind == FilingKind::AnnualReturn
@@ -310,52 +325,71 @@ pub fn evaluate_with(
         let subs: Vec<(u32, Value)> = c
             .substitute
             .iter()
-            .map(|(t, e)| (*t, e.eval(&env)))
+            .map(|(t, e)| (*t, ev(e, &env, opts.trace)))
             .collect();
         for (t, v) in subs {
-            env.values[t as usize] = v;
+            env.values[t as usize] = Cow::Owned(v);
         }
     }
     if program.derive.any || opts.trace {
         let catalog = Indicators::new(pack, filing);
-        for (i, s) in pack.names.slots.iter().enumerate() {
-            if !opts.trace && !program.live.get(i).copied().unwrap_or(true) {
-                continue;
-            }
-            if let SlotKind::Derived(d) = s.kind {
-                env.values[i] = derive(d, &env, &catalog);
-            }
+        let derived = if opts.trace {
+            &program.derived_traced
+        } else {
+            &program.derived
+        };
+        for &(i, d) in derived {
+            env.values[i as usize] = Cow::Owned(derive(d, &env, &catalog));
         }
     }
-    let mut quantities = Vec::with_capacity(pack.quantities.len());
-    for q in &pack.quantities {
+    // The quantities' values stay in their slots until the end (moved out then, see
+    // `Program::quantities_movable`), else they are copied as they are computed.
+    let mut quantities: Vec<(SharedStr, Value, Arc<Text>)> =
+        Vec::with_capacity(if program.quantities_movable {
+            0
+        } else {
+            pack.quantities.len()
+        });
+    for (q, (name, text)) in pack.quantities.iter().zip(&program.quantities) {
         let v = traced(&q.expr, &env, &q.name, opts.trace, &mut quantity_trace);
-        env.values[q.slot as usize] = v.clone();
-        quantities.push((q.name.clone(), v, q.text.clone()));
+        if !program.quantities_movable {
+            quantities.push((name.clone(), v.clone(), text.clone()));
+        }
+        env.values[q.slot as usize] = Cow::Owned(v);
     }
 
     let regime = decide_regime(pack, &env);
     if let Some(slot) = program.required_regime {
-        env.values[slot as usize] = match &regime.required {
-            Some(r) => Value::Str(r.clone()),
-            None => Value::Unknown(Unknown {
-                reasons: regime.unknown.iter().cloned().map(Cow::Owned).collect(),
-            }),
+        env.values[slot as usize] = match regime
+            .required_at
+            .and_then(|r| program.regime_values.get(r))
+        {
+            Some((_, v)) => Cow::Borrowed(v),
+            None => Cow::Owned(Value::Unknown(Unknown {
+                reasons: regime
+                    .result
+                    .unknown
+                    .iter()
+                    .cloned()
+                    .map(Cow::Owned)
+                    .collect(),
+            })),
         };
     }
 
-    let subject = pack.cap.subject.eval(&env);
-    let base = pack.cap.base.eval(&env);
-    let growth = pack.cap.growth.eval(&env);
+    let regime_result = regime.result;
+    let subject = ev(&pack.cap.subject, &env, opts.trace);
+    let base = ev(&pack.cap.base, &env, opts.trace);
+    let growth = ev(&pack.cap.growth, &env, opts.trace);
 
     // Rules, first pass: applicability and bounds.
     let indices: &[usize] = match kind {
         FilingKind::Budget => &program.budget,
         FilingKind::AnnualReturn => &program.annual,
     };
-    let applicable: Vec<&Rule> = indices.iter().map(|i| &pack.rules[*i]).collect();
-    let mut results = Vec::with_capacity(applicable.len() + 1);
-    let mut decided: Vec<Decided> = Vec::with_capacity(applicable.len());
+    let applicable = || indices.iter().map(|i| &pack.rules[*i]);
+    let mut results = Vec::with_capacity(indices.len() + 1);
+    let mut decided: Vec<Decided> = Vec::with_capacity(indices.len());
     // Messages written before the cleared total is known, for the rules whose message reads
     // it but whose condition and check do not (they are not evaluated again).
     let mut early: Vec<Option<Text>> = Vec::new();
@@ -370,17 +404,16 @@ pub fn evaluate_with(
         results.push(res);
         decided.push(d);
     }
-    let applies_of: Vec<Option<bool>> = decided.iter().map(|d| d.applies).collect();
 
     let superseded_by = match kind {
         FilingKind::Budget => &program.budget_superseded_by,
         FilingKind::AnnualReturn => &program.annual_superseded_by,
     };
     let (cap, cap_unknown) = combine_cap(
-        &applicable,
+        (&pack.rules, indices),
         superseded_by,
         &results,
-        &applies_of,
+        &decided,
         &subject,
         &base,
         &growth,
@@ -390,12 +423,15 @@ pub fn evaluate_with(
     let clearing = if kind == FilingKind::AnnualReturn {
         let cleared = cap.as_ref().map(|c| c.max_wage_total);
         if let Some(slot) = program.cleared {
-            env.values[slot as usize] = match cleared {
+            env.values[slot as usize] = Cow::Owned(match cleared {
                 Some(c) => Value::Num(c),
                 None => Value::unknown("cleared_wage_total"),
-            };
+            });
         }
-        let to_recover = pack.clearing.as_ref().map(|c| c.to_recover.eval(&env));
+        let to_recover = pack
+            .clearing
+            .as_ref()
+            .map(|c| ev(&c.to_recover, &env, opts.trace));
         let get = |f: Option<usize>| f.and_then(|f| filing.fields.get(f)).and_then(|v| v.num());
         Some(Clearing {
             approved_wage_total: get(program.derive.approved_wage_total),
@@ -424,23 +460,26 @@ pub fn evaluate_with(
     // amount paid against the approved total).
     let uncovered = match kind {
         FilingKind::AnnualReturn => !program.covers_annual,
-        FilingKind::Budget => applicable.is_empty(),
+        FilingKind::Budget => indices.is_empty(),
     };
     if uncovered {
         results.push(no_rules_for_kind(pack, kind));
     }
     // The first gate that fails takes the filing out of scope, in the pack's words.
-    let gate = applicable
-        .iter()
+    let gate = applicable()
         .zip(&results)
         .find(|(r, res)| r.gate_scope && res.status == Status::Fail)
         .map(|(r, _)| r.gate_message.clone().unwrap_or_default());
     let out_of_scope = gate.is_some();
     // The rules' messages are written against their status before any gate: a gate's note
     // stands in for the others' (below).
-    let pre_gate: Vec<Status> = results.iter().map(|r| r.status).collect();
+    // (Kept only when a gate changes them.)
+    let pre_gate: Vec<Status> = match gate {
+        Some(_) => results.iter().map(|r| r.status).collect(),
+        None => Vec::new(),
+    };
     if gate.is_some() {
-        for (r, res) in applicable.iter().zip(results.iter_mut()) {
+        for (r, res) in applicable().zip(results.iter_mut()) {
             if !r.gate_scope {
                 res.status = Status::NotApplicable;
             }
@@ -474,7 +513,7 @@ pub fn evaluate_with(
         Messages::All => None,
         Messages::Main => Some(main_rule_index(&results, cap.as_ref())),
     };
-    for (k, (&i, rule)) in indices.iter().zip(&applicable).enumerate() {
+    for (k, (&i, rule)) in indices.iter().zip(applicable()).enumerate() {
         if wanted.is_some_and(|w| w != Some(k)) {
             continue;
         }
@@ -484,13 +523,22 @@ pub fn evaluate_with(
             _ => match early.get_mut(k).and_then(Option::take) {
                 Some(m) => m,
                 None => {
-                    let status = std::mem::replace(&mut res.status, pre_gate[k]);
+                    let before = pre_gate.get(k).copied().unwrap_or(res.status);
+                    let status = std::mem::replace(&mut res.status, before);
                     let m = rule_message(&pack.rules[i], res, &decided[k], &env);
                     res.status = status;
                     m
                 }
             },
         };
+    }
+    if program.quantities_movable {
+        quantities.extend(pack.quantities.iter().zip(&program.quantities).map(
+            |(q, (name, text))| {
+                let v = std::mem::replace(&mut env.values[q.slot as usize], placeholder());
+                (name.clone(), v.into_owned(), text.clone())
+            },
+        ));
     }
     Evaluation {
         kind,
@@ -503,7 +551,7 @@ pub fn evaluate_with(
         } else {
             cap_unknown
         },
-        regime,
+        regime: regime_result,
         rules: results,
         clearing,
     }

@@ -7,8 +7,9 @@
 use std::sync::Arc;
 
 use crate::diag::Text;
-use crate::expr::Compiled;
-use crate::pack::names::SlotKind;
+use crate::expr::{Compiled, Value};
+use crate::filing::schema;
+use crate::pack::names::{Derived, SlotKind, Special};
 use crate::pack::{Check, Pack, Piece, Rule};
 
 /// A rule's constant parts, shared by every result of the rule.
@@ -39,13 +40,6 @@ pub struct Program {
     /// The layers of the entry a pack without rules for a kind of filing gets.
     pub(crate) own_layer: Arc<[String]>,
     pub(crate) document: SharedStr,
-    /// For each slot, whether anything reads it: an expression, a message or a value the
-    /// engine derives. A slot nothing reads is left unfilled (no copy of an unread field).
-    pub(crate) live: Vec<bool>,
-    /// For each slot, whether it may be read before the engine computes it (a quantity or a
-    /// derived value read by a clearing substitution, or by a quantity computed before it):
-    /// only those start with their "unknown" placeholder.
-    pub(crate) read_early: Vec<bool>,
     /// The slots and fields the engine's derived values read (see `slots::derive`), found once.
     pub(crate) derive: DeriveSlots,
     /// For each rule applying to budgets (positions in [`Program::budget`]), the positions of
@@ -59,6 +53,145 @@ pub struct Program {
     /// For each regime step, the index of the regime it leads to and of the one it starts
     /// from (if it names one that exists); `None` for a step whose target is not a regime.
     pub(crate) regime_steps: Vec<Option<(usize, Option<usize>)>>,
+    /// For each slot, the value it holds while unknown: an absent field's `unknown(path)`,
+    /// a quantity's or derived value's `unknown(name)`. Built once; a filing's slots borrow
+    /// it instead of allocating their own.
+    pub(crate) unknown: Vec<Value>,
+    /// Each quantity's name and label, shared by every evaluation's [`super::Evaluation`].
+    pub(crate) quantities: Vec<(SharedStr, Arc<Text>)>,
+    /// Every quantity has a slot of its own that nothing writes after the quantities are
+    /// computed: an evaluation moves the values out of its slots instead of copying them.
+    pub(crate) quantities_movable: bool,
+    /// Each regime step's id and text, shared by every evaluation that records it as fired.
+    pub(crate) regime_fired: Vec<(SharedStr, Arc<Text>)>,
+    /// Each regime's name, as a shared string and as the value of `required_regime`.
+    pub(crate) regime_values: Vec<(SharedStr, Value)>,
+    /// The slots an evaluation fills before it starts, and how; every other slot holds a
+    /// placeholder nothing reads. For the batch path (the live slots, parameters read from the
+    /// pack directly left out) and for the traced reference (every slot); in slot order.
+    pub(crate) fill: Vec<(u32, Fill)>,
+    pub(crate) fill_traced: Vec<(u32, Fill)>,
+    /// The derived values an evaluation computes (the live ones; every one when traced).
+    pub(crate) derived: Vec<(u32, Derived)>,
+    pub(crate) derived_traced: Vec<(u32, Derived)>,
+    /// The values of the fields of a fixed set of strings (see [`Fill::Enum`]).
+    pub(crate) strs: Vec<Value>,
+}
+
+/// How an evaluation fills a slot before it starts (see [`Program::fill`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Fill {
+    /// The filing's field (schema index).
+    Field(usize),
+    /// The filing's field of a fixed set of strings: `Program::strs[at..at + len]` holds the
+    /// value of each, borrowed instead of copied.
+    Enum {
+        field: usize,
+        at: u32,
+        len: u32,
+    },
+    /// The list of the indicators' field `j`, or of the adjustments'.
+    Indicators(usize),
+    Adjustments(usize),
+    /// The pack's parameter (borrowed).
+    Param(usize),
+    /// The pack's effective date.
+    EffectiveFrom,
+    /// The slot's unknown (see [`Program::unknown`]), until the engine computes it.
+    Unknown,
+}
+
+/// See [`Program::fill`]: `traced` for the reference (every slot).
+fn fill(
+    pack: &Pack,
+    live: &[bool],
+    direct: &[Option<usize>],
+    early: &[bool],
+    traced: bool,
+    strs: &mut Vec<Value>,
+) -> Vec<(u32, Fill)> {
+    let at = |v: &[bool], i: usize| v.get(i).copied().unwrap_or(true);
+    pack.names
+        .slots
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| traced || at(live, *i))
+        .filter_map(|(i, s)| {
+            let f = match s.kind {
+                SlotKind::Field(f) => match schema::FIELDS.get(f).map(|x| x.ty) {
+                    Some(schema::FieldType::Enum(set)) => {
+                        let at = strs.len() as u32;
+                        strs.extend(set.iter().map(|v| Value::Str(v.to_string())));
+                        Fill::Enum {
+                            field: f,
+                            at,
+                            len: set.len() as u32,
+                        }
+                    }
+                    _ => Fill::Field(f),
+                },
+                SlotKind::IndicatorList(j) => Fill::Indicators(j),
+                SlotKind::AdjustmentList(j) => Fill::Adjustments(j),
+                // Read from the pack directly, unless a message shows it or a clearing
+                // substitution writes it.
+                SlotKind::Param(_) if !traced && direct.get(i).is_some_and(Option::is_some) => {
+                    return None;
+                }
+                SlotKind::Param(p) => Fill::Param(p),
+                SlotKind::Special(Special::EffectiveFrom) => Fill::EffectiveFrom,
+                // Computed before anything reads them, unless the pack reads them early.
+                SlotKind::Quantity(_) | SlotKind::Derived(_) if !traced && !at(early, i) => {
+                    return None;
+                }
+                _ => Fill::Unknown,
+            };
+            Some((i as u32, f))
+        })
+        .collect()
+}
+
+/// See [`Program::derived`].
+fn derived(pack: &Pack, live: &[bool], traced: bool) -> Vec<(u32, Derived)> {
+    pack.names
+        .slots
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| traced || live.get(*i).copied().unwrap_or(true))
+        .filter_map(|(i, s)| match s.kind {
+            SlotKind::Derived(d) => Some((i as u32, d)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// See [`Program::unknown`].
+fn unknown_values(pack: &Pack) -> Vec<Value> {
+    pack.names
+        .slots
+        .iter()
+        .map(|s| match s.kind {
+            SlotKind::Field(f) => match schema::FIELDS.get(f) {
+                Some(info) => Value::unknown(info.path),
+                None => Value::unknown(s.name.clone()),
+            },
+            _ => Value::unknown(s.name.clone()),
+        })
+        .collect()
+}
+
+/// See [`Program::quantities_movable`].
+fn quantities_movable(pack: &Pack, written_later: &[Option<u32>]) -> bool {
+    let mut seen = vec![false; pack.names.slots.len()];
+    for q in &pack.quantities {
+        match seen.get_mut(q.slot as usize) {
+            Some(s) if !*s => *s = true,
+            _ => return false,
+        }
+    }
+    written_later
+        .iter()
+        .flatten()
+        .all(|w| !seen.get(*w as usize).copied().unwrap_or(false))
 }
 
 /// See [`Program::param_direct`].
@@ -125,7 +258,9 @@ fn superseded_by(pack: &Pack, indices: &[usize]) -> Vec<Vec<usize>> {
         .collect()
 }
 
-/// See [`Program::read_early`].
+/// Which slots may be read before the engine computes them (a quantity or a derived value
+/// read by a clearing substitution, or by a quantity computed before it): only those start
+/// with their "unknown" placeholder.
 fn read_early(pack: &Pack) -> Vec<bool> {
     let mut early = vec![false; pack.names.slots.len()];
     let mut mark = |e: &Compiled, before: Option<usize>| {
@@ -154,7 +289,8 @@ fn read_early(pack: &Pack) -> Vec<bool> {
     early
 }
 
-/// The slots an expression, a message or a derived value of `pack` reads.
+/// The slots an expression, a message or a derived value of `pack` reads: a slot nothing
+/// reads is left unfilled (no copy of an unread field).
 fn live_slots(pack: &Pack) -> Vec<bool> {
     let mut live = vec![false; pack.names.slots.len()];
     let mut mark = |s: u32| {
@@ -259,10 +395,18 @@ impl Program {
                 matches!(s.kind, SlotKind::Derived(_)) && live.get(i).copied().unwrap_or(true)
             }),
         };
+        let direct = param_direct(pack);
+        let early = read_early(pack);
+        let mut strs = Vec::new();
         Program {
+            fill: fill(pack, &live, &direct, &early, false, &mut strs),
+            fill_traced: fill(pack, &live, &direct, &early, true, &mut strs),
+            strs,
+            derived: derived(pack, &live, false),
+            derived_traced: derived(pack, &live, true),
             rules,
             budget_superseded_by: superseded_by(pack, &budget),
-            param_direct: param_direct(pack),
+            param_direct: direct,
             regime_steps: {
                 let values = &pack.regime.values;
                 let idx = |v: &str| values.iter().position(|x| x == v);
@@ -273,6 +417,28 @@ impl Program {
                     .collect()
             },
             annual_superseded_by: superseded_by(pack, &annual),
+            unknown: unknown_values(pack),
+            quantities: pack
+                .quantities
+                .iter()
+                .map(|q| (SharedStr::from(q.name.as_str()), Arc::new(q.text.clone())))
+                .collect(),
+            quantities_movable: quantities_movable(
+                pack,
+                &[pack.names.slot("required_regime"), cleared],
+            ),
+            regime_fired: pack
+                .regime
+                .steps
+                .iter()
+                .map(|s| (SharedStr::from(s.id.as_str()), Arc::new(s.text.clone())))
+                .collect(),
+            regime_values: pack
+                .regime
+                .values
+                .iter()
+                .map(|v| (SharedStr::from(v.as_str()), Value::Str(v.clone())))
+                .collect(),
             budget,
             annual,
             derive,
@@ -280,8 +446,6 @@ impl Program {
             required_regime: pack.names.slot("required_regime"),
             cleared,
             own_layer: Arc::from(vec![pack.id.clone()]),
-            live,
-            read_early: read_early(pack),
             document: SharedStr::from(pack.document.as_str()),
         }
     }

@@ -2,13 +2,19 @@
 
 use std::borrow::Cow;
 
-use super::RegimeResult;
 use super::rule::truth;
-use super::slots::Slots;
+use super::slots::{Slots, ev};
+use super::{RegimeResult, SharedStr};
 use crate::expr::{Unknown, Value};
 use crate::pack::Pack;
 
-pub(super) fn decide_regime(pack: &Pack, env: &Slots<'_>) -> RegimeResult {
+/// The regime decided, and the position of the required regime among the pack's.
+pub(super) struct Decision {
+    pub(super) result: RegimeResult,
+    pub(super) required_at: Option<usize>,
+}
+
+pub(super) fn decide_regime(pack: &Pack, env: &Slots<'_>) -> Decision {
     let values = &pack.regime.values;
     let mut possible: Vec<bool> = vec![true; values.len()];
     let mut next: Vec<bool> = vec![false; values.len()];
@@ -16,7 +22,7 @@ pub(super) fn decide_regime(pack: &Pack, env: &Slots<'_>) -> RegimeResult {
     let mut unknown = Unknown::default();
     let ends = &pack.program.regime_steps;
     for (k, step) in pack.regime.steps.iter().enumerate() {
-        let cond = step.when.eval(env);
+        let cond = ev(&step.when, env, env.reference);
         // The step's target and source, found once per pack (see `Program::regime_steps`).
         let Some(&Some((to, from))) = ends.get(k) else {
             continue;
@@ -48,25 +54,34 @@ pub(super) fn decide_regime(pack: &Pack, env: &Slots<'_>) -> RegimeResult {
                 }
             }
         }
-        if changed {
-            fired.push((step.id.clone(), step.text.clone()));
+        if changed && let Some((id, text)) = pack.program.regime_fired.get(k) {
+            fired.push((id.clone(), text.clone()));
         }
         std::mem::swap(&mut possible, &mut next);
     }
-    let live: Vec<&String> = values
+    let mut live = possible
         .iter()
-        .zip(&possible)
+        .enumerate()
         .filter(|(_, p)| **p)
-        .map(|(v, _)| v)
-        .collect();
-    let required = (live.len() == 1).then(|| live[0].clone());
-    RegimeResult {
-        required,
-        fired,
-        unknown: if live.len() == 1 {
-            Vec::new()
-        } else {
-            unknown.reasons.into_iter().map(Cow::into_owned).collect()
+        .map(|(v, _)| v);
+    let required_at = match (live.next(), live.next()) {
+        (Some(v), None) => Some(v),
+        _ => None,
+    };
+    let required = required_at.map(|v| match pack.program.regime_values.get(v) {
+        Some((s, _)) => s.clone(),
+        None => SharedStr::from(values[v].as_str()),
+    });
+    Decision {
+        result: RegimeResult {
+            required,
+            fired,
+            unknown: if required_at.is_some() {
+                Vec::new()
+            } else {
+                unknown.reasons.into_iter().map(Cow::into_owned).collect()
+            },
         },
+        required_at,
     }
 }

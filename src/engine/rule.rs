@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use super::cap::{allowed_total, max_total};
 use super::message::{Own, text_in, written};
-use super::slots::Slots;
+use super::slots::{Slots, ev};
 use super::{RuleResult, TraceLine};
 use crate::diag::{Lang, Text};
 use crate::expr::{Compiled, Unknown, Value};
@@ -30,7 +30,7 @@ pub(super) fn traced(
     on: bool,
     trace: &mut Vec<TraceLine>,
 ) -> Value {
-    let v = c.eval(env);
+    let v = ev(c, env, on);
     if on {
         trace.push(TraceLine {
             label: label.to_string(),
@@ -274,7 +274,7 @@ pub(super) fn rule_message(
                 .iter()
                 .filter(|_| status != Status::NotApplicable)
             {
-                if truth(&n.when.eval(env)) == Some(true) {
+                if truth(&ev(&n.when, env, env.reference)) == Some(true) {
                     w.push(sep);
                     w.push(n.text.get(lang));
                 }

@@ -1,20 +1,34 @@
 //! The slots an evaluation reads: the filing's fields and the pack's parameters, and the values
 //! the engine derives from the catalog.
 
+use std::borrow::Cow;
+
 use rust_decimal::Decimal;
 
 use crate::diag::Lang;
-use crate::expr::{Env, Value};
+use crate::expr::{Compiled, Env, Value};
 use crate::filing::{FieldValue, Filing};
 use crate::num;
 use crate::pack::names::Derived;
 use crate::pack::{CatalogEntry, Pack};
 
 pub(super) struct Slots<'a> {
-    pub(super) values: Vec<Value>,
+    /// Each slot's value: the filing's own, or borrowed from the pack (a parameter, an absent
+    /// field's unknown, see [`super::Program::unknown`]).
+    pub(super) values: Vec<Cow<'a, Value>>,
     pub(super) pack: &'a Pack,
     /// The one language messages are written in, or `None` for both.
     pub(super) only: Option<Lang>,
+    /// The traced reference evaluation (`Options::trace`): see [`ev`].
+    pub(super) reference: bool,
+}
+
+/// Evaluates one of the pack's expressions: every expression the engine evaluates goes
+/// through here. `reference` is true on the traced path (`Options::trace`).
+// At merge: `reference` selects `Compiled::eval_tree`, the reference tree-walker.
+pub(super) fn ev(c: &Compiled, env: &Slots<'_>, reference: bool) -> Value {
+    let _ = reference;
+    c.eval(env)
 }
 
 impl Slots<'_> {
@@ -23,7 +37,7 @@ impl Slots<'_> {
     fn value(&self, slot: u32) -> Option<&Value> {
         match self.pack.program.param_direct.get(slot as usize) {
             Some(Some(p)) => self.pack.params.get(*p).map(|p| &p.value),
-            _ => self.values.get(slot as usize),
+            _ => self.values.get(slot as usize).map(|v| &**v),
         }
     }
 }
@@ -163,7 +177,7 @@ pub(super) fn derive(d: Derived, s: &Slots<'_>, ind: &Indicators<'_>) -> Value {
     };
     let category = ind.category;
     // A slot's value, borrowed (lists are not copied).
-    let slot_ref = |i: Option<u32>| i.and_then(|i| s.values.get(i as usize));
+    let slot_ref = |i: Option<u32>| i.and_then(|i| s.values.get(i as usize)).map(|v| &**v);
     match d {
         Derived::IndicatorGrowth => {
             let prior = list_items(slot_ref(at.indicator_prior));

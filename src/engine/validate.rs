@@ -1,24 +1,24 @@
 //! What only the pack can tell about a filing (catalog ids).
 
 use crate::diag::{Diagnostic, Text};
-use crate::filing::Filing;
+use crate::filing::{Filing, slot};
 use crate::pack::Pack;
+
+/// The slots of the measures' kinds.
+const PRODUCTIVITY_KIND: usize = slot("productivity.kind");
+const LABOR_COST_KIND: usize = slot("labor_cost.kind");
 
 /// Checks what only the pack can tell about a filing: indicator ids against its catalog.
 pub fn validate(filing: &Filing, pack: &Pack) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let ids: Vec<&str> = pack
-        .catalog
-        .indicators
-        .iter()
-        .map(|e| e.id.as_str())
-        .collect();
-    let mut seen: Vec<&str> = Vec::new();
+    let ids = || pack.catalog.indicators.iter().map(|e| e.id.as_str());
+    // The path is built only for an error.
+    let path = |i: usize| format!("indicator.{}.id", i + 1);
     for (i, ind) in filing.indicators.iter().enumerate() {
-        let path = format!("indicator.{}.id", i + 1);
         let Some(id) = ind[0].str() else { continue };
-        if !ids.contains(&id) {
-            let hint = crate::diag::did_you_mean(id, ids.iter().copied());
+        if !ids().any(|x| x == id) {
+            let path = path(i);
+            let hint = crate::diag::did_you_mean(id, ids());
             let (zh, en) = match hint {
                 Some(h) => (
                     format!("；是否指 \"{h}\"？"),
@@ -38,7 +38,11 @@ pub fn validate(filing: &Filing, pack: &Pack) -> Vec<Diagnostic> {
                     ),
                 ),
             ));
-        } else if seen.contains(&id) {
+        } else if filing.indicators[..i]
+            .iter()
+            .any(|earlier| earlier[0].str() == Some(id))
+        {
+            let path = path(i);
             out.push(Diagnostic::new(
                 &filing.source,
                 filing.pos(&path),
@@ -49,25 +53,26 @@ pub fn validate(filing: &Filing, pack: &Pack) -> Vec<Diagnostic> {
                 ),
             ));
         }
-        seen.push(id);
     }
     // The productivity and labour-cost measures are the pack's catalog's, not a fixed list.
     let measures = [
         (
+            PRODUCTIVITY_KIND,
             "productivity.kind",
             &pack.catalog.productivity,
             "劳动生产率",
             "productivity",
         ),
         (
+            LABOR_COST_KIND,
             "labor_cost.kind",
             &pack.catalog.labor_cost,
             "人工成本",
             "labour-cost",
         ),
     ];
-    for (path, entries, zh_name, en_name) in measures {
-        let Some(kind) = filing.get(path).str() else {
+    for (at, path, entries, zh_name, en_name) in measures {
+        let Some(kind) = filing.fields.get(at).and_then(|v| v.str()) else {
             continue;
         };
         if entries.iter().any(|e| e.id == kind) {

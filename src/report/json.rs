@@ -675,7 +675,15 @@ impl ReportWriter<'_> {
         w.close(b'}');
     }
 
-    fn quantities(&self, w: &mut W, qs: &[(String, Value, crate::diag::Text)]) {
+    fn quantities(
+        &self,
+        w: &mut W,
+        qs: &[(
+            crate::engine::SharedStr,
+            Value,
+            std::sync::Arc<crate::diag::Text>,
+        )],
+    ) {
         w.open(b'{');
         let shared = self.frags.map(|f| &f.quantities).filter(|q| {
             q.names.len() == qs.len() && q.names.iter().zip(qs).all(|(a, (b, _, _))| a == b)
