@@ -30,7 +30,8 @@ pub(super) fn traced(
     on: bool,
     trace: &mut Vec<TraceLine>,
 ) -> Value {
-    let v = c.eval(env);
+    // The trace is the reference: the tree-walker, which the compiled program must agree with.
+    let v = if on { c.eval_tree(env) } else { c.eval(env) };
     if on {
         trace.push(TraceLine {
             label: label.to_string(),
