@@ -15,19 +15,26 @@
 
 use std::borrow::Cow;
 
-use arrayvec::ArrayVec;
-
 use super::check::{Func, Node, NodeKind};
 use super::eval::{self, Fold};
 use super::parser::BinOp;
 use super::{Date, Decimal, Env, Span, Type, Value};
 
-/// No exists-names for an `if` (see [`Op::IfEnd`]).
+/// No exists-names for an `if` (see [`Kind::IfEnd`]).
 const NO_NAMES: u32 = u32::MAX;
 
-/// One operation. Operand counts are fixed by the operation (or given); each leaves one value.
+/// One operation: what it does, and where on the stack. The stack's depth before each
+/// operation is the same whichever way it is reached, so every operand has a fixed register:
+/// an operation reads its operands from `at` upwards and leaves its result at `at`.
 #[derive(Clone, Debug)]
-enum Op {
+struct Op {
+    at: u16,
+    kind: Kind,
+}
+
+/// What an operation does. Operand counts are fixed by the operation (or given).
+#[derive(Clone, Debug)]
+enum Kind {
     /// Push a numeric literal.
     Num(Decimal),
     /// Push a boolean literal.
@@ -41,7 +48,7 @@ enum Op {
     Neg,
     Not,
     /// `and` (`decisive` false) / `or` (true): if the left operand on top is `decisive`, it is
-    /// the result: jump to `to` (past the right operand and its [`Op::Logic`]).
+    /// the result: jump to `to` (past the right operand and its [`Kind::Logic`]).
     Skip {
         decisive: bool,
         to: u32,
@@ -102,8 +109,8 @@ enum Op {
     RoundDown,
     /// A list of the top `n` values.
     List(u32),
-    /// A call the checker would not let through (wrong arity): drop `n` values, internal error.
-    Internal(u32),
+    /// A call the checker would not let through (wrong arity): an internal error.
+    Internal,
 }
 
 /// An expression's flat program.
@@ -120,83 +127,85 @@ pub(crate) struct Program {
     max_stack: usize,
 }
 
-/// A value on the stack.
-#[derive(Debug)]
+/// A value in a register: `Copy`, so moving it costs nothing and nothing is dropped.
+#[derive(Clone, Copy, Debug)]
 enum Val<'a> {
     Num(Decimal),
     Bool(bool),
     Date(Date),
     /// Borrowed from the environment or the constants; never a number, boolean or date.
     Ref(&'a Value),
-    /// Owned; never a number, boolean or date.
-    Own(Value),
+    /// An owned value (an unknown, a list, a string), by its index in the run's `owned`
+    /// values; never a number, boolean or date. Each is in one register only.
+    Own(u32),
 }
 
-impl<'a> Val<'a> {
-    fn of_ref(v: &'a Value) -> Val<'a> {
-        match v {
-            Value::Num(d) => Val::Num(*d),
-            Value::Bool(b) => Val::Bool(*b),
-            Value::Date(d) => Val::Date(*d),
-            _ => Val::Ref(v),
-        }
-    }
+/// The owned values of one run: empty, and so not allocated, while every value is known.
+struct Owned(Vec<Value>);
 
-    fn of(v: Value) -> Val<'a> {
+impl Owned {
+    /// `v` as a register value: scalars by value, anything else kept here.
+    fn keep<'a>(&mut self, v: Value) -> Val<'a> {
         match v {
             Value::Num(d) => Val::Num(d),
             Value::Bool(b) => Val::Bool(b),
             Value::Date(d) => Val::Date(d),
-            v => Val::Own(v),
+            v => {
+                self.0.push(v);
+                Val::Own(index(self.0.len() - 1))
+            }
         }
     }
 
-    /// The value, borrowed when it is not a scalar (a scalar is rebuilt, without allocating).
-    fn value(&self) -> Cow<'_, Value> {
-        match self {
-            Val::Num(d) => Cow::Owned(Value::Num(*d)),
-            Val::Bool(b) => Cow::Owned(Value::Bool(*b)),
-            Val::Date(d) => Cow::Owned(Value::Date(*d)),
+    fn internal<'a>(&mut self) -> Val<'a> {
+        self.keep(eval::internal())
+    }
+
+    /// The value of `v`, borrowed when it is not a scalar (a scalar is rebuilt, without
+    /// allocating).
+    fn get<'s>(&'s self, v: Val<'s>) -> Cow<'s, Value> {
+        match v {
+            Val::Num(d) => Cow::Owned(Value::Num(d)),
+            Val::Bool(b) => Cow::Owned(Value::Bool(b)),
+            Val::Date(d) => Cow::Owned(Value::Date(d)),
             Val::Ref(v) => Cow::Borrowed(v),
-            Val::Own(v) => Cow::Borrowed(v),
+            Val::Own(i) => match self.0.get(i as usize) {
+                Some(v) => Cow::Borrowed(v),
+                None => Cow::Owned(eval::internal()),
+            },
         }
     }
 
-    fn into_value(self) -> Value {
-        match self {
+    /// The value of `v`, taken out of the run (its register is not read again).
+    fn take(&mut self, v: Val<'_>) -> Value {
+        match v {
             Val::Num(d) => Value::Num(d),
             Val::Bool(b) => Value::Bool(b),
             Val::Date(d) => Value::Date(d),
             Val::Ref(v) => v.clone(),
-            Val::Own(v) => v,
+            Val::Own(i) => match self.0.get_mut(i as usize) {
+                Some(v) => std::mem::replace(v, Value::Bool(false)),
+                None => eval::internal(),
+            },
         }
     }
 
-    fn boolean(&self) -> Option<bool> {
-        match self {
-            Val::Bool(b) => Some(*b),
-            _ => None,
-        }
-    }
-
-    fn is_unknown(&self) -> bool {
-        matches!(
-            self,
-            Val::Ref(Value::Unknown(_)) | Val::Own(Value::Unknown(_))
-        )
-    }
-
-    fn is_fully_known(&self) -> bool {
-        match self {
-            Val::Ref(v) => v.is_fully_known(),
-            Val::Own(v) => v.is_fully_known(),
-            _ => true,
+    fn is_unknown(&self, v: Val<'_>) -> bool {
+        match v {
+            Val::Ref(v) => !v.is_known(),
+            Val::Own(i) => self.0.get(i as usize).is_some_and(|v| !v.is_known()),
+            _ => false,
         }
     }
 }
 
-fn internal<'a>() -> Val<'a> {
-    Val::Own(eval::internal())
+fn of_ref(v: &Value) -> Val<'_> {
+    match v {
+        Value::Num(d) => Val::Num(*d),
+        Value::Bool(b) => Val::Bool(*b),
+        Value::Date(d) => Val::Date(*d),
+        _ => Val::Ref(v),
+    }
 }
 
 /// Lowers a checked tree.
@@ -213,11 +222,14 @@ impl Lower<'_> {
         index(self.prog.texts.len() - 1)
     }
 
-    /// Append `op`, which pops `pops` values and pushes one; its index.
-    fn emit(&mut self, op: Op, pops: usize) -> usize {
-        self.depth = self.depth.saturating_sub(pops) + 1;
+    /// Append `kind`, which takes its `pops` operands off the stack and leaves one value;
+    /// its index.
+    fn emit(&mut self, kind: Kind, pops: usize) -> usize {
+        let at = self.depth.saturating_sub(pops);
+        self.depth = at + 1;
         self.prog.max_stack = self.prog.max_stack.max(self.depth);
-        self.prog.ops.push(op);
+        let at = u16::try_from(at).unwrap_or(u16::MAX);
+        self.prog.ops.push(Op { at, kind });
         self.prog.ops.len() - 1
     }
 
@@ -225,50 +237,56 @@ impl Lower<'_> {
         index(self.prog.ops.len())
     }
 
+    fn patch(&mut self, i: usize, kind: Kind) {
+        if let Some(op) = self.prog.ops.get_mut(i) {
+            op.kind = kind;
+        }
+    }
+
     fn node(&mut self, n: &Node) {
         match &n.kind {
             NodeKind::Lit(Value::Num(d)) => {
-                self.emit(Op::Num(*d), 0);
+                self.emit(Kind::Num(*d), 0);
             }
             NodeKind::Lit(Value::Bool(b)) => {
-                self.emit(Op::Bool(*b), 0);
+                self.emit(Kind::Bool(*b), 0);
             }
             NodeKind::Lit(v) => {
                 self.prog.consts.push(v.clone());
                 let i = index(self.prog.consts.len() - 1);
-                self.emit(Op::Const(i), 0);
+                self.emit(Kind::Const(i), 0);
             }
             NodeKind::Slot { slot, .. } => {
-                self.emit(Op::Slot(*slot), 0);
+                self.emit(Kind::Slot(*slot), 0);
             }
             NodeKind::Index { table, key, .. } => {
                 self.node(key);
-                self.emit(Op::Index(*table), 1);
+                self.emit(Kind::Index(*table), 1);
             }
             NodeKind::Neg(a) => {
                 self.node(a);
-                self.emit(Op::Neg, 1);
+                self.emit(Kind::Neg, 1);
             }
             NodeKind::Not(a) => {
                 self.node(a);
-                self.emit(Op::Not, 1);
+                self.emit(Kind::Not, 1);
             }
             NodeKind::Paren(a) => self.node(a),
             NodeKind::Bin(op @ (BinOp::And | BinOp::Or), a, b) => {
                 let decisive = *op == BinOp::Or;
                 self.node(a);
-                let skip = self.emit(Op::Skip { decisive, to: 0 }, 1);
+                let skip = self.emit(Kind::Skip { decisive, to: 0 }, 1);
                 self.node(b);
-                self.emit(Op::Logic { decisive }, 2);
-                let end = self.here();
-                self.prog.ops[skip] = Op::Skip { decisive, to: end };
+                self.emit(Kind::Logic { decisive }, 2);
+                let to = self.here();
+                self.patch(skip, Kind::Skip { decisive, to });
             }
             NodeKind::Bin(op, a, b) => {
                 self.node(a);
                 self.node(b);
                 let text = self.text(n.span);
                 let rhs = self.text(b.span);
-                self.emit(Op::Bin { op: *op, text, rhs }, 2);
+                self.emit(Kind::Bin { op: *op, text, rhs }, 2);
             }
             NodeKind::If(c, a, b) => self.if_(c, a, b),
             NodeKind::Call(f, args) => self.call(n, *f, args),
@@ -276,7 +294,7 @@ impl Lower<'_> {
                 for it in items {
                     self.node(it);
                 }
-                self.emit(Op::List(index(items.len())), items.len());
+                self.emit(Kind::List(index(items.len())), items.len());
             }
         }
     }
@@ -284,16 +302,16 @@ impl Lower<'_> {
     fn if_(&mut self, c: &Node, a: &Node, b: &Node) {
         self.node(c);
         let test = self.emit(
-            Op::IfTest {
+            Kind::IfTest {
                 to_else: 0,
                 to_end: 0,
             },
             1,
         );
         self.node(a);
-        let then = self.emit(Op::IfThen { to_end: 0 }, 1);
-        // Both ways into the `else` branch hold the condition and a `then` value.
-        self.depth += 1;
+        // Both ways into the `else` branch hold the condition and a `then` value (or its
+        // placeholder): the `then` value's register is this operation's.
+        let then = self.emit(Kind::IfThen { to_end: 0 }, 1);
         let to_else = self.here();
         self.node(b);
         let mut names = NO_NAMES;
@@ -310,10 +328,10 @@ impl Lower<'_> {
                 names = index(self.prog.names.len() - 1);
             }
         }
-        self.emit(Op::IfEnd { names }, 3);
+        self.emit(Kind::IfEnd { names }, 3);
         let to_end = self.here();
-        self.prog.ops[test] = Op::IfTest { to_else, to_end };
-        self.prog.ops[then] = Op::IfThen { to_end };
+        self.patch(test, Kind::IfTest { to_else, to_end });
+        self.patch(then, Kind::IfThen { to_end });
     }
 
     fn call(&mut self, n: &Node, f: Func, args: &[Node]) {
@@ -322,37 +340,37 @@ impl Lower<'_> {
         {
             self.node(only);
             let text = self.text(n.span);
-            self.emit(Op::FoldList { f, text }, 1);
+            self.emit(Kind::FoldList { f, text }, 1);
             return;
         }
         for a in args {
             self.node(a);
         }
-        let op = match (f, args) {
-            (Func::Min | Func::Max | Func::Sum, _) => Op::Fold {
+        let kind = match (f, args) {
+            (Func::Min | Func::Max | Func::Sum, _) => Kind::Fold {
                 f,
                 n: index(args.len()),
                 text: self.text(n.span),
             },
-            (Func::Abs, [_]) => Op::Abs,
-            (Func::Count, [_]) => Op::Count,
-            (Func::Exists, [_]) => Op::Exists,
-            (Func::Dot, [w, _]) => Op::Dot {
+            (Func::Abs, [_]) => Kind::Abs,
+            (Func::Count, [_]) => Kind::Count,
+            (Func::Exists, [_]) => Kind::Exists,
+            (Func::Dot, [w, _]) => Kind::Dot {
                 text: self.text(n.span),
                 w_text: self.text(w.span),
             },
-            (Func::Growth, [p, _]) => Op::Growth {
+            (Func::Growth, [p, _]) => Kind::Growth {
                 text: self.text(n.span),
                 p_text: self.text(p.span),
             },
-            (Func::AllIn, [_, _]) => Op::AllIn,
-            (Func::AnyBetween, [_, _, _]) => Op::AnyBetween,
-            (Func::Date, [_, _, _]) => Op::MakeDate,
-            (Func::RoundDown, [_, _]) => Op::RoundDown,
+            (Func::AllIn, [_, _]) => Kind::AllIn,
+            (Func::AnyBetween, [_, _, _]) => Kind::AnyBetween,
+            (Func::Date, [_, _, _]) => Kind::MakeDate,
+            (Func::RoundDown, [_, _]) => Kind::RoundDown,
             // Arity is enforced by the type checker.
-            _ => Op::Internal(index(args.len())),
+            _ => Kind::Internal,
         };
-        self.emit(op, args.len());
+        self.emit(kind, args.len());
     }
 }
 
@@ -373,8 +391,8 @@ impl Program {
         l.prog
     }
 
-    /// Run the program; `None` only if it does not fit its stack (not for a program built by
-    /// [`Program::new`]), and then the caller evaluates the tree.
+    /// Run the program; `None` only if it does not fit its registers (not for a program
+    /// built by [`Program::new`]), and then the caller evaluates the tree.
     pub(crate) fn eval(&self, env: &dyn Env) -> Option<Value> {
         match self.max_stack {
             0..=8 => self.run::<8>(env),
@@ -388,229 +406,251 @@ impl Program {
     }
 
     fn run<const N: usize>(&self, env: &dyn Env) -> Option<Value> {
-        let mut stack: ArrayVec<Val<'_>, N> = ArrayVec::new();
+        if self.max_stack > N {
+            return None;
+        }
+        // Registers in this frame; every `at` (+ its operand count) is below `max_stack`.
+        let mut regs = [Val::Bool(false); N];
+        let mut owned = Owned(Vec::new());
         let ops = self.ops.as_slice();
         let mut pc = 0;
         while let Some(op) = ops.get(pc) {
             pc += 1;
-            let v = match op {
-                Op::Num(d) => Val::Num(*d),
-                Op::Bool(b) => Val::Bool(*b),
-                Op::Const(i) => Val::of_ref(self.consts.get(*i as usize)?),
-                Op::Slot(slot) => match env.get_ref(*slot) {
-                    Some(v) => Val::of_ref(v),
-                    None => Val::of(env.get(*slot)),
+            let at = usize::from(op.at);
+            let v = match &op.kind {
+                Kind::Num(d) => Val::Num(*d),
+                Kind::Bool(b) => Val::Bool(*b),
+                Kind::Const(i) => of_ref(self.consts.get(*i as usize)?),
+                Kind::Slot(slot) => match env.get_ref(*slot) {
+                    Some(v) => of_ref(v),
+                    None => owned.keep(env.get(*slot)),
                 },
-                Op::Index(table) => {
-                    let k = stack.pop()?;
-                    if k.is_unknown() {
-                        k
-                    } else {
-                        Val::of(env.lookup(*table, &k.value()))
+                Kind::Index(table) => {
+                    let k = *regs.get(at)?;
+                    if owned.is_unknown(k) {
+                        continue;
                     }
+                    let v = env.lookup(*table, &owned.get(k));
+                    owned.keep(v)
                 }
-                Op::Neg => match stack.pop()? {
+                Kind::Neg => match *regs.get(at)? {
                     Val::Num(d) => Val::Num(-d),
-                    u if u.is_unknown() => u,
-                    _ => internal(),
+                    u if owned.is_unknown(u) => continue,
+                    _ => owned.internal(),
                 },
-                Op::Not => match stack.pop()? {
+                Kind::Not => match *regs.get(at)? {
                     Val::Bool(b) => Val::Bool(!b),
-                    u if u.is_unknown() => u,
-                    _ => internal(),
+                    u if owned.is_unknown(u) => continue,
+                    _ => owned.internal(),
                 },
-                Op::Skip { decisive, to } => {
-                    if stack.last()?.boolean() == Some(*decisive) {
+                Kind::Skip { decisive, to } => {
+                    if let Val::Bool(b) = *regs.get(at)?
+                        && b == *decisive
+                    {
                         pc = *to as usize;
                     }
                     continue;
                 }
-                Op::Logic { decisive } => {
-                    let r = stack.pop()?;
-                    let l = stack.pop()?;
-                    match (&l, &r) {
+                Kind::Logic { decisive } => {
+                    let l = *regs.get(at)?;
+                    let r = *regs.get(at + 1)?;
+                    match (l, r) {
                         // `l` is not decisive (else this was skipped): `r` decides.
                         (Val::Bool(_), Val::Bool(_)) => r,
-                        _ => Val::of(eval::logic(*decisive, l.into_value(), r.into_value())),
+                        _ => {
+                            let v = eval::logic(*decisive, owned.take(l), owned.take(r));
+                            owned.keep(v)
+                        }
                     }
                 }
-                Op::Bin { op, text, rhs } => {
-                    let r = stack.pop()?;
-                    let l = stack.pop()?;
-                    self.binary(*op, *text, *rhs, l, r)
+                Kind::Bin { op, text, rhs } => {
+                    let l = *regs.get(at)?;
+                    let r = *regs.get(at + 1)?;
+                    self.binary(&mut owned, *op, *text, *rhs, l, r)
                 }
-                Op::IfTest { to_else, to_end } => {
-                    let c = stack.last()?;
-                    match c.boolean() {
-                        Some(true) => {}
-                        Some(false) => {
-                            stack.try_push(Val::Bool(false)).ok()?;
+                Kind::IfTest { to_else, to_end } => {
+                    match *regs.get(at)? {
+                        Val::Bool(true) => {}
+                        Val::Bool(false) => {
+                            *regs.get_mut(at + 1)? = Val::Bool(false);
                             pc = *to_else as usize;
                         }
-                        None if c.is_unknown() => {}
-                        None => {
-                            stack.pop()?;
-                            stack.try_push(internal()).ok()?;
+                        c if owned.is_unknown(c) => {}
+                        _ => {
+                            *regs.get_mut(at)? = owned.internal();
                             pc = *to_end as usize;
                         }
                     }
                     continue;
                 }
-                Op::IfThen { to_end } => {
-                    let c = stack.len().checked_sub(2).and_then(|i| stack.get(i))?;
-                    if c.boolean() == Some(true) {
-                        let a = stack.pop()?;
-                        stack.pop()?;
-                        stack.try_push(a).ok()?;
+                Kind::IfThen { to_end } => {
+                    // The condition is below the `then` value.
+                    if let Val::Bool(true) = *regs.get(at.checked_sub(1)?)? {
+                        let a = *regs.get(at)?;
+                        *regs.get_mut(at - 1)? = a;
                         pc = *to_end as usize;
                     }
                     continue;
                 }
-                Op::IfEnd { names } => {
-                    let y = stack.pop()?;
-                    let x = stack.pop()?;
-                    let c = stack.pop()?;
-                    if c.boolean() == Some(false) {
-                        match self.names.get(*names as usize) {
-                            Some(names) if y.is_unknown() => {
-                                let mut v = y.into_value();
-                                if let Value::Unknown(u) = &mut v {
-                                    for name in names {
-                                        u.add(name.clone());
-                                    }
+                Kind::IfEnd { names } => {
+                    let c = *regs.get(at)?;
+                    let x = *regs.get(at + 1)?;
+                    let y = *regs.get(at + 2)?;
+                    match (c, self.names.get(*names as usize)) {
+                        (Val::Bool(false), Some(names)) if owned.is_unknown(y) => {
+                            let mut v = owned.take(y);
+                            if let Value::Unknown(u) = &mut v {
+                                for name in names {
+                                    u.add(name.clone());
                                 }
-                                Val::Own(v)
                             }
-                            _ => y,
+                            owned.keep(v)
                         }
-                    } else {
-                        Val::of(eval::if_unknown(&c.value(), x.into_value(), &y.value()))
+                        (Val::Bool(false), _) => y,
+                        _ => {
+                            let x = owned.take(x);
+                            let v = eval::if_unknown(&owned.get(c), x, &owned.get(y));
+                            owned.keep(v)
+                        }
                     }
                 }
-                Op::Fold { f, n, text } => {
-                    let base = stack.len().checked_sub(*n as usize)?;
+                Kind::Fold { f, n, text } => {
                     let mut fold = Fold::new(*f);
-                    for v in &stack[base..] {
-                        match v {
-                            Val::Num(d) => fold.push(&Value::Num(*d)),
-                            v => fold.push(&v.value()),
+                    for v in regs.get(at..at + *n as usize)? {
+                        match *v {
+                            Val::Num(d) => fold.push(&Value::Num(d)),
+                            v => fold.push(&owned.get(v)),
                         }
                     }
-                    stack.truncate(base);
-                    Val::of(fold.finish(self.text(*text)))
+                    let v = fold.finish(self.text(*text));
+                    owned.keep(v)
                 }
-                Op::FoldList { f, text } => {
-                    let v = stack.pop()?;
-                    if v.is_unknown() {
-                        v
-                    } else if let Value::List(items) = &*v.value() {
-                        let mut fold = Fold::new(*f);
-                        for it in items {
-                            fold.push(it);
-                        }
-                        Val::of(fold.finish(self.text(*text)))
-                    } else {
-                        internal()
+                Kind::FoldList { f, text } => {
+                    let v = *regs.get(at)?;
+                    if owned.is_unknown(v) {
+                        continue;
                     }
+                    let r = match &*owned.get(v) {
+                        Value::List(items) => {
+                            let mut fold = Fold::new(*f);
+                            for it in items {
+                                fold.push(it);
+                            }
+                            fold.finish(self.text(*text))
+                        }
+                        _ => eval::internal(),
+                    };
+                    owned.keep(r)
                 }
-                Op::Abs => match stack.pop()? {
+                Kind::Abs => match *regs.get(at)? {
                     Val::Num(d) => Val::Num(d.abs()),
-                    u if u.is_unknown() => u,
-                    _ => internal(),
+                    u if owned.is_unknown(u) => continue,
+                    _ => owned.internal(),
                 },
-                Op::Count => match stack.pop()? {
+                Kind::Count => match *regs.get(at)? {
                     Val::Ref(Value::List(items)) => Val::Num(Decimal::from(items.len())),
-                    v => Val::of(eval::count(&v.value())),
+                    v => {
+                        let r = eval::count(&owned.get(v));
+                        owned.keep(r)
+                    }
                 },
-                Op::Exists => Val::Bool(stack.pop()?.is_fully_known()),
-                Op::Dot { text, w_text } => {
-                    let vv = stack.pop()?;
-                    let wv = stack.pop()?;
-                    Val::of(eval::dot(
+                Kind::Exists => Val::Bool(match *regs.get(at)? {
+                    Val::Ref(v) => v.is_fully_known(),
+                    v @ Val::Own(_) => owned.get(v).is_fully_known(),
+                    _ => true,
+                }),
+                Kind::Dot { text, w_text } => {
+                    let (wv, vv) = (*regs.get(at)?, *regs.get(at + 1)?);
+                    let r = eval::dot(
                         self.text(*text),
                         self.text(*w_text),
-                        &wv.value(),
-                        &vv.value(),
-                    ))
+                        &owned.get(wv),
+                        &owned.get(vv),
+                    );
+                    owned.keep(r)
                 }
-                Op::Growth { text, p_text } => {
-                    let cv = stack.pop()?;
-                    let pv = stack.pop()?;
-                    Val::of(eval::growth(
+                Kind::Growth { text, p_text } => {
+                    let (pv, cv) = (*regs.get(at)?, *regs.get(at + 1)?);
+                    let r = eval::growth(
                         self.text(*text),
                         self.text(*p_text),
-                        &pv.value(),
-                        &cv.value(),
-                    ))
+                        &owned.get(pv),
+                        &owned.get(cv),
+                    );
+                    owned.keep(r)
                 }
-                Op::AllIn => {
-                    let sv = stack.pop()?;
-                    let lv = stack.pop()?;
-                    Val::of(eval::all_in(&lv.value(), &sv.value()))
+                Kind::AllIn => {
+                    let (lv, sv) = (*regs.get(at)?, *regs.get(at + 1)?);
+                    let r = eval::all_in(&owned.get(lv), &owned.get(sv));
+                    owned.keep(r)
                 }
-                Op::AnyBetween => {
-                    let hi = stack.pop()?;
-                    let lo = stack.pop()?;
-                    let lv = stack.pop()?;
-                    Val::of(eval::any_between(&lv.value(), &lo.value(), &hi.value()))
+                Kind::AnyBetween => {
+                    let (lv, lo, hi) = (*regs.get(at)?, *regs.get(at + 1)?, *regs.get(at + 2)?);
+                    let r = eval::any_between(&owned.get(lv), &owned.get(lo), &owned.get(hi));
+                    owned.keep(r)
                 }
-                Op::MakeDate => {
-                    let d = stack.pop()?;
-                    let m = stack.pop()?;
-                    let y = stack.pop()?;
-                    Val::of(eval::make_date(&y.value(), &m.value(), &d.value()))
+                Kind::MakeDate => {
+                    let (y, m, d) = (*regs.get(at)?, *regs.get(at + 1)?, *regs.get(at + 2)?);
+                    let r = eval::make_date(&owned.get(y), &owned.get(m), &owned.get(d));
+                    owned.keep(r)
                 }
-                Op::RoundDown => {
-                    let p = stack.pop()?;
-                    let x = stack.pop()?;
-                    Val::of(eval::round_down(&x.value(), &p.value()))
+                Kind::RoundDown => {
+                    let (x, p) = (*regs.get(at)?, *regs.get(at + 1)?);
+                    let r = eval::round_down(&owned.get(x), &owned.get(p));
+                    owned.keep(r)
                 }
-                Op::List(n) => {
-                    let base = stack.len().checked_sub(*n as usize)?;
-                    let items: Vec<Value> = stack.drain(base..).map(Val::into_value).collect();
-                    Val::Own(Value::List(items))
+                Kind::List(n) => {
+                    let items = regs.get(at..at + *n as usize)?;
+                    let items: Vec<Value> = items.iter().map(|v| owned.take(*v)).collect();
+                    owned.keep(Value::List(items))
                 }
-                Op::Internal(n) => {
-                    let base = stack.len().checked_sub(*n as usize)?;
-                    stack.truncate(base);
-                    internal()
-                }
+                Kind::Internal => owned.internal(),
             };
-            stack.try_push(v).ok()?;
+            *regs.get_mut(at)? = v;
         }
-        let v = stack.pop()?;
-        stack.is_empty().then(|| v.into_value())
+        Some(owned.take(*regs.first()?))
     }
 
     /// A binary operator other than `and`/`or`: known numbers and dates directly, the rest
     /// (unknowns, strings, lists, ill-typed values) by the tree-walker's function.
-    fn binary<'a>(&self, op: BinOp, text: u32, rhs: u32, l: Val<'a>, r: Val<'a>) -> Val<'a> {
-        let num = |r: Option<Decimal>| match r {
+    fn binary<'a>(
+        &self,
+        owned: &mut Owned,
+        op: BinOp,
+        text: u32,
+        rhs: u32,
+        l: Val<'a>,
+        r: Val<'a>,
+    ) -> Val<'a> {
+        let num = |owned: &mut Owned, r: Option<Decimal>| match r {
             Some(d) => Val::Num(d),
-            None => Val::of(eval::overflow(self.text(text))),
+            None => owned.keep(eval::overflow(self.text(text))),
         };
-        match (op, &l, &r) {
-            (BinOp::Add, Val::Num(x), Val::Num(y)) => num(x.checked_add(*y)),
-            (BinOp::Sub, Val::Num(x), Val::Num(y)) => num(x.checked_sub(*y)),
-            (BinOp::Mul, Val::Num(x), Val::Num(y)) => num(x.checked_mul(*y)),
-            (BinOp::Div, Val::Num(x), Val::Num(y)) if !y.is_zero() => num(x.checked_div(*y)),
+        match (op, l, r) {
+            (BinOp::Add, Val::Num(x), Val::Num(y)) => num(owned, x.checked_add(y)),
+            (BinOp::Sub, Val::Num(x), Val::Num(y)) => num(owned, x.checked_sub(y)),
+            (BinOp::Mul, Val::Num(x), Val::Num(y)) => num(owned, x.checked_mul(y)),
+            (BinOp::Div, Val::Num(x), Val::Num(y)) if !y.is_zero() => num(owned, x.checked_div(y)),
             (BinOp::Eq, Val::Num(x), Val::Num(y)) => Val::Bool(x == y),
             (BinOp::Ne, Val::Num(x), Val::Num(y)) => Val::Bool(x != y),
             (BinOp::Eq, Val::Bool(x), Val::Bool(y)) => Val::Bool(x == y),
             (BinOp::Ne, Val::Bool(x), Val::Bool(y)) => Val::Bool(x != y),
             (BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge, Val::Num(x), Val::Num(y)) => {
-                Val::Bool(eval::compare(op, x.cmp(y)))
+                Val::Bool(eval::compare(op, x.cmp(&y)))
             }
             (BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge, Val::Date(x), Val::Date(y)) => {
-                Val::Bool(eval::compare(op, x.cmp(y)))
+                Val::Bool(eval::compare(op, x.cmp(&y)))
             }
-            _ => Val::of(eval::binary(
-                op,
-                self.text(text),
-                self.text(rhs),
-                &l.value(),
-                &r.value(),
-            )),
+            _ => {
+                let v = eval::binary(
+                    op,
+                    self.text(text),
+                    self.text(rhs),
+                    &owned.get(l),
+                    &owned.get(r),
+                );
+                owned.keep(v)
+            }
         }
     }
 }

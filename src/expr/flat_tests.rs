@@ -492,7 +492,10 @@ fn agree(src: &str, env: &PropEnv) -> bool {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(3000))]
+    // 3,000 cases unless `PROPTEST_CASES` says otherwise.
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(3000)
+    ))]
 
     #[test]
     fn flat_program_agrees_with_tree_walker(
