@@ -395,7 +395,8 @@ impl Program {
     /// built by [`Program::new`]), and then the caller evaluates the tree.
     pub(crate) fn eval(&self, env: &dyn Env) -> Option<Value> {
         match self.max_stack {
-            0..=8 => self.run::<8>(env),
+            0..=4 => self.run::<4>(env),
+            5..=8 => self.run::<8>(env),
             9..=32 => self.run::<32>(env),
             _ => self.run::<{ super::MAX_NODES }>(env),
         }
@@ -406,10 +407,12 @@ impl Program {
     }
 
     fn run<const N: usize>(&self, env: &dyn Env) -> Option<Value> {
+        const { assert!(N.is_power_of_two()) };
         if self.max_stack > N {
             return None;
         }
-        // Registers in this frame; every `at` (+ its operand count) is below `max_stack`.
+        // Registers in this frame. Every `at` (+ its operand count) is below `max_stack`, and
+        // so below `N`, a power of two: `% N` changes no index and needs no bounds check.
         let mut regs = [Val::Bool(false); N];
         let mut owned = Owned(Vec::new());
         let ops = self.ops.as_slice();
@@ -426,25 +429,25 @@ impl Program {
                     None => owned.keep(env.get(*slot)),
                 },
                 Kind::Index(table) => {
-                    let k = *regs.get(at)?;
+                    let k = regs[at % N];
                     if owned.is_unknown(k) {
                         continue;
                     }
                     let v = env.lookup(*table, &owned.get(k));
                     owned.keep(v)
                 }
-                Kind::Neg => match *regs.get(at)? {
+                Kind::Neg => match regs[at % N] {
                     Val::Num(d) => Val::Num(-d),
                     u if owned.is_unknown(u) => continue,
                     _ => owned.internal(),
                 },
-                Kind::Not => match *regs.get(at)? {
+                Kind::Not => match regs[at % N] {
                     Val::Bool(b) => Val::Bool(!b),
                     u if owned.is_unknown(u) => continue,
                     _ => owned.internal(),
                 },
                 Kind::Skip { decisive, to } => {
-                    if let Val::Bool(b) = *regs.get(at)?
+                    if let Val::Bool(b) = regs[at % N]
                         && b == *decisive
                     {
                         pc = *to as usize;
@@ -452,8 +455,8 @@ impl Program {
                     continue;
                 }
                 Kind::Logic { decisive } => {
-                    let l = *regs.get(at)?;
-                    let r = *regs.get(at + 1)?;
+                    let l = regs[at % N];
+                    let r = regs[(at + 1) % N];
                     match (l, r) {
                         // `l` is not decisive (else this was skipped): `r` decides.
                         (Val::Bool(_), Val::Bool(_)) => r,
@@ -464,20 +467,20 @@ impl Program {
                     }
                 }
                 Kind::Bin { op, text, rhs } => {
-                    let l = *regs.get(at)?;
-                    let r = *regs.get(at + 1)?;
+                    let l = regs[at % N];
+                    let r = regs[(at + 1) % N];
                     self.binary(&mut owned, *op, *text, *rhs, l, r)
                 }
                 Kind::IfTest { to_else, to_end } => {
-                    match *regs.get(at)? {
+                    match regs[at % N] {
                         Val::Bool(true) => {}
                         Val::Bool(false) => {
-                            *regs.get_mut(at + 1)? = Val::Bool(false);
+                            regs[(at + 1) % N] = Val::Bool(false);
                             pc = *to_else as usize;
                         }
                         c if owned.is_unknown(c) => {}
                         _ => {
-                            *regs.get_mut(at)? = owned.internal();
+                            regs[at % N] = owned.internal();
                             pc = *to_end as usize;
                         }
                     }
@@ -485,17 +488,17 @@ impl Program {
                 }
                 Kind::IfThen { to_end } => {
                     // The condition is below the `then` value.
-                    if let Val::Bool(true) = *regs.get(at.checked_sub(1)?)? {
-                        let a = *regs.get(at)?;
-                        *regs.get_mut(at - 1)? = a;
+                    if let Val::Bool(true) = regs[at.checked_sub(1)? % N] {
+                        let a = regs[at % N];
+                        regs[(at - 1) % N] = a;
                         pc = *to_end as usize;
                     }
                     continue;
                 }
                 Kind::IfEnd { names } => {
-                    let c = *regs.get(at)?;
-                    let x = *regs.get(at + 1)?;
-                    let y = *regs.get(at + 2)?;
+                    let c = regs[at % N];
+                    let x = regs[(at + 1) % N];
+                    let y = regs[(at + 2) % N];
                     match (c, self.names.get(*names as usize)) {
                         (Val::Bool(false), Some(names)) if owned.is_unknown(y) => {
                             let mut v = owned.take(y);
@@ -526,7 +529,7 @@ impl Program {
                     owned.keep(v)
                 }
                 Kind::FoldList { f, text } => {
-                    let v = *regs.get(at)?;
+                    let v = regs[at % N];
                     if owned.is_unknown(v) {
                         continue;
                     }
@@ -542,25 +545,25 @@ impl Program {
                     };
                     owned.keep(r)
                 }
-                Kind::Abs => match *regs.get(at)? {
+                Kind::Abs => match regs[at % N] {
                     Val::Num(d) => Val::Num(d.abs()),
                     u if owned.is_unknown(u) => continue,
                     _ => owned.internal(),
                 },
-                Kind::Count => match *regs.get(at)? {
+                Kind::Count => match regs[at % N] {
                     Val::Ref(Value::List(items)) => Val::Num(Decimal::from(items.len())),
                     v => {
                         let r = eval::count(&owned.get(v));
                         owned.keep(r)
                     }
                 },
-                Kind::Exists => Val::Bool(match *regs.get(at)? {
+                Kind::Exists => Val::Bool(match regs[at % N] {
                     Val::Ref(v) => v.is_fully_known(),
                     v @ Val::Own(_) => owned.get(v).is_fully_known(),
                     _ => true,
                 }),
                 Kind::Dot { text, w_text } => {
-                    let (wv, vv) = (*regs.get(at)?, *regs.get(at + 1)?);
+                    let (wv, vv) = (regs[at % N], regs[(at + 1) % N]);
                     let r = eval::dot(
                         self.text(*text),
                         self.text(*w_text),
@@ -570,7 +573,7 @@ impl Program {
                     owned.keep(r)
                 }
                 Kind::Growth { text, p_text } => {
-                    let (pv, cv) = (*regs.get(at)?, *regs.get(at + 1)?);
+                    let (pv, cv) = (regs[at % N], regs[(at + 1) % N]);
                     let r = eval::growth(
                         self.text(*text),
                         self.text(*p_text),
@@ -580,22 +583,22 @@ impl Program {
                     owned.keep(r)
                 }
                 Kind::AllIn => {
-                    let (lv, sv) = (*regs.get(at)?, *regs.get(at + 1)?);
+                    let (lv, sv) = (regs[at % N], regs[(at + 1) % N]);
                     let r = eval::all_in(&owned.get(lv), &owned.get(sv));
                     owned.keep(r)
                 }
                 Kind::AnyBetween => {
-                    let (lv, lo, hi) = (*regs.get(at)?, *regs.get(at + 1)?, *regs.get(at + 2)?);
+                    let (lv, lo, hi) = (regs[at % N], regs[(at + 1) % N], regs[(at + 2) % N]);
                     let r = eval::any_between(&owned.get(lv), &owned.get(lo), &owned.get(hi));
                     owned.keep(r)
                 }
                 Kind::MakeDate => {
-                    let (y, m, d) = (*regs.get(at)?, *regs.get(at + 1)?, *regs.get(at + 2)?);
+                    let (y, m, d) = (regs[at % N], regs[(at + 1) % N], regs[(at + 2) % N]);
                     let r = eval::make_date(&owned.get(y), &owned.get(m), &owned.get(d));
                     owned.keep(r)
                 }
                 Kind::RoundDown => {
-                    let (x, p) = (*regs.get(at)?, *regs.get(at + 1)?);
+                    let (x, p) = (regs[at % N], regs[(at + 1) % N]);
                     let r = eval::round_down(&owned.get(x), &owned.get(p));
                     owned.keep(r)
                 }
@@ -606,13 +609,17 @@ impl Program {
                 }
                 Kind::Internal => owned.internal(),
             };
-            *regs.get_mut(at)? = v;
+            regs[at % N] = v;
         }
-        Some(owned.take(*regs.first()?))
+        Some(match regs[0] {
+            Val::Num(d) => Value::Num(d),
+            v => owned.take(v),
+        })
     }
 
     /// A binary operator other than `and`/`or`: known numbers and dates directly, the rest
     /// (unknowns, strings, lists, ill-typed values) by the tree-walker's function.
+    #[inline(always)]
     fn binary<'a>(
         &self,
         owned: &mut Owned,
@@ -641,16 +648,29 @@ impl Program {
             (BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge, Val::Date(x), Val::Date(y)) => {
                 Val::Bool(eval::compare(op, x.cmp(&y)))
             }
-            _ => {
-                let v = eval::binary(
-                    op,
-                    self.text(text),
-                    self.text(rhs),
-                    &owned.get(l),
-                    &owned.get(r),
-                );
-                owned.keep(v)
-            }
+            _ => self.binary_slow(owned, op, text, rhs, l, r),
         }
+    }
+
+    /// [`Program::binary`] for anything but known numbers and dates.
+    #[cold]
+    #[inline(never)]
+    fn binary_slow<'a>(
+        &self,
+        owned: &mut Owned,
+        op: BinOp,
+        text: u32,
+        rhs: u32,
+        l: Val<'a>,
+        r: Val<'a>,
+    ) -> Val<'a> {
+        let v = eval::binary(
+            op,
+            self.text(text),
+            self.text(rhs),
+            &owned.get(l),
+            &owned.get(r),
+        );
+        owned.keep(v)
     }
 }
