@@ -547,3 +547,80 @@ fn generated_expressions_compile() {
     }
     assert!(failed.is_empty(), "{failed:#?}");
 }
+
+/// Fixed cases for the corners the two evaluators must agree on: reasons passed through
+/// unsorted, merged (sorted) and named by `if exists(…)`, decimal scales, an unknown `if`
+/// condition with equal branches, Kleene logic, overflow, ill-typed values.
+#[test]
+fn fixed_cases_agree() {
+    let mut values: Vec<Value> = slot_names()
+        .iter()
+        .map(|(_, ty)| match ty {
+            Type::Num => Value::Num(Decimal::new(100, 2)),
+            Type::Bool => Value::Bool(true),
+            Type::Str => Value::Str("state".to_string()),
+            Type::Date => Value::Date(Date::MAX),
+            Type::NumList => Value::List(vec![Value::Num(Decimal::MAX), Value::unknown("e")]),
+            Type::StrList => Value::List(vec![]),
+        })
+        .collect();
+    // n1: unknown with unsorted, repeated reasons; n2: Decimal::MAX; b1: unknown; b2: ill-typed.
+    values[1] = Value::Unknown(Unknown {
+        reasons: vec!["z".into(), "a".into(), "z".into()],
+    });
+    values[2] = Value::Num(Decimal::MAX);
+    values[7] = Value::unknown("b1");
+    values[8] = Value::Num(Decimal::ONE);
+    let cases = [
+        ("n1", "Unknown(Unknown { reasons: [\"z\", \"a\", \"z\"] })"),
+        ("-n1", "Unknown(Unknown { reasons: [\"z\", \"a\", \"z\"] })"),
+        ("n1 + 1", "Unknown(Unknown { reasons: [\"a\", \"z\"] })"),
+        (
+            "if exists(n1) then n1 else n1",
+            "Unknown(Unknown { reasons: [\"a\", \"n1\", \"z\"] })",
+        ),
+        ("if b1 then 1.0 else 1.00", "Num(1.0)"),
+        (
+            "if b1 then n0 else 2",
+            "Unknown(Unknown { reasons: [\"b1\"] })",
+        ),
+        ("b1 or true", "Bool(true)"),
+        ("b1 and true", "Unknown(Unknown { reasons: [\"b1\"] })"),
+        (
+            "b2 and b1",
+            "Unknown(Unknown { reasons: [\"internal error: a value does not match its checked type\"] })",
+        ),
+        (
+            "n2 + n2",
+            "Unknown(Unknown { reasons: [\"arithmetic overflow in n2 + n2\"] })",
+        ),
+        ("n0 * 3", "Num(3.00)"),
+        (
+            "n0 / (n0 - 1)",
+            "Unknown(Unknown { reasons: [\"division by zero: (n0 - 1) = 0\"] })",
+        ),
+        ("sum(nl0)", "Unknown(Unknown { reasons: [\"e\"] })"),
+        (
+            "d0 + 1",
+            "Unknown(Unknown { reasons: [\"arithmetic overflow in d0 + 1\"] })",
+        ),
+        (
+            "count(sl0) + sum(1, n1, n2, n2)",
+            "Unknown(Unknown { reasons: [\"arithmetic overflow in sum(1, n1, n2, n2)\"] })",
+        ),
+    ];
+    let env = PropEnv {
+        values,
+        tables: vec![HashMap::new(); TABLES.len()],
+        lend: true,
+    };
+    for (src, want) in cases {
+        let c = match compile(src, &PropScope, None) {
+            Ok(c) => c,
+            Err(e) => panic!("{src}: {}", e.message(false)),
+        };
+        let flat = format!("{:?}", c.eval(&env));
+        assert_eq!(flat, format!("{:?}", c.eval_tree(&env)), "{src}");
+        assert_eq!(flat, want, "{src}");
+    }
+}
