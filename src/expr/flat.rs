@@ -140,42 +140,20 @@ enum Val<'a> {
     Own(u32),
 }
 
-/// The owned values of one run. The first is kept in place (a run often makes one, an
-/// unknown), the others in a vector allocated only when there are any.
-struct Owned {
-    first: Option<Value>,
-    rest: Vec<Value>,
-}
+/// The owned values of one run: empty, and so not allocated, while every value is known.
+struct Owned(Vec<Value>);
 
 impl Owned {
-    fn new() -> Owned {
-        Owned {
-            first: None,
-            rest: Vec::new(),
-        }
-    }
-
     /// `v` as a register value: scalars by value, anything else kept here.
     fn keep<'a>(&mut self, v: Value) -> Val<'a> {
         match v {
             Value::Num(d) => Val::Num(d),
             Value::Bool(b) => Val::Bool(b),
             Value::Date(d) => Val::Date(d),
-            v if self.first.is_none() => {
-                self.first = Some(v);
-                Val::Own(0)
-            }
             v => {
-                self.rest.push(v);
-                Val::Own(index(self.rest.len()))
+                self.0.push(v);
+                Val::Own(index(self.0.len() - 1))
             }
-        }
-    }
-
-    fn slot(&self, i: u32) -> Option<&Value> {
-        match i.checked_sub(1) {
-            None => self.first.as_ref(),
-            Some(i) => self.rest.get(i as usize),
         }
     }
 
@@ -191,7 +169,7 @@ impl Owned {
             Val::Bool(b) => Cow::Owned(Value::Bool(b)),
             Val::Date(d) => Cow::Owned(Value::Date(d)),
             Val::Ref(v) => Cow::Borrowed(v),
-            Val::Own(i) => match self.slot(i) {
+            Val::Own(i) => match self.0.get(i as usize) {
                 Some(v) => Cow::Borrowed(v),
                 None => Cow::Owned(eval::internal()),
             },
@@ -205,23 +183,17 @@ impl Owned {
             Val::Bool(b) => Value::Bool(b),
             Val::Date(d) => Value::Date(d),
             Val::Ref(v) => v.clone(),
-            Val::Own(i) => {
-                let v = match i.checked_sub(1) {
-                    None => self.first.take(),
-                    Some(i) => self
-                        .rest
-                        .get_mut(i as usize)
-                        .map(|v| std::mem::replace(v, Value::Bool(false))),
-                };
-                v.unwrap_or_else(eval::internal)
-            }
+            Val::Own(i) => match self.0.get_mut(i as usize) {
+                Some(v) => std::mem::replace(v, Value::Bool(false)),
+                None => eval::internal(),
+            },
         }
     }
 
     fn is_unknown(&self, v: Val<'_>) -> bool {
         match v {
             Val::Ref(v) => !v.is_known(),
-            Val::Own(i) => self.slot(i).is_some_and(|v| !v.is_known()),
+            Val::Own(i) => self.0.get(i as usize).is_some_and(|v| !v.is_known()),
             _ => false,
         }
     }
@@ -442,7 +414,7 @@ impl Program {
         // Registers in this frame. Every `at` (+ its operand count) is below `max_stack`, and
         // so below `N`, a power of two: `% N` changes no index and needs no bounds check.
         let mut regs = [Val::Bool(false); N];
-        let mut owned = Owned::new();
+        let mut owned = Owned(Vec::new());
         let ops = self.ops.as_slice();
         let mut pc = 0;
         while let Some(op) = ops.get(pc) {
