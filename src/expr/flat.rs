@@ -394,6 +394,19 @@ impl Program {
     /// Run the program; `None` only if it does not fit its registers (not for a program
     /// built by [`Program::new`]), and then the caller evaluates the tree.
     pub(crate) fn eval(&self, env: &dyn Env) -> Option<Value> {
+        // A lone name (a common rule operand) needs no registers: its value, as the tree has it.
+        if let [
+            Op {
+                kind: Kind::Slot(slot),
+                ..
+            },
+        ] = self.ops.as_slice()
+        {
+            return Some(match env.get_ref(*slot) {
+                Some(v) => v.clone(),
+                None => env.get(*slot),
+            });
+        }
         match self.max_stack {
             0..=4 => self.run::<4>(env),
             5..=8 => self.run::<8>(env),
