@@ -24,11 +24,15 @@ pub(super) struct Slots<'a> {
 }
 
 /// Evaluates one of the pack's expressions: every expression the engine evaluates goes
-/// through here. `reference` is true on the traced path (`Options::trace`).
-// At merge: `reference` selects `Compiled::eval_tree`, the reference tree-walker.
+/// through here. `reference` is true on the traced path (`Options::trace`), which runs the
+/// straightforward tree-walker ([`Compiled::eval_tree`]); the batch path runs the compiled
+/// program ([`Compiled::eval`]). `tests/program_agrees.rs` compares the two on random filings.
 pub(super) fn ev(c: &Compiled, env: &Slots<'_>, reference: bool) -> Value {
-    let _ = reference;
-    c.eval(env)
+    if reference {
+        c.eval_tree(env)
+    } else {
+        c.eval(env)
+    }
 }
 
 impl Slots<'_> {

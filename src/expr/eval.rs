@@ -24,12 +24,12 @@ fn slice(src: &str, span: Span) -> &str {
     src.get(span.start..span.end).unwrap_or_default()
 }
 
-fn internal() -> Value {
+pub(super) fn internal() -> Value {
     Value::unknown("internal error: a value does not match its checked type")
 }
 
 /// Merge the reasons of `v` (and, for a list, of its unknown elements) into `acc`.
-fn merge_reasons(acc: &mut Option<Unknown>, v: &Value) {
+pub(super) fn merge_reasons(acc: &mut Option<Unknown>, v: &Value) {
     match v {
         Value::Unknown(u) => acc.get_or_insert_with(Unknown::default).merge(u),
         Value::List(items) => {
@@ -42,7 +42,7 @@ fn merge_reasons(acc: &mut Option<Unknown>, v: &Value) {
 }
 
 /// If any of `vals` is itself unknown, the union of their reasons.
-fn unknown_of(vals: &[&Value]) -> Option<Value> {
+pub(super) fn unknown_of(vals: &[&Value]) -> Option<Value> {
     let mut acc = None;
     for v in vals {
         if let Value::Unknown(_) = v {
@@ -53,7 +53,7 @@ fn unknown_of(vals: &[&Value]) -> Option<Value> {
 }
 
 /// Integer value of `d` if it is whole and fits in an `i64`.
-fn whole(d: Decimal) -> Option<i64> {
+pub(super) fn whole(d: Decimal) -> Option<i64> {
     if d.fract().is_zero() {
         d.to_i64()
     } else {
@@ -64,6 +64,62 @@ fn whole(d: Decimal) -> Option<i64> {
 enum FoldStop {
     Overflow,
     Internal,
+}
+
+/// The running state of `min`, `max` or `sum` over its operands, shared by both evaluators.
+pub(super) struct Fold {
+    f: Func,
+    acc: Option<Decimal>,
+    unk: Option<Unknown>,
+    result: Result<(), FoldStop>,
+}
+
+impl Fold {
+    pub(super) fn new(f: Func) -> Fold {
+        Fold {
+            f,
+            acc: None,
+            unk: None,
+            result: Ok(()),
+        }
+    }
+
+    /// Take one operand (after the first error, operands are ignored).
+    pub(super) fn push(&mut self, v: &Value) {
+        if self.result.is_ok() {
+            self.result = fold_one(self.f, v, &mut self.acc, &mut self.unk);
+        }
+    }
+
+    /// The result; `text` is the whole call's source text (for messages).
+    pub(super) fn finish(self, text: &str) -> Value {
+        match self.result {
+            Err(FoldStop::Overflow) => return overflow(text),
+            Err(FoldStop::Internal) => return internal(),
+            Ok(()) => {}
+        }
+        if let Some(u) = self.unk {
+            return Value::Unknown(u);
+        }
+        match (self.acc, self.f) {
+            (Some(d), _) => Value::Num(d),
+            (None, Func::Sum) => Value::Num(Decimal::ZERO),
+            (None, _) => Value::unknown(format!("{text} of an empty list")),
+        }
+    }
+}
+
+/// "arithmetic overflow in …", `text` being the operation's source text.
+pub(super) fn overflow(text: &str) -> Value {
+    Value::unknown(format!("arithmetic overflow in {text}"))
+}
+
+/// A checked result: the number, or an overflow unknown naming `text`.
+pub(super) fn checked(text: &str, r: Option<Decimal>) -> Value {
+    match r {
+        Some(d) => Value::Num(d),
+        None => overflow(text),
+    }
 }
 
 fn fold_one(
@@ -97,17 +153,6 @@ impl<'a> Ctx<'a> {
 
     fn text(&self, span: Span) -> &'a str {
         slice(self.src, span)
-    }
-
-    fn overflow(&self, n: &Node) -> Value {
-        Value::unknown(format!("arithmetic overflow in {}", self.text(n.span)))
-    }
-
-    fn checked(&self, n: &Node, r: Option<Decimal>) -> Value {
-        match r {
-            Some(d) => Value::Num(d),
-            None => self.overflow(n),
-        }
     }
 
     /// The value of an operand that is only read: a slot's value borrowed from the
@@ -181,14 +226,7 @@ impl<'a> Ctx<'a> {
                 cond @ Value::Unknown(_) => {
                     let x = self.eval(a);
                     let y = self.eval(b);
-                    if x.is_fully_known() && y.is_fully_known() && x == y {
-                        return x;
-                    }
-                    let mut acc = None;
-                    merge_reasons(&mut acc, &cond);
-                    merge_reasons(&mut acc, &x);
-                    merge_reasons(&mut acc, &y);
-                    acc.map_or_else(internal, Value::Unknown)
+                    if_unknown(&cond, x, &y)
                 }
                 _ => internal(),
             },
@@ -207,84 +245,11 @@ impl<'a> Ctx<'a> {
                 return l;
             }
             let r = self.eval(b);
-            return match (&l, &r) {
-                (Value::Bool(_), Value::Bool(_) | Value::Unknown(_)) => r,
-                (Value::Unknown(_), Value::Bool(x)) if *x == decisive => r,
-                (Value::Unknown(_), Value::Bool(_)) => l,
-                (Value::Unknown(_), Value::Unknown(_)) => {
-                    unknown_of(&[&l, &r]).unwrap_or_else(internal)
-                }
-                _ => internal(),
-            };
+            return logic(decisive, l, r);
         }
         let l = self.operand(a);
         let r = self.operand(b);
-        let (l, r) = (&*l, &*r);
-        if let Some(u) = unknown_of(&[l, r]) {
-            return u;
-        }
-        use Value::{Bool, Num};
-        match (op, l, r) {
-            (BinOp::Add, Num(x), Num(y)) => self.checked(n, x.checked_add(*y)),
-            (BinOp::Add, Value::Date(d), Num(k)) | (BinOp::Add, Num(k), Value::Date(d)) => {
-                self.add_days(n, *d, *k, false)
-            }
-            (BinOp::Sub, Num(x), Num(y)) => self.checked(n, x.checked_sub(*y)),
-            (BinOp::Sub, Value::Date(d), Num(k)) => self.add_days(n, *d, *k, true),
-            (BinOp::Sub, Value::Date(x), Value::Date(y)) => {
-                Num(Decimal::from(x.signed_duration_since(*y).num_days()))
-            }
-            (BinOp::Mul, Num(x), Num(y)) => self.checked(n, x.checked_mul(*y)),
-            (BinOp::Div, Num(x), Num(y)) => {
-                if y.is_zero() {
-                    Value::unknown(format!("division by zero: {} = 0", self.text(b.span)))
-                } else {
-                    self.checked(n, x.checked_div(*y))
-                }
-            }
-            (BinOp::Eq, _, _) => Bool(l == r),
-            (BinOp::Ne, _, _) => Bool(l != r),
-            (BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge, _, _) => {
-                let ord = match (&l, &r) {
-                    (Num(x), Num(y)) => x.cmp(y),
-                    (Value::Date(x), Value::Date(y)) => x.cmp(y),
-                    _ => return internal(),
-                };
-                Bool(match op {
-                    BinOp::Lt => ord.is_lt(),
-                    BinOp::Le => ord.is_le(),
-                    BinOp::Gt => ord.is_gt(),
-                    _ => ord.is_ge(),
-                })
-            }
-            (BinOp::In, x, Value::List(items)) => membership(x, items),
-            _ => internal(),
-        }
-    }
-
-    fn add_days(&self, n: &Node, d: Date, days: Decimal, subtract: bool) -> Value {
-        let Some(k) = whole(days) else {
-            if days.fract().is_zero() {
-                return self.overflow(n);
-            }
-            return Value::unknown(format!(
-                "not a whole number of days: {} in {}",
-                days.normalize(),
-                self.text(n.span)
-            ));
-        };
-        let delta = chrono::TimeDelta::try_days(k);
-        let r = delta.and_then(|t| {
-            if subtract {
-                d.checked_sub_signed(t)
-            } else {
-                d.checked_add_signed(t)
-            }
-        });
-        match r {
-            Some(d) => Value::Date(d),
-            None => self.overflow(n),
-        }
+        binary(op, self.text(n.span), self.text(b.span), &l, &r)
     }
 
     fn call(&mut self, n: &Node, f: Func, args: &[Node]) -> Value {
@@ -296,43 +261,17 @@ impl<'a> Ctx<'a> {
                 u @ Value::Unknown(_) => u,
                 _ => internal(),
             },
-            (Func::Count, [x]) => match &*self.operand(x) {
-                Value::List(items) => Num(Decimal::from(items.len())),
-                u @ Value::Unknown(_) => u.clone(),
-                _ => internal(),
-            },
+            (Func::Count, [x]) => count(&self.operand(x)),
             (Func::Exists, [x]) => Bool(self.operand(x).is_fully_known()),
             (Func::Dot, [w, v]) => {
                 let wv = self.operand(w);
                 let vv = self.operand(v);
-                let (wv, vv) = (&*wv, &*vv);
-                // A weighted sum of nothing is no weighted growth at all (no indicators), not 0.
-                if let (Value::List(a), Value::List(b)) = (wv, vv)
-                    && a.is_empty()
-                    && b.is_empty()
-                {
-                    return Value::unknown(format!("{} is empty", self.text(w.span)));
-                }
-                self.dot(n, wv, vv)
+                dot(self.text(n.span), self.text(w.span), &wv, &vv)
             }
             (Func::Growth, [p, c]) => {
                 let pv = self.eval(p);
                 let cv = self.eval(c);
-                if let Num(pd) = pv
-                    && pd <= Decimal::ZERO
-                {
-                    return Value::unknown(format!("{} ≤ 0 (no growth rate)", self.text(p.span)));
-                }
-                if let Some(u) = unknown_of(&[&pv, &cv]) {
-                    return u;
-                }
-                match (pv, cv) {
-                    (Num(pd), Num(cd)) => self.checked(
-                        n,
-                        cd.checked_div(pd).and_then(|q| q.checked_sub(Decimal::ONE)),
-                    ),
-                    _ => internal(),
-                }
+                growth(self.text(n.span), self.text(p.span), &pv, &cv)
             }
             (Func::AllIn, [list, set]) => {
                 let lv = self.operand(list);
@@ -354,21 +293,7 @@ impl<'a> Ctx<'a> {
             (Func::RoundDown, [x, p]) => {
                 let x = self.eval(x);
                 let p = self.eval(p);
-                if let Some(u) = unknown_of(&[&x, &p]) {
-                    return u;
-                }
-                match (x, p) {
-                    (Num(x), Num(p)) => match whole(p).and_then(|p| u32::try_from(p).ok()) {
-                        Some(places) if places <= 28 => Num(
-                            x.round_dp_with_strategy(places, RoundingStrategy::ToNegativeInfinity)
-                        ),
-                        _ => Value::unknown(format!(
-                            "invalid number of decimal places: {}",
-                            p.normalize()
-                        )),
-                    },
-                    _ => internal(),
-                }
+                round_down(&x, &p)
             }
             // Arity is enforced by the type checker.
             _ => internal(),
@@ -377,14 +302,12 @@ impl<'a> Ctx<'a> {
 
     /// `min`, `max` and `sum` over either numeric arguments or one list.
     fn fold(&mut self, n: &Node, f: Func, args: &[Node]) -> Value {
-        let mut acc = None;
-        let mut unk = None;
-        let mut result = Ok(());
+        let mut fold = Fold::new(f);
         match args {
             [only] if only.ty == Type::NumList => match &*self.operand(only) {
                 Value::List(items) => {
                     for it in items {
-                        result = result.and_then(|()| fold_one(f, it, &mut acc, &mut unk));
+                        fold.push(it);
                     }
                 }
                 u @ Value::Unknown(_) => return u.clone(),
@@ -393,61 +316,11 @@ impl<'a> Ctx<'a> {
             _ => {
                 for a in args {
                     let v = self.eval(a);
-                    result = result.and_then(|()| fold_one(f, &v, &mut acc, &mut unk));
+                    fold.push(&v);
                 }
             }
         }
-        match result {
-            Err(FoldStop::Overflow) => return self.overflow(n),
-            Err(FoldStop::Internal) => return internal(),
-            Ok(()) => {}
-        }
-        if let Some(u) = unk {
-            return Value::Unknown(u);
-        }
-        match (acc, f) {
-            (Some(d), _) => Value::Num(d),
-            (None, Func::Sum) => Value::Num(Decimal::ZERO),
-            (None, _) => Value::unknown(format!("{} of an empty list", self.text(n.span))),
-        }
-    }
-
-    fn dot(&self, n: &Node, wv: &Value, vv: &Value) -> Value {
-        if let Some(u) = unknown_of(&[wv, vv]) {
-            return u;
-        }
-        let (Some(ws), Some(vs)) = (wv.as_list(), vv.as_list()) else {
-            return internal();
-        };
-        if ws.len() != vs.len() {
-            return Value::unknown(format!(
-                "{}: lists have different lengths ({} and {})",
-                self.text(n.span),
-                ws.len(),
-                vs.len()
-            ));
-        }
-        let mut unk = None;
-        let mut acc = Decimal::ZERO;
-        for (x, y) in ws.iter().zip(vs) {
-            match (x, y) {
-                (Value::Num(a), Value::Num(b)) => {
-                    match a.checked_mul(*b).and_then(|p| acc.checked_add(p)) {
-                        Some(s) => acc = s,
-                        None => return self.overflow(n),
-                    }
-                }
-                (Value::Unknown(_), _) | (_, Value::Unknown(_)) => {
-                    merge_reasons(&mut unk, x);
-                    merge_reasons(&mut unk, y);
-                }
-                _ => return internal(),
-            }
-        }
-        match unk {
-            Some(u) => Value::Unknown(u),
-            None => Value::Num(acc),
-        }
+        fold.finish(self.text(n.span))
     }
 
     /// Render `n` with names and lookups replaced by their values.
@@ -531,8 +404,204 @@ fn push_value(out: &mut String, v: &Value, operand: bool) {
     }
 }
 
+/// `and` (`decisive` false) or `or` (`decisive` true) of `l` and `r`, `l` not being decisive
+/// itself (then `r` is not evaluated).
+pub(super) fn logic(decisive: bool, l: Value, r: Value) -> Value {
+    match (&l, &r) {
+        (Value::Bool(_), Value::Bool(_) | Value::Unknown(_)) => r,
+        (Value::Unknown(_), Value::Bool(x)) if *x == decisive => r,
+        (Value::Unknown(_), Value::Bool(_)) => l,
+        (Value::Unknown(_), Value::Unknown(_)) => unknown_of(&[&l, &r]).unwrap_or_else(internal),
+        _ => internal(),
+    }
+}
+
+/// `if` whose condition `cond` is unknown, `x` and `y` being both branches' values.
+pub(super) fn if_unknown(cond: &Value, x: Value, y: &Value) -> Value {
+    if x.is_fully_known() && y.is_fully_known() && x == *y {
+        return x;
+    }
+    let mut acc = None;
+    merge_reasons(&mut acc, cond);
+    merge_reasons(&mut acc, &x);
+    merge_reasons(&mut acc, y);
+    acc.map_or_else(internal, Value::Unknown)
+}
+
+/// A binary operator other than `and`/`or`. `text` is the operation's source text, `rhs`
+/// its right operand's (for messages).
+pub(super) fn binary(op: BinOp, text: &str, rhs: &str, l: &Value, r: &Value) -> Value {
+    if let Some(u) = unknown_of(&[l, r]) {
+        return u;
+    }
+    use Value::{Bool, Num};
+    match (op, l, r) {
+        (BinOp::Add, Num(x), Num(y)) => checked(text, x.checked_add(*y)),
+        (BinOp::Add, Value::Date(d), Num(k)) | (BinOp::Add, Num(k), Value::Date(d)) => {
+            add_days(text, *d, *k, false)
+        }
+        (BinOp::Sub, Num(x), Num(y)) => checked(text, x.checked_sub(*y)),
+        (BinOp::Sub, Value::Date(d), Num(k)) => add_days(text, *d, *k, true),
+        (BinOp::Sub, Value::Date(x), Value::Date(y)) => {
+            Num(Decimal::from(x.signed_duration_since(*y).num_days()))
+        }
+        (BinOp::Mul, Num(x), Num(y)) => checked(text, x.checked_mul(*y)),
+        (BinOp::Div, Num(x), Num(y)) => div(text, rhs, *x, *y),
+        (BinOp::Eq, _, _) => Bool(l == r),
+        (BinOp::Ne, _, _) => Bool(l != r),
+        (BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge, _, _) => {
+            let ord = match (&l, &r) {
+                (Num(x), Num(y)) => x.cmp(y),
+                (Value::Date(x), Value::Date(y)) => x.cmp(y),
+                _ => return internal(),
+            };
+            Bool(compare(op, ord))
+        }
+        (BinOp::In, x, Value::List(items)) => membership(x, items),
+        _ => internal(),
+    }
+}
+
+/// `x / y`; `rhs` is the divisor's source text.
+pub(super) fn div(text: &str, rhs: &str, x: Decimal, y: Decimal) -> Value {
+    if y.is_zero() {
+        Value::unknown(format!("division by zero: {rhs} = 0"))
+    } else {
+        checked(text, x.checked_div(y))
+    }
+}
+
+/// Whether `ord` satisfies the comparison `op` (one of `<`, `<=`, `>`, `>=`).
+pub(super) fn compare(op: BinOp, ord: std::cmp::Ordering) -> bool {
+    match op {
+        BinOp::Lt => ord.is_lt(),
+        BinOp::Le => ord.is_le(),
+        BinOp::Gt => ord.is_gt(),
+        _ => ord.is_ge(),
+    }
+}
+
+fn add_days(text: &str, d: Date, days: Decimal, subtract: bool) -> Value {
+    let Some(k) = whole(days) else {
+        if days.fract().is_zero() {
+            return overflow(text);
+        }
+        return Value::unknown(format!(
+            "not a whole number of days: {} in {}",
+            days.normalize(),
+            text
+        ));
+    };
+    let delta = chrono::TimeDelta::try_days(k);
+    let r = delta.and_then(|t| {
+        if subtract {
+            d.checked_sub_signed(t)
+        } else {
+            d.checked_add_signed(t)
+        }
+    });
+    match r {
+        Some(d) => Value::Date(d),
+        None => overflow(text),
+    }
+}
+
+/// `count(v)`.
+pub(super) fn count(v: &Value) -> Value {
+    match v {
+        Value::List(items) => Value::Num(Decimal::from(items.len())),
+        u @ Value::Unknown(_) => u.clone(),
+        _ => internal(),
+    }
+}
+
+/// `dot(wv, vv)`; `text` is the call's source text, `w_text` its first argument's.
+pub(super) fn dot(text: &str, w_text: &str, wv: &Value, vv: &Value) -> Value {
+    // A weighted sum of nothing is no weighted growth at all (no indicators), not 0.
+    if let (Value::List(a), Value::List(b)) = (wv, vv)
+        && a.is_empty()
+        && b.is_empty()
+    {
+        return Value::unknown(format!("{w_text} is empty"));
+    }
+    if let Some(u) = unknown_of(&[wv, vv]) {
+        return u;
+    }
+    let (Some(ws), Some(vs)) = (wv.as_list(), vv.as_list()) else {
+        return internal();
+    };
+    if ws.len() != vs.len() {
+        return Value::unknown(format!(
+            "{}: lists have different lengths ({} and {})",
+            text,
+            ws.len(),
+            vs.len()
+        ));
+    }
+    let mut unk = None;
+    let mut acc = Decimal::ZERO;
+    for (x, y) in ws.iter().zip(vs) {
+        match (x, y) {
+            (Value::Num(a), Value::Num(b)) => {
+                match a.checked_mul(*b).and_then(|p| acc.checked_add(p)) {
+                    Some(s) => acc = s,
+                    None => return overflow(text),
+                }
+            }
+            (Value::Unknown(_), _) | (_, Value::Unknown(_)) => {
+                merge_reasons(&mut unk, x);
+                merge_reasons(&mut unk, y);
+            }
+            _ => return internal(),
+        }
+    }
+    match unk {
+        Some(u) => Value::Unknown(u),
+        None => Value::Num(acc),
+    }
+}
+
+/// `growth(pv, cv)`; `text` is the call's source text, `p_text` its first argument's.
+pub(super) fn growth(text: &str, p_text: &str, pv: &Value, cv: &Value) -> Value {
+    if let Value::Num(pd) = pv
+        && *pd <= Decimal::ZERO
+    {
+        return Value::unknown(format!("{p_text} ≤ 0 (no growth rate)"));
+    }
+    if let Some(u) = unknown_of(&[pv, cv]) {
+        return u;
+    }
+    match (pv, cv) {
+        (Value::Num(pd), Value::Num(cd)) => checked(
+            text,
+            cd.checked_div(*pd)
+                .and_then(|q| q.checked_sub(Decimal::ONE)),
+        ),
+        _ => internal(),
+    }
+}
+
+/// `round_down(x, p)`.
+pub(super) fn round_down(x: &Value, p: &Value) -> Value {
+    if let Some(u) = unknown_of(&[x, p]) {
+        return u;
+    }
+    match (x, p) {
+        (Value::Num(x), Value::Num(p)) => match whole(*p).and_then(|p| u32::try_from(p).ok()) {
+            Some(places) if places <= 28 => {
+                Value::Num(x.round_dp_with_strategy(places, RoundingStrategy::ToNegativeInfinity))
+            }
+            _ => Value::unknown(format!(
+                "invalid number of decimal places: {}",
+                p.normalize()
+            )),
+        },
+        _ => internal(),
+    }
+}
+
 /// `x in items`, with `x` known.
-fn membership(x: &Value, items: &[Value]) -> Value {
+pub(super) fn membership(x: &Value, items: &[Value]) -> Value {
     if items.iter().any(|it| it == x) {
         return Value::Bool(true);
     }
@@ -543,7 +612,7 @@ fn membership(x: &Value, items: &[Value]) -> Value {
     unk.map_or(Value::Bool(false), Value::Unknown)
 }
 
-fn all_in(lv: &Value, sv: &Value) -> Value {
+pub(super) fn all_in(lv: &Value, sv: &Value) -> Value {
     let items = match lv {
         Value::List(items) => items,
         Value::Unknown(_) => return unknown_of(&[lv, sv]).unwrap_or_else(internal),
@@ -577,7 +646,7 @@ fn all_in(lv: &Value, sv: &Value) -> Value {
     unk.map_or(Value::Bool(true), Value::Unknown)
 }
 
-fn any_between(lv: &Value, lo: &Value, hi: &Value) -> Value {
+pub(super) fn any_between(lv: &Value, lo: &Value, hi: &Value) -> Value {
     if matches!(lv, Value::List(items) if items.is_empty()) {
         return Value::Bool(false);
     }
@@ -599,7 +668,7 @@ fn any_between(lv: &Value, lo: &Value, hi: &Value) -> Value {
     unk.map_or(Value::Bool(false), Value::Unknown)
 }
 
-fn make_date(y: &Value, m: &Value, d: &Value) -> Value {
+pub(super) fn make_date(y: &Value, m: &Value, d: &Value) -> Value {
     if let Some(u) = unknown_of(&[y, m, d]) {
         return u;
     }

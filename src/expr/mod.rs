@@ -12,6 +12,7 @@
 
 mod check;
 mod eval;
+mod flat;
 mod lexer;
 mod parser;
 
@@ -271,6 +272,7 @@ pub struct Compiled {
     src: String,
     root: check::Node,
     ty: Type,
+    flat: flat::Program,
 }
 
 impl Compiled {
@@ -323,8 +325,16 @@ impl Compiled {
         self.root.may_be_unknown(unknowable, &[])
     }
 
-    /// Evaluate without recording a trace.
+    /// Evaluate without recording a trace, running the compiled flat program (equal to
+    /// [`Compiled::eval_tree`] for every input).
     pub fn eval(&self, env: &dyn Env) -> Value {
+        self.flat.eval(env).unwrap_or_else(|| self.eval_tree(env))
+    }
+
+    /// Evaluate by walking the checked tree: the straightforward reference evaluator, which
+    /// [`Compiled::eval`]'s compiled program must always agree with. Used by tests and, with a
+    /// trace, by [`Compiled::eval_traced`].
+    pub fn eval_tree(&self, env: &dyn Env) -> Value {
         eval::Ctx::new(&self.src, env, None).eval(&self.root)
     }
 
@@ -372,10 +382,12 @@ pub fn compile(
         });
     }
     let ty = root.ty.clone();
+    let flat = flat::Program::new(src, &root);
     Ok(Compiled {
         src: src.to_string(),
         root,
         ty,
+        flat,
     })
 }
 
@@ -683,5 +695,7 @@ impl fmt::Display for ExprError {
 
 impl std::error::Error for ExprError {}
 
+#[cfg(test)]
+mod flat_tests;
 #[cfg(test)]
 mod tests;

@@ -182,9 +182,22 @@ fn compiled(src: &str) -> Compiled {
     }
 }
 
+/// Evaluate with both evaluators, checking that the compiled program and the tree-walker
+/// agree (`Debug`-equal: same variants, decimal scales and reasons).
+fn both(c: &Compiled, env: &dyn Env) -> Value {
+    let v = c.eval(env);
+    assert_eq!(
+        format!("{v:?}"),
+        format!("{:?}", c.eval_tree(env)),
+        "{}",
+        c.source()
+    );
+    v
+}
+
 fn ev(src: &str) -> Value {
     let (_, env) = fixture();
-    compiled(src).eval(&env)
+    both(&compiled(src), &env)
 }
 
 fn err(src: &str) -> ExprError {
@@ -862,7 +875,7 @@ fn trace_is_post_order() {
     );
     assert_eq!(trace[2].span, Span { start: 5, end: 10 });
     // Traced and untraced evaluation agree.
-    assert_eq!(c.eval(&env), v);
+    assert_eq!(both(&c, &env), v);
     // Literals produce no steps.
     let mut trace = Vec::new();
     compiled("1 + 2").eval_traced(&env, &mut trace);
@@ -1058,13 +1071,13 @@ fn limits_through_compile() {
         Ok(c) => c,
         Err(e) => panic!("{e:?}"),
     };
-    assert_eq!(c.eval(&env), n(dec!(3)));
+    assert_eq!(both(&c, &env), n(dec!(3)));
     let chain = vec!["a"; MAX_DEPTH].join(" + ");
     let c = match compile(&chain, &scope, None) {
         Ok(c) => c,
         Err(e) => panic!("{e:?}"),
     };
-    assert_eq!(c.eval(&env), n(dec!(3) * Decimal::from(MAX_DEPTH)));
+    assert_eq!(both(&c, &env), n(dec!(3) * Decimal::from(MAX_DEPTH)));
     let past = vec!["a"; MAX_DEPTH + 1].join(" + ");
     assert!(matches!(
         compile(&past, &scope, None),
@@ -1078,7 +1091,7 @@ fn limits_through_compile() {
         Ok(c) => c,
         Err(e) => panic!("{e:?}"),
     };
-    assert_eq!(c.eval(&env), n(dec!(3) * Decimal::from(MAX_NODES - 1)));
+    assert_eq!(both(&c, &env), n(dec!(3) * Decimal::from(MAX_NODES - 1)));
 
     let start = std::time::Instant::now();
     let parens = "(".repeat(1_000_000);
