@@ -31,6 +31,7 @@ fn main() {
         println!("cargo:rustc-link-arg-bins=-no-pie");
     } else if linux_gnu
         && std::env::var("CARGO_CFG_TARGET_ARCH").is_ok_and(|a| a == "x86_64" || a == "aarch64")
+        && glibc_runs_relr()
     {
         // The position-independent binary's relocations packed (DT_RELR: rust-lld, GNU ld
         // 2.38 or later, run by glibc 2.36 or later): its 6,700 relative relocations take a
@@ -250,4 +251,32 @@ impl Lines<'_> {
             .count();
         (line + 1, chars + 1)
     }
+}
+
+/// Whether the binary may use packed relative relocations: a native build (the target is the
+/// machine building it) whose glibc is 2.36 or later, the first to apply them (dynamically,
+/// and in a static PIE's own start-up code). An older glibc, a cross build or a failed probe:
+/// no (the relocations are then written the usual way).
+fn glibc_runs_relr() -> bool {
+    if std::env::var("HOST").ok() != std::env::var("TARGET").ok() {
+        return false;
+    }
+    let Ok(out) = std::process::Command::new("getconf")
+        .arg("GNU_LIBC_VERSION")
+        .output()
+    else {
+        return false;
+    };
+    // "glibc 2.36"
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut parts = text
+        .trim()
+        .strip_prefix("glibc ")
+        .unwrap_or("")
+        .split('.')
+        .map(|p| p.parse::<u32>().ok());
+    matches!(
+        (parts.next().flatten(), parts.next().flatten()),
+        (Some(major), Some(minor)) if (major, minor) >= (2, 36)
+    )
 }
