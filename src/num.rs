@@ -161,7 +161,7 @@ pub fn write_decimal(out: &mut Vec<u8>, v: Decimal, trim: bool) {
 }
 
 /// [`write_decimal`]'s text, in `buf`.
-fn decimal_text(buf: &mut [u8; 64], v: Decimal, trim: bool) -> &[u8] {
+pub(crate) fn decimal_text(buf: &mut [u8; 64], v: Decimal, trim: bool) -> &[u8] {
     // At most 29 digits, at the end of `digits`.
     let mut digits = [0u8; 32];
     let m = v.mantissa().unsigned_abs();
@@ -230,18 +230,148 @@ pub fn push_money_grouped(out: &mut String, v: Decimal) {
     }
     let mut buf = [0u8; 64];
     let text = decimal_text(&mut buf, r, false);
-    let (sign, text) = match text.split_first() {
-        Some((b'-', rest)) => ("-", rest),
-        _ => ("", text),
-    };
-    let int_len = text.iter().position(|c| *c == b'.').unwrap_or(text.len());
-    out.push_str(sign);
-    for (i, c) in text.iter().enumerate() {
-        if i > 0 && i < int_len && (int_len - i) % 3 == 0 {
-            out.push(',');
+    let mut grouped = [0u8; 96];
+    push_ascii(out, group_thousands(&mut grouped, text));
+}
+
+/// [`push_money_grouped`] of [`round_cents_display`]`(v)`: the rounding done on the mantissa.
+pub fn push_money_rounded(out: &mut String, v: Decimal) {
+    let r = round_half_away(v, 2);
+    // Two decimals at least: the mantissa scaled up, when it stays below 2^96.
+    let r = match r.scale() {
+        s @ 0..2 => {
+            let m = r.mantissa().unsigned_abs() * POW10[(2 - s) as usize];
+            match from_magnitude(m, r.is_sign_negative(), 2) {
+                Some(d) => d,
+                None => return push_money_grouped(out, r),
+            }
         }
-        out.push(char::from(*c));
+        _ => r,
+    };
+    let mut buf = [0u8; 64];
+    let text = decimal_text(&mut buf, r, false);
+    let mut grouped = [0u8; 96];
+    push_ascii(out, group_thousands(&mut grouped, text));
+}
+
+/// `text` (an optional `-`, digits, an optional fraction) with a `,` between each three digits
+/// of its integer part, in `buf`.
+fn group_thousands<'a>(buf: &'a mut [u8; 96], text: &[u8]) -> &'a [u8] {
+    let (sign, digits) = match text.split_first() {
+        Some((b'-', rest)) => (1, rest),
+        _ => (0, text),
+    };
+    let int_len = digits
+        .iter()
+        .position(|c| *c == b'.')
+        .unwrap_or(digits.len());
+    let mut n = 0;
+    if sign == 1 {
+        buf[0] = b'-';
+        n = 1;
     }
+    // The first group: 1 to 3 digits.
+    let mut at = match int_len % 3 {
+        0 => 3.min(int_len),
+        k => k,
+    };
+    buf[n..n + at].copy_from_slice(&digits[..at]);
+    n += at;
+    while at < int_len {
+        buf[n] = b',';
+        buf[n + 1..n + 4].copy_from_slice(&digits[at..at + 3]);
+        n += 4;
+        at += 3;
+    }
+    let frac = &digits[int_len..];
+    buf[n..n + frac.len()].copy_from_slice(frac);
+    n += frac.len();
+    &buf[..n]
+}
+
+/// Appends the decimal digits of `n` to `out` (as `Display` writes it).
+pub fn push_uint(out: &mut String, n: u64) {
+    if n == 0 {
+        out.push('0');
+        return;
+    }
+    let mut buf = [0u8; 20];
+    let start = digits_u64(&mut buf, n);
+    push_ascii(out, &buf[start..]);
+}
+
+/// Appends ASCII text (what the digit writers write) to `out`.
+pub(crate) fn push_ascii(out: &mut String, text: &[u8]) {
+    // The digit writers write ASCII only, which is UTF-8.
+    if let Ok(s) = std::str::from_utf8(text) {
+        out.push_str(s);
+    }
+}
+
+/// Powers of ten up to 10^28.
+const POW10: [u128; 29] = {
+    let mut t = [1u128; 29];
+    let mut i = 1;
+    while i < 29 {
+        t[i] = t[i - 1] * 10;
+        i += 1;
+    }
+    t
+};
+
+/// The decimal of magnitude `m`, sign and scale, if `m` is below 2^96.
+fn from_magnitude(m: u128, negative: bool, scale: u32) -> Option<Decimal> {
+    if m >> 96 != 0 {
+        return None;
+    }
+    Some(Decimal::from_parts(
+        m as u32,
+        (m >> 32) as u32,
+        (m >> 64) as u32,
+        negative,
+        scale,
+    ))
+}
+
+/// `v.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)`, computed on the
+/// mantissa: the same value, scale and sign.
+pub(crate) fn round_half_away(v: Decimal, dp: u32) -> Decimal {
+    let s = v.scale();
+    if s <= dp {
+        return v;
+    }
+    let m = v.mantissa().unsigned_abs();
+    let d = POW10[(s - dp) as usize];
+    let (q, r) = if m <= u128::from(u64::MAX) && d <= u128::from(u64::MAX) {
+        let (m, d) = (m as u64, d as u64);
+        (u128::from(m / d), u128::from(m % d))
+    } else {
+        (m / d, m % d)
+    };
+    // Half or more of the unit rounds away from zero (`r * 2 >= d`, without overflow).
+    let q = if r >= d - r { q + 1 } else { q };
+    // `q` is at most `m / 10 + 1`, below 2^96.
+    from_magnitude(q, v.is_sign_negative(), dp)
+        .unwrap_or_else(|| v.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero))
+}
+
+/// [`percent`]'s number with `dp` decimals (`v × 100`, rounded), or `None` when `v × 100`
+/// overflows.
+pub(crate) fn percent_value(v: Decimal, dp: u32) -> Option<Decimal> {
+    let s = v.scale();
+    let hundredfold = if s >= 2 {
+        // The same mantissa, two fewer decimals: exact.
+        let mut p = v;
+        p.set_scale(s - 2).ok()?;
+        p
+    } else {
+        from_magnitude(
+            v.mantissa().unsigned_abs() * POW10[(2 - s) as usize],
+            v.is_sign_negative(),
+            0,
+        )?
+    };
+    Some(round_half_away(hundredfold, dp))
 }
 
 /// Writes the decimal digits of `n` (none for 0) at the end of `buf`; returns where they start.
@@ -399,6 +529,11 @@ mod tests {
         assert_eq!(money_grouped(dec!(12530880)), "12,530,880.00");
         assert_eq!(money_grouped(dec!(-1234.5)), "-1,234.50");
         assert_eq!(percent(dec!(0.04424), 2), "4.42%");
+        for n in [0, 1, 9, 10, 99, 100, 12345, u64::MAX] {
+            let mut s = String::new();
+            push_uint(&mut s, n);
+            assert_eq!(s, n.to_string());
+        }
     }
 
     /// The formatting before the direct writer: `Display` of the (rescaled, normalized) value.
@@ -478,7 +613,84 @@ mod tests {
         }
     }
 
+    /// The rounded writers against the straightforward ones.
+    fn check_rounded(v: Decimal) {
+        let slow = v.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+        for dp in [0, 2, 4, 7] {
+            let fast = round_half_away(v, dp);
+            let slow = v.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
+            assert_eq!(fast.to_string(), slow.to_string(), "{v:?} {dp}");
+            assert_eq!(
+                fast.is_sign_negative(),
+                slow.is_sign_negative(),
+                "{v:?} {dp}"
+            );
+        }
+        let mut fast = String::new();
+        push_money_rounded(&mut fast, v);
+        assert_eq!(fast, money_grouped(slow), "{v:?}");
+        let shown = match percent_value(v, 4) {
+            Some(p) => format!("{}%", plain(p)),
+            None => plain(v),
+        };
+        assert_eq!(shown, percent(v, 4), "{v:?}");
+    }
+
+    #[test]
+    fn rounded_writers_read_as_before() {
+        for v in [
+            Decimal::ZERO,
+            Decimal::MAX,
+            Decimal::MIN,
+            Decimal::from_parts(0, 0, 0, true, 0),
+            Decimal::from_parts(0, 0, 0, true, 5),
+            Decimal::new(-1, 3),
+            Decimal::new(-5, 3),
+            Decimal::new(5, 3),
+            Decimal::new(-4, 3),
+            Decimal::new(-5, 7),
+            Decimal::new(5, 1),
+            Decimal::new(-5, 1),
+            Decimal::from_parts(u32::MAX, u32::MAX, u32::MAX, false, 28),
+            Decimal::from_parts(u32::MAX, u32::MAX, u32::MAX, true, 1),
+            Decimal::from_parts(u32::MAX, u32::MAX, u32::MAX, true, 2),
+            Decimal::from_parts(u32::MAX, u32::MAX, u32::MAX / 100, false, 0),
+            Decimal::from_parts(u32::MAX, u32::MAX, u32::MAX / 10, false, 1),
+            dec!(12530880.005),
+            dec!(0.0599999963360011519612378234),
+            dec!(0.00004999999),
+            dec!(0.00005),
+            dec!(-0.000005),
+        ] {
+            check_rounded(v);
+        }
+    }
+
     proptest::proptest! {
+        #[test]
+        fn random_decimals_round_as_before(
+            lo in proptest::prelude::any::<u32>(),
+            mid in proptest::prelude::any::<u32>(),
+            hi in proptest::prelude::any::<u32>(),
+            small in 0u32..3,
+            negative in proptest::prelude::any::<bool>(),
+            scale in 0u32..=28,
+            half in proptest::prelude::any::<bool>(),
+        ) {
+            let (mid, hi) = match small {
+                0 => (0, 0),
+                1 => (mid, 0),
+                _ => (mid, hi),
+            };
+            check_rounded(Decimal::from_parts(lo, mid, hi, negative, scale));
+            check_rounded(Decimal::from_parts(lo % 100_000, 0, 0, negative, scale));
+            if half {
+                // Exactly half a unit in some place.
+                let m = (i64::from(lo % 100_000) * 10 + 5) * if negative { -1 } else { 1 };
+                check_rounded(Decimal::new(m, scale.max(1)));
+            }
+        }
+
         #[test]
         fn random_decimals_read_as_displayed(
             lo in proptest::prelude::any::<u32>(),

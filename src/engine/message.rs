@@ -3,7 +3,7 @@
 use std::cell::RefCell;
 
 use chrono::Datelike;
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 
 use super::slots::Slots;
 use crate::diag::{Lang, Text};
@@ -81,19 +81,16 @@ fn unknown_word(lang: Lang) -> &'static str {
     if lang.is_zh() { "未知" } else { "unknown" }
 }
 
-/// Where a message is written: the text, and a buffer for a number's digits (the digit
-/// writers of [`num`] write bytes). Both are reused from one message to the next.
+/// Where a message is written, reused from one message to the next.
 #[derive(Default)]
 pub(super) struct Writer {
     pub(super) out: String,
-    digits: Vec<u8>,
 }
 
 thread_local! {
     /// Each thread's [`Writer`], reused by every message it writes.
     static WRITER: RefCell<Writer> = RefCell::new(Writer {
         out: String::with_capacity(512),
-        digits: Vec::with_capacity(64),
     });
 }
 
@@ -119,19 +116,14 @@ impl Writer {
 
     /// `v` as `Decimal`'s `Display` writes it, or its `normalize()`d form when `trim`.
     fn decimal(&mut self, v: Decimal, trim: bool) {
-        self.digits.clear();
-        num::write_decimal(&mut self.digits, v, trim);
-        // The digit writers write ASCII only.
-        if let Ok(s) = std::str::from_utf8(&self.digits) {
-            self.out.push_str(s);
-        }
+        let mut buf = [0u8; 64];
+        num::push_ascii(&mut self.out, num::decimal_text(&mut buf, v, trim));
     }
 
-    /// [`num::percent`] with 4 decimals.
+    /// [`num::percent`] with 4 decimals, rounded on the mantissa.
     fn percent(&mut self, v: Decimal) {
-        match v.checked_mul(Decimal::ONE_HUNDRED) {
+        match num::percent_value(v, 4) {
             Some(p) => {
-                let p = p.round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero);
                 self.decimal(p, true);
                 self.out.push('%');
             }
@@ -143,9 +135,7 @@ impl Writer {
     fn labeled(&mut self, v: &Value, format: Format, lang: Lang, pack: Option<&Pack>) {
         match (v, format) {
             (Value::Num(n), Format::Percent) => self.percent(*n),
-            (Value::Num(n), Format::Money) => {
-                num::push_money_grouped(&mut self.out, num::round_cents_display(*n))
-            }
+            (Value::Num(n), Format::Money) => num::push_money_rounded(&mut self.out, *n),
             (Value::Num(n), Format::Plain) => self.decimal(*n, true),
             (Value::Str(s), _) => write_label(&mut self.out, s, lang, pack),
             (Value::List(items), _) => {
@@ -191,9 +181,7 @@ impl Writer {
                         None => self.out.push_str(unknown_word(lang)),
                     },
                     "allowed_total" => match own.allowed {
-                        Some(a) => {
-                            num::push_money_grouped(&mut self.out, num::round_cents_display(a))
-                        }
+                        Some(a) => num::push_money_rounded(&mut self.out, a),
                         None => self.out.push_str(unknown_word(lang)),
                     },
                     _ if own.fired.is_empty() => self.out.push('—'),

@@ -240,6 +240,15 @@ pub(super) fn rule_message(
     } else {
         Vec::new()
     };
+    // Which notes hold, decided once for both languages (the first 64; any after them are
+    // decided as they are written).
+    let holds = |n: &crate::pack::Note| truth(&ev(&n.when, env, env.reference)) == Some(true);
+    let mut held = 0u64;
+    if status != Status::NotApplicable {
+        for (k, n) in rule.notes.iter().enumerate().take(64) {
+            held |= u64::from(holds(n)) << k;
+        }
+    }
     // Each part after the first is joined with "；" in Chinese, "; " in English.
     let one = |lang: Lang| {
         written(|w| {
@@ -269,12 +278,13 @@ pub(super) fn rule_message(
                 let t = &rule.message;
                 w.pieces(if zh { &t.zh } else { &t.en }, env, &own, lang);
             }
-            for n in rule
+            for (k, n) in rule
                 .notes
                 .iter()
+                .enumerate()
                 .filter(|_| status != Status::NotApplicable)
             {
-                if truth(&ev(&n.when, env, env.reference)) == Some(true) {
+                if if k < 64 { held >> k & 1 == 1 } else { holds(n) } {
                     w.push(sep);
                     w.push(n.text.get(lang));
                 }
