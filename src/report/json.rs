@@ -11,6 +11,7 @@ use crate::engine::{RuleResult, TraceLine};
 use crate::expr::Value;
 use crate::filing::FilingKind;
 use crate::num;
+use crate::pack::Status;
 
 pub const SCHEMA: &str = "wagecheck/report/v1";
 
@@ -135,6 +136,13 @@ pub(crate) fn string(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
+/// A member's key as [`W::key`] takes it: `,"name":`.
+macro_rules! k {
+    ($k:literal) => {
+        concat!(",\"", $k, "\":")
+    };
+}
+
 /// JSON text written straight into a buffer: compact, or pretty exactly as serde_json's pretty
 /// printer writes it (two spaces a level, `": "`, empty containers as `[]` and `{}`).
 struct W<'a> {
@@ -175,24 +183,26 @@ impl W<'_> {
         }
         self.first = false;
     }
-    /// A member's key, one of ours (ASCII, nothing to escape).
-    fn key(&mut self, k: &'static str) {
+    /// A member's key, one of ours (ASCII, nothing to escape), given as its compact text
+    /// `,"key":` ([`k!`]).
+    fn key(&mut self, frag: &'static str) {
+        let f = frag.as_bytes();
         if self.pretty {
             self.elem();
-            self.out.push(b'"');
-            self.out.extend_from_slice(k.as_bytes());
-            self.out.extend_from_slice(b"\": ");
+            // `"key"`, then `": "`.
+            self.out
+                .extend_from_slice(f.get(1..f.len().saturating_sub(1)).unwrap_or_default());
+            self.out.extend_from_slice(b": ");
             return;
         }
-        // Compact: `,"k":` in one reservation.
-        self.out.reserve(k.len() + 4);
-        if !self.first {
-            self.out.push(b',');
-        }
+        // Compact: the whole fragment, without its comma before the first member.
+        let f = if self.first {
+            f.get(1..).unwrap_or_default()
+        } else {
+            f
+        };
         self.first = false;
-        self.out.push(b'"');
-        self.out.extend_from_slice(k.as_bytes());
-        self.out.extend_from_slice(b"\":");
+        self.out.extend_from_slice(f);
     }
     /// A member's key from a pack or a filing.
     fn key_text(&mut self, k: &str) {
@@ -352,6 +362,8 @@ struct RuleFragment {
     head: Vec<u8>,
     /// `"clause":"…","title":"…"`
     middle: Vec<u8>,
+    /// For each status: `"id":"…","status":"…","clause":"…","title":"…","message":`.
+    openings: Vec<(Status, Vec<u8>)>,
 }
 
 #[derive(Clone, Debug)]
@@ -407,38 +419,38 @@ fn dedup_plan<'a>(names: impl Iterator<Item = &'a str> + Clone) -> Vec<Option<us
 
 /// The `"pack"` member up to the receipt's `"evaluated_on"` key (its value is the report's).
 fn write_pack_head(w: &mut W, p: &PackRef, lang: Lang) {
-    w.key("pack");
+    w.key(k!("pack"));
     w.open(b'{');
-    w.key("id");
+    w.key(k!("id"));
     w.str(&p.id);
-    w.key("chain");
+    w.key(k!("chain"));
     w.open(b'[');
     for (id, _) in &p.chain {
         w.elem();
         w.str(id);
     }
     w.close(b']');
-    w.key("document");
+    w.key(k!("document"));
     w.str(&p.document);
-    w.key("title");
+    w.key(k!("title"));
     w.str(p.title.get(lang));
-    w.key("receipt");
+    w.key(k!("receipt"));
     w.open(b'{');
-    w.key("engine");
+    w.key(k!("engine"));
     w.str(ENGINE);
-    w.key("evaluated_on");
+    w.key(k!("evaluated_on"));
 }
 
 /// The receipt's `"packs"` after `"evaluated_on"`, and the closing of the receipt and the pack.
 fn write_pack_tail(w: &mut W, p: &PackRef) {
-    w.key("packs");
+    w.key(k!("packs"));
     w.open(b'[');
     for (id, h) in &p.chain {
         w.elem();
         w.open(b'{');
-        w.key("id");
+        w.key(k!("id"));
         w.str(id);
-        w.key("sha256");
+        w.key(k!("sha256"));
         w.str(h);
         w.close(b'}');
     }
@@ -478,12 +490,32 @@ impl Fragments {
                 string(&mut middle, &r.clause);
                 middle.extend_from_slice(b",\"title\":");
                 string(&mut middle, title);
+                let openings = [
+                    Status::Pass,
+                    Status::NotApplicable,
+                    Status::Advisory,
+                    Status::Review,
+                    Status::Fail,
+                ]
+                .into_iter()
+                .map(|status| {
+                    let mut o = Vec::with_capacity(head.len() + middle.len() + 40);
+                    o.extend_from_slice(&head);
+                    o.extend_from_slice(b",\"status\":");
+                    string(&mut o, status.as_str());
+                    o.push(b',');
+                    o.extend_from_slice(&middle);
+                    o.extend_from_slice(k!("message").as_bytes());
+                    (status, o)
+                })
+                .collect();
                 RuleFragment {
                     id: r.id.clone(),
                     clause: r.clause.clone(),
                     title: title.to_string(),
                     head,
                     middle,
+                    openings,
                 }
             })
             .collect();
@@ -543,32 +575,32 @@ impl ReportWriter<'_> {
     fn write(&self, w: &mut W) {
         let (r, lang) = (self.r, self.lang);
         w.open(b'{');
-        w.key("schema");
+        w.key(k!("schema"));
         w.str(SCHEMA);
-        w.key("source");
+        w.key(k!("source"));
         w.str(&r.source);
         if let Some(row) = r.row {
-            w.key("row");
+            w.key(k!("row"));
             w.uint(row);
         }
         let Some(ev) = &r.eval else {
-            w.key("verdict");
+            w.key(k!("verdict"));
             w.str(r.verdict.as_str());
-            w.key("errors");
+            w.key(k!("errors"));
             errors(w, &r.errors, lang);
             w.close(b'}');
             return;
         };
-        w.key("enterprise");
+        w.key(k!("enterprise"));
         w.open(b'{');
-        w.key("name");
+        w.key(k!("name"));
         w.str(&r.name);
-        w.key("credit_code");
+        w.key(k!("credit_code"));
         w.opt_str(r.credit_code.as_deref());
-        w.key("category");
+        w.key(k!("category"));
         w.str(&r.category);
         w.close(b'}');
-        w.key("kind");
+        w.key(k!("kind"));
         w.str(match r.kind {
             Some(FilingKind::AnnualReturn) => "annual_return",
             _ => "budget",
@@ -576,30 +608,30 @@ impl ReportWriter<'_> {
         if let Some(p) = &r.pack {
             self.pack(w, p);
         }
-        w.key("verdict");
+        w.key(k!("verdict"));
         w.str(r.verdict.as_str());
-        w.key("required_regime");
+        w.key(k!("required_regime"));
         w.opt_str(ev.regime.required.as_deref());
-        w.key("regime");
+        w.key(k!("regime"));
         self.regime(w, &ev.regime);
-        w.key("quantities");
+        w.key(k!("quantities"));
         self.quantities(w, &ev.quantities);
-        w.key("cap");
+        w.key(k!("cap"));
         match &ev.cap {
             Some(c) => {
                 cap(w, c);
                 if !c.undecided.is_empty() {
-                    w.key("cap_note");
+                    w.key(k!("cap_note"));
                     w.str(ev.cap_unknown.get(lang));
                 }
             }
             None => {
                 w.null();
-                w.key("cap_note");
+                w.key(k!("cap_note"));
                 w.str(ev.cap_unknown.get(lang));
             }
         }
-        w.key("rules");
+        w.key(k!("rules"));
         w.open(b'[');
         let mut from = 0;
         for rr in &ev.rules {
@@ -608,21 +640,21 @@ impl ReportWriter<'_> {
         }
         w.close(b']');
         if self.trace {
-            w.key("trace");
+            w.key(k!("trace"));
             trace(w, &ev.quantity_trace, r.pack.as_deref());
         }
         if let Some(c) = &ev.clearing {
-            w.key("clearing");
+            w.key(k!("clearing"));
             w.open(b'{');
-            w.key("approved_wage_total");
+            w.key(k!("approved_wage_total"));
             w.opt_money(c.approved_wage_total);
-            w.key("cleared_wage_total");
+            w.key(k!("cleared_wage_total"));
             w.opt_money(c.cleared_wage_total);
-            w.key("actual_wage_total");
+            w.key(k!("actual_wage_total"));
             w.opt_money(c.actual_wage_total);
-            w.key("to_recover");
+            w.key(k!("to_recover"));
             w.opt_money(c.to_recover);
-            w.key("unknown");
+            w.key(k!("unknown"));
             w.strs(&c.unknown);
             w.close(b'}');
         }
@@ -647,9 +679,9 @@ impl ReportWriter<'_> {
 
     fn regime(&self, w: &mut W, g: &crate::engine::RegimeResult) {
         w.open(b'{');
-        w.key("required");
+        w.key(k!("required"));
         w.opt_str(g.required.as_deref());
-        w.key("steps");
+        w.key(k!("steps"));
         w.open(b'[');
         for (id, text) in &g.fired {
             let message = text.get(self.lang);
@@ -661,16 +693,16 @@ impl ReportWriter<'_> {
                 None => {
                     w.elem();
                     w.open(b'{');
-                    w.key("id");
+                    w.key(k!("id"));
                     w.str(id);
-                    w.key("message");
+                    w.key(k!("message"));
                     w.str(message);
                     w.close(b'}');
                 }
             }
         }
         w.close(b']');
-        w.key("unknown");
+        w.key(k!("unknown"));
         w.strs(&g.unknown);
         w.close(b'}');
     }
@@ -714,60 +746,66 @@ impl ReportWriter<'_> {
         let lang = self.lang;
         w.open(b'{');
         let shared = self.frags.and_then(|f| f.rule(rr, lang, from));
-        match shared {
-            Some(f) => w.members(&f.head),
-            None => {
-                w.key("id");
-                w.str(&rr.id);
+        let opening = shared.and_then(|f| f.openings.iter().find(|(s, _)| *s == rr.status));
+        if let Some((_, o)) = opening {
+            // Everything up to the message's value, written once per pack.
+            w.members(o);
+        } else {
+            match shared {
+                Some(f) => w.members(&f.head),
+                None => {
+                    w.key(k!("id"));
+                    w.str(&rr.id);
+                }
             }
-        }
-        w.key("status");
-        w.str(rr.status.as_str());
-        match shared {
-            Some(f) => w.members(&f.middle),
-            None => {
-                w.key("clause");
-                w.str(&rr.clause);
-                w.key("title");
-                w.str(rr.title.get(lang));
+            w.key(k!("status"));
+            w.str(rr.status.as_str());
+            match shared {
+                Some(f) => w.members(&f.middle),
+                None => {
+                    w.key(k!("clause"));
+                    w.str(&rr.clause);
+                    w.key(k!("title"));
+                    w.str(rr.title.get(lang));
+                }
             }
+            w.key(k!("message"));
         }
-        w.key("message");
         w.str(rr.message.get(lang));
         if let Some(b) = rr.bound {
-            w.key("bound");
+            w.key(k!("bound"));
             w.plain(b);
-            w.key("strict");
+            w.key(k!("strict"));
             w.bool(rr.strict);
         }
         if let Some(a) = rr.allowed_total {
-            w.key("allowed_total");
+            w.key(k!("allowed_total"));
             w.money(a);
         }
         if !rr.triggers.is_empty() {
-            w.key("triggers");
+            w.key(k!("triggers"));
             w.strs(&rr.triggers);
         }
         if !rr.unknown.is_empty() {
-            w.key("unknown");
+            w.key(k!("unknown"));
             w.strs(&rr.unknown);
         }
         if self.trace {
-            w.key("trace");
+            w.key(k!("trace"));
             trace(w, &rr.trace, None);
-            w.key("layers");
+            w.key(k!("layers"));
             w.strs(&rr.layers);
             if let Some(p) = self.r.pack.as_deref() {
-                w.key("params");
+                w.key(k!("params"));
                 w.open(b'[');
                 for (n, v, l) in p.params_of(&rr.id) {
                     w.elem();
                     w.open(b'{');
-                    w.key("name");
+                    w.key(k!("name"));
                     w.str(n);
-                    w.key("value");
+                    w.key(k!("value"));
                     w.str(&v.en);
-                    w.key("layer");
+                    w.key(k!("layer"));
                     w.str(l);
                     w.close(b'}');
                 }
@@ -784,16 +822,16 @@ fn trace(w: &mut W, lines: &[TraceLine], layers: Option<&PackRef>) {
     for t in lines {
         w.elem();
         w.open(b'{');
-        w.key("label");
+        w.key(k!("label"));
         w.str(&t.label);
-        w.key("expr");
+        w.key(k!("expr"));
         w.str(&t.expr);
-        w.key("substituted");
+        w.key(k!("substituted"));
         w.str(&t.substituted);
-        w.key("value");
+        w.key(k!("value"));
         w.value(&t.value);
         if let Some(l) = layers.and_then(|p| p.quantity_layer(&t.label)) {
-            w.key("layer");
+            w.key(k!("layer"));
             w.str(l);
         }
         w.close(b'}');
@@ -803,23 +841,23 @@ fn trace(w: &mut W, lines: &[TraceLine], layers: Option<&PackRef>) {
 
 fn cap(w: &mut W, c: &crate::engine::CapResult) {
     w.open(b'{');
-    w.key("wage_growth");
+    w.key(k!("wage_growth"));
     w.plain(c.wage_growth);
-    w.key("strict");
+    w.key(k!("strict"));
     w.bool(c.strict);
-    w.key("binding_rule");
+    w.key(k!("binding_rule"));
     w.str(&c.binding_rule);
-    w.key("max_wage_total");
+    w.key(k!("max_wage_total"));
     w.money(c.max_wage_total);
-    w.key("excess");
+    w.key(k!("excess"));
     w.opt_money(c.excess);
-    w.key("excess_points");
+    w.key(k!("excess_points"));
     match c.excess_points {
         Some(x) => w.plain(x),
         None => w.null(),
     }
     if !c.undecided.is_empty() {
-        w.key("undecided");
+        w.key(k!("undecided"));
         w.strs(&c.undecided);
     }
     w.close(b'}');
@@ -831,19 +869,19 @@ fn errors(w: &mut W, errors: &[crate::diag::Diagnostic], lang: Lang) {
     for e in errors {
         w.elem();
         w.open(b'{');
-        w.key("file");
+        w.key(k!("file"));
         w.str(&e.file);
-        w.key("line");
+        w.key(k!("line"));
         w.opt_uint(e.line);
-        w.key("column");
+        w.key(k!("column"));
         w.opt_uint(e.column);
-        w.key("field");
+        w.key(k!("field"));
         w.opt_str(e.field.as_deref());
-        w.key("message");
+        w.key(k!("message"));
         w.str(e.message.get(lang));
         // A workbook's errors also name the sheet and cell (`预算!C7`).
         if let Some(cell) = &e.cell {
-            w.key("cell");
+            w.key(k!("cell"));
             w.str(cell);
         }
         w.close(b'}');
