@@ -85,6 +85,17 @@ impl Verdict {
             Verdict::Invalid => Text::new("输入无效", "invalid"),
         }
     }
+    /// [`Verdict::label`] in one language, without allocating.
+    pub fn label_in(self, lang: Lang) -> &'static str {
+        let (zh, en) = match self {
+            Verdict::Pass => ("通过", "pass"),
+            Verdict::OutOfScope => ("不在适用范围", "out of scope"),
+            Verdict::Review => ("需复核", "review"),
+            Verdict::Fail => ("不通过", "fail"),
+            Verdict::Invalid => ("输入无效", "invalid"),
+        };
+        if lang.is_zh() { zh } else { en }
+    }
     /// Exit code contribution (spec/report.md).
     pub fn exit_code(self, deny_review: bool) -> i32 {
         match self {

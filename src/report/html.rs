@@ -84,7 +84,7 @@ pub fn document(reports: &[Report], lang: Lang, mode: Mode<'_>) -> String {
         body.push_str(&section(r, lang, &format!("r{}", i + 1), mode));
     }
     let title = match reports {
-        [one] => format!("{} — {}", display_name(one), one.verdict.label().get(lang)),
+        [one] => format!("{} — {}", display_name(one), one.verdict.label_in(lang)),
         _ => t(lang, "工资总额检查报告", "Wage-total check report"),
     };
     page(lang, &title, &body, false)
@@ -178,7 +178,7 @@ pub fn section(r: &Report, lang: Lang, anchor: &str, mode: Mode<'_>) -> String {
     let _ = writeln!(
         o,
         "<div class=\"verdict v-{vc}\" role=\"status\"><span class=\"badge\">{}</span><span class=\"reason\">{}</span></div>",
-        esc(r.verdict.label().get(lang)),
+        esc(r.verdict.label_in(lang)),
         esc(&reason(r, lang))
     );
 
@@ -1050,7 +1050,7 @@ pub fn batch_head(summary: &Summary, lang: Lang) -> String {
             },
             esc(&r.credit_code),
             verdict_rank(r.verdict),
-            esc(r.verdict.label().get(lang)),
+            esc(r.verdict.label_in(lang)),
             if r.binding_rule.is_empty() {
                 "–".to_string()
             } else {

@@ -59,7 +59,7 @@ pub fn testcase(r: &Report, lang: Lang, view: View) -> String {
     let reason = escape(&r.main_reason(lang));
     let label = format!(
         "{}{}",
-        escape(r.verdict.label().get(lang)),
+        escape(r.verdict.label_in(lang)),
         if lang.is_zh() { "：" } else { ": " }
     );
     match outcome(r.verdict, view.deny_review) {

@@ -28,7 +28,7 @@ pub fn report(r: &Report, lang: Lang) -> String {
             &r.name
         }),
         if zh { "结论" } else { "Verdict" },
-        r.verdict.label().get(lang)
+        r.verdict.label_in(lang)
     );
     out.push_str(&format!(
         "- {}: {}\n",
@@ -159,7 +159,7 @@ impl super::Printer for Markdown {
                 r.name.clone()
             },
             super::summary::source_of(r),
-            r.verdict.label().get(lang).to_string(),
+            r.verdict.label_in(lang).to_string(),
             cap.map(|c| num::money_grouped(c.max_wage_total))
                 .unwrap_or_else(|| "–".into()),
             cap.and_then(|c| c.excess)

@@ -222,16 +222,29 @@ impl Report {
     /// The one-line reason a reviewer reads first: the binding rule when it fails, else the
     /// first failing rule, else the first to review, else the first error.
     pub fn main_reason(&self, lang: Lang) -> String {
+        let mut out = String::new();
+        self.main_reason_into(&mut out, lang);
+        out
+    }
+
+    /// [`Report::main_reason`], appended to `out`.
+    pub(crate) fn main_reason_into(&self, out: &mut String, lang: Lang) {
         if let Some(e) = self.errors.first() {
-            return e.render(lang);
+            out.push_str(&e.render(lang));
+            return;
         }
         let Some(ev) = &self.eval else {
-            return String::new();
+            return;
         };
-        let sep = if lang.is_zh() { "：" } else { ": " };
-        match ev.main_rule() {
-            Some(r) => format!("{} [{}]{sep}{}", r.id, r.clause, r.message.get(lang)),
-            None => String::new(),
+        if let Some(r) = ev.main_rule() {
+            let message = r.message.get(lang);
+            out.reserve(r.id.len() + r.clause.len() + message.len() + 6);
+            out.push_str(&r.id);
+            out.push_str(" [");
+            out.push_str(&r.clause);
+            out.push(']');
+            out.push_str(if lang.is_zh() { "：" } else { ": " });
+            out.push_str(message);
         }
     }
 }

@@ -101,7 +101,7 @@ fn banner(r: &Report, lang: Lang, view: View) -> String {
     format!(
         "{}\n  {name}\n",
         paint(
-            &format!("■ {}", r.verdict.label().get(lang)),
+            &format!("■ {}", r.verdict.label_in(lang)),
             verdict_color(r.verdict),
             view
         )
@@ -152,7 +152,7 @@ pub fn report(r: &Report, lang: Lang, view: View) -> String {
     head.add_row(vec![
         Cell::new(t(lang, "结论", "Verdict")),
         colored(
-            r.verdict.label().get(lang).to_string(),
+            r.verdict.label_in(lang).to_string(),
             Some(verdict_color(r.verdict)),
             view,
         ),
@@ -451,8 +451,15 @@ fn wrap_after(out: &mut String, mut line_w: usize, text: &str, width: usize, ind
         out.extend(std::iter::repeat_n(' ', indent));
     };
     let mut i = 0;
-    while i < text.len() {
-        let (end, w) = next_piece(text, i);
+    let b = text.as_bytes();
+    while let Some(&c) = b.get(i) {
+        // A character led by `E5`–`E9` is a CJK ideograph (U+5000–U+9FFF): two columns, three
+        // bytes (the text is UTF-8), a piece of its own.
+        let (end, w) = if (0xe5..=0xe9).contains(&c) {
+            (i + 3, 2)
+        } else {
+            next_piece(text, i)
+        };
         if line_w + w > width && line_w > indent {
             out.push_str(&text[from..i]);
             end_line(out, &mut line);
@@ -493,6 +500,12 @@ fn wrap_after(out: &mut String, mut line_w: usize, text: &str, width: usize, ind
 /// (U+FF01–U+FF60) only, at most `room` columns wide in all: no piece of it then breaks a
 /// line. False for anything else, which [`wrap_after`] measures piece by piece.
 fn fits(text: &str, room: usize) -> bool {
+    simple_width(text).is_some_and(|w| w <= room)
+}
+
+/// The width of `text` when it is printable ASCII, CJK ideographs (U+4E00–U+9FFF) and
+/// fullwidth forms (U+FF01–U+FF60) only (as `str::width` counts it), else `None`.
+fn simple_width(text: &str) -> Option<usize> {
     let b = text.as_bytes();
     let mut w = 0;
     let mut i = 0;
@@ -503,16 +516,16 @@ fn fits(text: &str, room: usize) -> bool {
             continue;
         }
         let (Some(&b1), Some(&b2)) = (b.get(i + 1), b.get(i + 2)) else {
-            return false;
+            return None;
         };
         let cp = (u32::from(c & 0x0f) << 12) | (u32::from(b1 & 0x3f) << 6) | u32::from(b2 & 0x3f);
         if !(0xe0..=0xef).contains(&c) || !matches!(cp, 0x4e00..=0x9fff | 0xff01..=0xff60) {
-            return false;
+            return None;
         }
         w += 2;
         i += 3;
     }
-    w <= room
+    Some(w)
 }
 
 /// The piece of `text` that starts at byte `i` (a character boundary), as [`split_keep`]
@@ -624,9 +637,8 @@ fn push_painted(out: &mut String, text: &str, c: Color, view: View) {
 
 /// [`batch_block`], appended to `out`.
 fn batch_block_into(out: &mut String, r: &Report, lang: Lang, view: View) {
-    let label = r.verdict.label();
-    let label = label.get(lang);
-    let pad = 8usize.saturating_sub(label.width());
+    let label = r.verdict.label_in(lang);
+    let pad = 8usize.saturating_sub(simple_width(label).unwrap_or_else(|| label.width()));
     push_painted(out, label, verdict_color(r.verdict), view);
     out.extend(std::iter::repeat_n(' ', pad + 2));
     if !r.name.is_empty() {
@@ -636,8 +648,8 @@ fn batch_block_into(out: &mut String, r: &Report, lang: Lang, view: View) {
     // Where it came from (`file.csv#N`), made visible.
     out.push_str(&v(&r.source));
     if let Some(row) = r.row {
-        use std::fmt::Write;
-        let _ = write!(out, "#{row}");
+        out.push('#');
+        num::push_uint(out, row as u64);
     }
     out.push('\n');
     const INDENT: &str = "          ";
@@ -680,11 +692,26 @@ fn batch_block_into(out: &mut String, r: &Report, lang: Lang, view: View) {
         out.push_str(pick(lang, "元", "yuan"));
         out.push('\n');
     }
-    let reason = r.main_reason(lang);
-    let reason = v(&reason);
-    if !reason.is_empty() {
-        wrap_indented_into(out, &reason, view.width as usize, INDENT.len());
-    }
+    // The reason is written into a reused buffer, then made visible and wrapped into `out`.
+    let wrap = |out: &mut String, reason: &mut String| {
+        reason.clear();
+        r.main_reason_into(reason, lang);
+        let reason = v(reason);
+        if !reason.is_empty() {
+            out.reserve(reason.len() + reason.len() / 4 + 16);
+            wrap_indented_into(out, &reason, view.width as usize, INDENT.len());
+        }
+    };
+    REASON.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut reason) => wrap(out, &mut reason),
+        // Only when a block is written while another is (never done): a fresh buffer.
+        Err(_) => wrap(out, &mut String::new()),
+    });
+}
+
+thread_local! {
+    /// Each thread's buffer for a block's reason, reused by every block it writes.
+    static REASON: std::cell::RefCell<String> = std::cell::RefCell::new(String::with_capacity(512));
 }
 
 impl super::Printer for TableFormat {
@@ -698,7 +725,7 @@ impl super::Printer for TableFormat {
         if r.verdict == Verdict::Pass && !self.view.list_pass {
             return Vec::new();
         }
-        let mut out = String::with_capacity(256);
+        let mut out = String::with_capacity(1024);
         batch_block_into(&mut out, r, lang, self.view);
         out.into_bytes()
     }

@@ -201,7 +201,7 @@ pub fn plain_summary(r: &Report, lang: Lang) -> Vec<String> {
     out.push(format!(
         "{}{}",
         t(lang, "结论：", "Verdict: "),
-        r.verdict.label().get(lang)
+        r.verdict.label_in(lang)
     ));
     match &ev.cap {
         Some(c) => {

@@ -53,7 +53,7 @@ pub fn row(r: &Report, lang: Lang) -> Row {
         name: r.name.clone(),
         credit_code: r.credit_code.clone().unwrap_or_default(),
         category: label(&r.category),
-        verdict: r.verdict.label().get(lang).to_string(),
+        verdict: r.verdict.label_in(lang).to_string(),
         ..Row::default()
     };
     if let Some(ev) = &r.eval {
