@@ -160,66 +160,61 @@ pub fn write_decimal(out: &mut Vec<u8>, v: Decimal, trim: bool) {
     out.extend_from_slice(decimal_text(&mut buf, v, trim));
 }
 
-/// [`write_decimal`]'s text, in `buf`.
+/// [`write_decimal`]'s text, in `buf`: the digits written from the end of `buf` backwards,
+/// the point put in place after the fraction's last digit.
 pub(crate) fn decimal_text(buf: &mut [u8; 64], v: Decimal, trim: bool) -> &[u8] {
-    // At most 29 digits, at the end of `digits`.
-    let mut digits = [0u8; 32];
-    let m = v.mantissa().unsigned_abs();
-    let mut start = digits.len();
-    if m <= u128::from(u64::MAX) {
-        start = digits_u64(&mut digits[..start], m as u64);
-    } else {
-        // Below 2^96: the high part (m / 10^19) fits in 64 bits.
-        const E19: u128 = 10_000_000_000_000_000_000;
-        let end = start;
-        start = digits_u64(&mut digits[..start], (m % E19) as u64);
-        while end - start < 19 {
-            start -= 1;
-            digits[start] = b'0';
-        }
-        start = digits_u64(&mut digits[..start], (m / E19) as u64);
-    }
-    let digits = &digits[start..];
-    let mut n = 0;
-    let mut put = |bytes: &[u8]| {
-        buf[n..n + bytes.len()].copy_from_slice(bytes);
-        n += bytes.len();
-    };
-    if trim && digits.is_empty() {
-        put(b"0");
-        return &buf[..1];
-    }
-    if v.is_sign_negative() {
-        put(b"-");
-    }
-    let scale = v.scale() as usize;
-    // The fraction: the last `scale` digits, zero-padded on the left.
-    let (int, frac, pad) = if digits.len() > scale {
-        let (i, f) = digits.split_at(digits.len() - scale);
-        (i, f, 0)
-    } else {
-        (&digits[..0], digits, scale - digits.len())
-    };
-    let mut frac_len = pad + frac.len();
+    let mut m = v.mantissa().unsigned_abs();
+    let mut scale = v.scale() as usize;
     if trim {
-        let zeros = frac.iter().rev().take_while(|d| **d == b'0').count();
-        // When every written digit of the fraction is zero, so is the padding.
-        frac_len = if zeros == frac.len() {
-            0
-        } else {
-            frac_len - zeros
-        };
-    }
-    put(if int.is_empty() { b"0" } else { int });
-    if frac_len > 0 {
-        put(b".");
-        let pad_shown = pad.min(frac_len);
-        for _ in 0..pad_shown {
-            put(b"0");
+        if m == 0 {
+            buf[0] = b'0';
+            return &buf[..1];
         }
-        put(&frac[..frac_len - pad_shown]);
+        // `normalize`: the fraction's trailing zeros dropped (a 64-bit mantissa divided as one).
+        while scale > 0 {
+            let (q, r) = if m <= u128::from(u64::MAX) {
+                let n = m as u64;
+                (u128::from(n / 10), n % 10)
+            } else {
+                (m / 10, (m % 10) as u64)
+            };
+            if r != 0 {
+                break;
+            }
+            m = q;
+            scale -= 1;
+        }
     }
-    &buf[..n]
+    let end = buf.len();
+    // At most 29 digits (below 2^96), at the end of `buf`.
+    let mut start = if m <= u128::from(u64::MAX) {
+        digits_u64(&mut buf[..end], m as u64)
+    } else {
+        // The high part (m / 10^19) fits in 64 bits.
+        const E19: u128 = 10_000_000_000_000_000_000;
+        let low = digits_u64(&mut buf[..end], (m % E19) as u64);
+        let at = end - 19;
+        buf[at..low].fill(b'0');
+        digits_u64(&mut buf[..at], (m / E19) as u64)
+    };
+    // At least one digit before the point: zeros on the left.
+    let need = end - (scale + 1);
+    if start > need {
+        buf[need..start].fill(b'0');
+        start = need;
+    }
+    if scale > 0 {
+        // The integer part moved one place left, the point after it.
+        let point = end - scale;
+        buf.copy_within(start..point, start - 1);
+        start -= 1;
+        buf[point - 1] = b'.';
+    }
+    if v.is_sign_negative() && !(trim && m == 0) {
+        start -= 1;
+        buf[start] = b'-';
+    }
+    &buf[start..]
 }
 
 /// Appends [`money_grouped`]'s text to `out`.
