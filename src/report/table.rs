@@ -500,19 +500,30 @@ fn wrap_after(out: &mut String, mut line_w: usize, text: &str, width: usize, ind
 /// (U+FF01–U+FF60) only, at most `room` columns wide in all: no piece of it then breaks a
 /// line. False for anything else, which [`wrap_after`] measures piece by piece.
 fn fits(text: &str, room: usize) -> bool {
-    simple_width(text).is_some_and(|w| w <= room)
+    // Such text is at least two columns every three bytes: a longer one cannot fit.
+    text.len() * 2 <= room * 3 && simple_width(text, room).is_some()
 }
 
 /// The width of `text` when it is printable ASCII, CJK ideographs (U+4E00–U+9FFF) and
-/// fullwidth forms (U+FF01–U+FF60) only (as `str::width` counts it), else `None`.
-fn simple_width(text: &str) -> Option<usize> {
+/// fullwidth forms (U+FF01–U+FF60) only (as `str::width` counts it) and at most `most`
+/// columns, else `None`.
+fn simple_width(text: &str, most: usize) -> Option<usize> {
     let b = text.as_bytes();
     let mut w = 0;
     let mut i = 0;
     while let Some(&c) = b.get(i) {
+        if w > most {
+            return None;
+        }
         if (0x20..0x7f).contains(&c) {
             w += 1;
             i += 1;
+            continue;
+        }
+        // A lead byte `E5`–`E9`: a CJK ideograph (U+5000–U+9FFF), three bytes.
+        if (0xe5..=0xe9).contains(&c) {
+            w += 2;
+            i += 3;
             continue;
         }
         let (Some(&b1), Some(&b2)) = (b.get(i + 1), b.get(i + 2)) else {
@@ -525,7 +536,7 @@ fn simple_width(text: &str) -> Option<usize> {
         w += 2;
         i += 3;
     }
-    Some(w)
+    (w <= most).then_some(w)
 }
 
 /// The piece of `text` that starts at byte `i` (a character boundary), as [`split_keep`]
@@ -638,7 +649,8 @@ fn push_painted(out: &mut String, text: &str, c: Color, view: View) {
 /// [`batch_block`], appended to `out`.
 fn batch_block_into(out: &mut String, r: &Report, lang: Lang, view: View) {
     let label = r.verdict.label_in(lang);
-    let pad = 8usize.saturating_sub(simple_width(label).unwrap_or_else(|| label.width()));
+    let pad =
+        8usize.saturating_sub(simple_width(label, usize::MAX).unwrap_or_else(|| label.width()));
     push_painted(out, label, verdict_color(r.verdict), view);
     out.extend(std::iter::repeat_n(' ', pad + 2));
     if !r.name.is_empty() {
