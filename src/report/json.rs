@@ -12,6 +12,10 @@ use crate::expr::Value;
 use crate::filing::FilingKind;
 use crate::num;
 use crate::pack::Status;
+use std::sync::Arc;
+
+use crate::diag::Text;
+use crate::engine::SharedStr;
 
 pub const SCHEMA: &str = "wagecheck/report/v1";
 
@@ -355,9 +359,11 @@ pub struct Fragments {
 
 #[derive(Clone, Debug)]
 struct RuleFragment {
-    id: String,
-    clause: String,
+    /// The pack's own strings: a result's are the same pointers, compared first.
+    id: SharedStr,
+    clause: SharedStr,
     title: String,
+    title_text: Option<Arc<Text>>,
     /// `"id":"…"`
     head: Vec<u8>,
     /// `"clause":"…","title":"…"`
@@ -378,7 +384,8 @@ struct StepFragment {
 /// the same name replaces the earlier one, in the earlier one's place.
 #[derive(Clone, Debug, Default)]
 struct Quantities {
-    names: Vec<String>,
+    /// The pack's own names: an evaluation's are the same pointers, compared first.
+    names: Vec<SharedStr>,
     /// For each quantity: `"name":`
     keys: Vec<Vec<u8>>,
     /// For each quantity: the index of the value written in its place, if it is the first of
@@ -387,9 +394,9 @@ struct Quantities {
 }
 
 impl Quantities {
-    fn new<'a>(names: impl Iterator<Item = &'a str>) -> Quantities {
-        let names: Vec<String> = names.map(str::to_string).collect();
-        let written = dedup_plan(names.iter().map(String::as_str));
+    fn new(names: impl Iterator<Item = SharedStr>) -> Quantities {
+        let names: Vec<SharedStr> = names.collect();
+        let written = dedup_plan(names.iter().map(SharedStr::as_str));
         let keys = names
             .iter()
             .map(|n| {
@@ -480,7 +487,13 @@ impl Fragments {
         let rules = pack
             .rules
             .iter()
-            .map(|r| {
+            .enumerate()
+            .map(|(i, r)| {
+                let shared = pack
+                    .program
+                    .rules
+                    .get(i)
+                    .filter(|c| c.id == r.id && c.clause == r.clause);
                 let mut head = Vec::with_capacity(r.id.len() + 8);
                 head.extend_from_slice(b"\"id\":");
                 string(&mut head, &r.id);
@@ -510,9 +523,12 @@ impl Fragments {
                 })
                 .collect();
                 RuleFragment {
-                    id: r.id.clone(),
-                    clause: r.clause.clone(),
+                    id: shared.map_or_else(|| r.id.as_str().into(), |c| c.id.clone()),
+                    clause: shared.map_or_else(|| r.clause.as_str().into(), |c| c.clause.clone()),
                     title: title.to_string(),
+                    title_text: shared
+                        .filter(|c| c.title.get(lang) == title)
+                        .map(|c| c.title.clone()),
                     head,
                     middle,
                     openings,
@@ -543,7 +559,7 @@ impl Fragments {
             pack_tail,
             rules,
             steps,
-            quantities: Quantities::new(pack.quantities.iter().map(|q| q.name.as_str())),
+            quantities: Quantities::new(pack.program.quantities.iter().map(|(n, _)| n.clone())),
         }
     }
 
@@ -553,11 +569,20 @@ impl Fragments {
         let n = self.rules.len();
         let at = (0..n)
             .map(|k| (*from + k) % n)
-            .find(|&i| self.rules[i].id == rr.id)?;
+            .find(|&i| same(&self.rules[i].id, &rr.id))?;
         *from = at + 1;
         let f = &self.rules[at];
-        (f.clause == rr.clause && f.title == rr.title.get(lang)).then_some(f)
+        let title = match &f.title_text {
+            Some(t) if Arc::ptr_eq(t, &rr.title) => true,
+            _ => f.title == rr.title.get(lang),
+        };
+        (same(&f.clause, &rr.clause) && title).then_some(f)
     }
+}
+
+/// Whether two strings are equal, the same pointer and length first.
+fn same(a: &str, b: &str) -> bool {
+    std::ptr::eq(a, b) || a == b
 }
 
 const ENGINE: &str = concat!("wagecheck ", env!("CARGO_PKG_VERSION"));
@@ -718,7 +743,7 @@ impl ReportWriter<'_> {
     ) {
         w.open(b'{');
         let shared = self.frags.map(|f| &f.quantities).filter(|q| {
-            q.names.len() == qs.len() && q.names.iter().zip(qs).all(|(a, (b, _, _))| a == b)
+            q.names.len() == qs.len() && q.names.iter().zip(qs).all(|(a, (b, _, _))| same(a, b))
         });
         match shared {
             Some(q) => {
