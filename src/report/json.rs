@@ -963,8 +963,8 @@ pub fn write(out: &mut Vec<u8>, r: &Report, lang: Lang, with_trace: bool) {
 }
 
 thread_local! {
-    /// Each worker's buffer: a report is written here, then copied out at its exact size.
-    static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// The length of the last item each worker wrote.
+    static LAST: std::cell::Cell<usize> = const { std::cell::Cell::new(4096) };
 }
 
 /// The JSON format: one report as a pretty object, several as a pretty array; a stream is an
@@ -980,15 +980,16 @@ impl super::Printer for Json {
         String::from_utf8(out).unwrap_or_default()
     }
     fn item(&self, r: &Report, lang: Lang, trace: bool) -> Vec<u8> {
-        SCRATCH.with(|s| {
-            let mut buf = s.take();
-            buf.clear();
-            write(&mut buf, r, lang, trace);
-            buf.push(b'\n');
-            let item = buf.clone();
-            s.replace(buf);
-            item
-        })
+        // Written straight into the item, sized by the last item this thread wrote (rows of
+        // a file are alike); one much shorter than its buffer is copied to its size.
+        let mut buf = Vec::with_capacity(LAST.get() + 1024);
+        write(&mut buf, r, lang, trace);
+        buf.push(b'\n');
+        LAST.set(buf.len());
+        if buf.capacity() > 2 * buf.len() + 4096 {
+            buf.shrink_to_fit();
+        }
+        buf
     }
     fn separator(&self) -> &'static [u8] {
         b","

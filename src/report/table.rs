@@ -674,21 +674,25 @@ fn batch_block_into(out: &mut String, r: &Report, lang: Lang, view: View) {
         out.push_str(pick(lang, "元", "yuan"));
         if let Some(e) = c.excess {
             let over = e > rust_decimal::Decimal::ZERO;
-            let mut amount = String::with_capacity(48);
-            amount.push_str(if over {
+            out.push_str(pick(lang, "，", ", "));
+            // Over the cap: in bold red when the view colours (as `push_painted` writes it).
+            let painted = over && view.color;
+            if painted {
+                out.push_str("\x1b[1;");
+                out.push_str(ansi(Color::Red));
+                out.push('m');
+            }
+            out.push_str(if over {
                 pick(lang, "超出上限", "over the cap by")
             } else {
                 pick(lang, "低于上限", "under the cap by")
             });
-            amount.push(' ');
-            num::push_money_grouped(&mut amount, e.abs());
-            amount.push(' ');
-            amount.push_str(pick(lang, "元", "yuan"));
-            out.push_str(pick(lang, "，", ", "));
-            if over {
-                push_painted(out, &amount, Color::Red, view);
-            } else {
-                out.push_str(&amount);
+            out.push(' ');
+            num::push_money_grouped(out, e.abs());
+            out.push(' ');
+            out.push_str(pick(lang, "元", "yuan"));
+            if painted {
+                out.push_str("\x1b[0m");
             }
         }
         out.push('\n');
