@@ -963,8 +963,8 @@ pub fn write(out: &mut Vec<u8>, r: &Report, lang: Lang, with_trace: bool) {
 }
 
 thread_local! {
-    /// The length of the last item each worker wrote.
-    static LAST: std::cell::Cell<usize> = const { std::cell::Cell::new(4096) };
+    /// The length of the longest item each worker wrote (64 KiB at most).
+    static LONGEST: std::cell::Cell<usize> = const { std::cell::Cell::new(4096) };
 }
 
 /// The JSON format: one report as a pretty object, several as a pretty array; a stream is an
@@ -980,12 +980,12 @@ impl super::Printer for Json {
         String::from_utf8(out).unwrap_or_default()
     }
     fn item(&self, r: &Report, lang: Lang, trace: bool) -> Vec<u8> {
-        // Written straight into the item, sized by the last item this thread wrote (rows of
-        // a file are alike); one much shorter than its buffer is copied to its size.
-        let mut buf = Vec::with_capacity(LAST.get() + 1024);
+        // Written straight into the item, sized by the longest item this thread wrote (up to
+        // 64 KiB); one much shorter than its buffer is copied to its size.
+        let mut buf = Vec::with_capacity(LONGEST.get() + 64);
         write(&mut buf, r, lang, trace);
         buf.push(b'\n');
-        LAST.set(buf.len());
+        LONGEST.set(LONGEST.get().max(buf.len().min(1 << 16)));
         if buf.capacity() > 2 * buf.len() + 4096 {
             buf.shrink_to_fit();
         }
