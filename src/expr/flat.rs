@@ -18,7 +18,7 @@ use std::borrow::Cow;
 use super::check::{Func, Node, NodeKind};
 use super::eval::{self, Fold};
 use super::parser::BinOp;
-use super::{Date, Decimal, Env, Span, Type, Value};
+use super::{Date, Decimal, Env, SlotRef, Span, Type, Value};
 
 /// No exists-names for an `if` (see [`Kind::IfEnd`]).
 const NO_NAMES: u32 = u32::MAX;
@@ -402,8 +402,8 @@ impl Program {
             },
         ] = self.ops.as_slice()
         {
-            return Some(match env.get_ref(*slot) {
-                Some(v) => v.clone(),
+            return Some(match env.slot(*slot) {
+                Some(v) => v.to_value(),
                 None => env.get(*slot),
             });
         }
@@ -437,8 +437,11 @@ impl Program {
                 Kind::Num(d) => Val::Num(*d),
                 Kind::Bool(b) => Val::Bool(*b),
                 Kind::Const(i) => of_ref(self.consts.get(*i as usize)?),
-                Kind::Slot(slot) => match env.get_ref(*slot) {
-                    Some(v) => of_ref(v),
+                Kind::Slot(slot) => match env.slot(*slot) {
+                    Some(SlotRef::Num(d)) => Val::Num(d),
+                    Some(SlotRef::Bool(b)) => Val::Bool(b),
+                    Some(SlotRef::Date(d)) => Val::Date(d),
+                    Some(SlotRef::Ref(v)) => of_ref(v),
                     None => owned.keep(env.get(*slot)),
                 },
                 Kind::Index(table) => {

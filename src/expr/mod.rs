@@ -264,6 +264,44 @@ pub trait Env {
     }
     /// Table lookup; `Value::Unknown` (with a reason naming table and key) when missing.
     fn lookup(&self, table: u32, key: &Value) -> Value;
+    /// The value of a slot as the compiled program reads it, without building a [`Value`]:
+    /// numbers, booleans and dates by value, anything else borrowed; `None` when the
+    /// environment does not hold it (then [`Env::get`] gives it). Equal to [`Env::get`].
+    fn slot(&self, slot: u32) -> Option<SlotRef<'_>> {
+        self.get_ref(slot).map(SlotRef::of)
+    }
+}
+
+/// A slot's value lent by an [`Env`] (see [`Env::slot`]): `Copy`, nothing to drop.
+#[derive(Clone, Copy, Debug)]
+pub enum SlotRef<'a> {
+    Num(Decimal),
+    Bool(bool),
+    Date(Date),
+    /// Never a number, boolean or date.
+    Ref(&'a Value),
+}
+
+impl<'a> SlotRef<'a> {
+    /// `v`, scalars by value.
+    pub fn of(v: &'a Value) -> SlotRef<'a> {
+        match v {
+            Value::Num(d) => SlotRef::Num(*d),
+            Value::Bool(b) => SlotRef::Bool(*b),
+            Value::Date(d) => SlotRef::Date(*d),
+            v => SlotRef::Ref(v),
+        }
+    }
+
+    /// The value, owned (a borrowed one cloned).
+    pub fn to_value(self) -> Value {
+        match self {
+            SlotRef::Num(d) => Value::Num(d),
+            SlotRef::Bool(b) => Value::Bool(b),
+            SlotRef::Date(d) => Value::Date(d),
+            SlotRef::Ref(v) => v.clone(),
+        }
+    }
 }
 
 /// A parsed, resolved and type-checked expression, ready to evaluate many times.
