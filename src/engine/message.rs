@@ -581,7 +581,7 @@ mod tests {
                 strict: false,
                 allowed_total: allowed,
                 triggers: Vec::new(),
-                unknown,
+                unknown: unknown.into_iter().map(Into::into).collect(),
                 trace: Vec::new(),
                 layers: c.layers.clone(),
                 undecided_bound: None,

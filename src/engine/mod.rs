@@ -12,7 +12,7 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use crate::diag::{Lang, Text};
-use crate::expr::{Unknown, Value};
+use crate::expr::{Reason, Unknown, Value};
 use crate::filing::{FieldValue, Filing, FilingKind, schema};
 use crate::num;
 use crate::pack::{Pack, Status};
@@ -118,9 +118,11 @@ pub struct RuleResult {
     pub bound: Option<Decimal>,
     pub strict: bool,
     pub allowed_total: Option<Decimal>,
-    pub triggers: Vec<String>,
-    /// Fields or parameters that would settle an unknown.
-    pub unknown: Vec<String>,
+    /// The ids of the triggers that fired, shared with the pack.
+    pub triggers: Vec<SharedStr>,
+    /// Fields or parameters that would settle an unknown (sorted, without repeats); a name
+    /// the pack or the schema spells is borrowed, not copied.
+    pub unknown: Vec<Reason>,
     pub trace: Vec<TraceLine>,
     pub layers: Arc<[String]>,
     /// The bound a rule would set if it applied, when whether it applies is undecided: the cap
@@ -330,17 +332,19 @@ pub fn evaluate_with(
     if kind == FilingKind::AnnualReturn
         && let Some(c) = &pack.clearing
     {
-        let subs: Vec<(u32, Value)> = c
-            .substitute
-            .iter()
-            .map(|(t, e)| (*t, ev(e, &env, opts.trace)))
-            .collect();
-        for (t, v) in subs {
+        let mut subs = std::mem::take(&mut scratch.subs);
+        subs.extend(
+            c.substitute
+                .iter()
+                .map(|(t, e)| (*t, ev(e, &env, opts.trace))),
+        );
+        for (t, v) in subs.drain(..) {
             env.set_value(t, v);
         }
+        scratch.subs = subs;
     }
     if program.derive.any || opts.trace {
-        let catalog = Indicators::new(pack, filing);
+        let catalog = Indicators::new(pack, filing, std::mem::take(&mut scratch.indicators));
         let derived = if opts.trace {
             &program.derived_traced
         } else {
@@ -350,6 +354,7 @@ pub fn evaluate_with(
             let v = derive(d, &env, &catalog);
             env.set_value(i, v);
         }
+        scratch.indicators = catalog.recycle();
     }
     // The quantities' values stay in their slots until the end (moved out then, see
     // `Program::quantities_movable`), else they are copied as they are computed.
@@ -367,7 +372,7 @@ pub fn evaluate_with(
         env.set_value(q.slot, v);
     }
 
-    let regime = decide_regime(pack, &env);
+    let regime = decide_regime(pack, &env, &mut scratch.regime);
     if let Some(slot) = program.required_regime {
         match regime
             .required_at
@@ -401,10 +406,12 @@ pub fn evaluate_with(
     };
     let applicable = || indices.iter().map(|i| &pack.rules[*i]);
     let mut results = Vec::with_capacity(indices.len() + 1);
-    let mut decided: Vec<Decided> = Vec::with_capacity(indices.len());
+    let mut decided: Vec<Decided> = std::mem::take(&mut scratch.decided);
+    decided.clear();
     // Messages written before the cleared total is known, for the rules whose message reads
     // it but whose condition and check do not (they are not evaluated again).
-    let mut early: Vec<Option<Text>> = Vec::new();
+    let mut early: Vec<Option<Text>> = std::mem::take(&mut scratch.early);
+    early.clear();
     for &i in indices {
         let (mut res, d) = eval_rule(i, &env, &subject, &base, opts.trace);
         let c = &program.rules[i];
@@ -490,10 +497,11 @@ pub fn evaluate_with(
     // The rules' messages are written against their status before any gate: a gate's note
     // stands in for the others' (below).
     // (Kept only when a gate changes them.)
-    let pre_gate: Vec<Status> = match gate {
-        Some(_) => results.iter().map(|r| r.status).collect(),
-        None => Vec::new(),
-    };
+    let mut pre_gate: Vec<Status> = std::mem::take(&mut scratch.pre_gate);
+    pre_gate.clear();
+    if gate.is_some() {
+        pre_gate.extend(results.iter().map(|r| r.status));
+    }
     if gate.is_some() {
         for (r, res) in applicable().zip(results.iter_mut()) {
             if !r.gate_scope {
@@ -556,6 +564,9 @@ pub fn evaluate_with(
                 .map(|(q, (name, text))| (name.clone(), env.take(q.slot), text.clone())),
         );
     }
+    scratch.decided = decided;
+    scratch.early = early;
+    scratch.pre_gate = pre_gate;
     scratch.put(env);
     Evaluation {
         kind,
@@ -580,6 +591,12 @@ pub fn evaluate_with(
 struct Scratch {
     slots: Vec<Slot<'static>>,
     arena: Arena,
+    subs: Vec<(u32, Value)>,
+    indicators: Indicators<'static>,
+    regime: (Vec<bool>, Vec<bool>),
+    decided: Vec<Decided>,
+    early: Vec<Option<Text>>,
+    pre_gate: Vec<Status>,
 }
 
 thread_local! {

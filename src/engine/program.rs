@@ -19,6 +19,8 @@ pub(crate) struct RuleConst {
     pub(crate) clause: SharedStr,
     pub(crate) title: Arc<Text>,
     pub(crate) layers: Arc<[String]>,
+    /// The ids of the rule's triggers, shared by every result that names them.
+    pub(crate) triggers: Vec<SharedStr>,
     /// The rule's condition or check reads the cleared total (it is evaluated again once that
     /// is known).
     pub(crate) reads_cleared: bool,
@@ -366,6 +368,11 @@ impl Program {
                 clause: SharedStr::from(r.clause.as_str()),
                 title: Arc::new(r.title.clone()),
                 layers: Arc::from(r.layers.as_slice()),
+                triggers: r
+                    .triggers
+                    .iter()
+                    .map(|t| SharedStr::from(t.id.as_str()))
+                    .collect(),
                 reads_cleared: cleared.is_some_and(|s| rule_reads(r, s)),
                 message_reads_cleared: cleared.is_some_and(|s| {
                     pieces_read(&r.message.zh, s)

@@ -1,13 +1,11 @@
 //! One rule: applicability, check, status and message.
 
-use std::borrow::Cow;
-
 use super::cap::{allowed_total, max_total};
 use super::message::{Own, text_in, written};
 use super::slots::{Slots, ev};
 use super::{RuleResult, TraceLine};
 use crate::diag::{Lang, Text};
-use crate::expr::{Compiled, Unknown, Value};
+use crate::expr::{Compiled, Reason, Unknown, Value};
 use crate::filing::schema;
 use crate::pack::{Check, Rule, Status};
 
@@ -74,10 +72,11 @@ pub(super) fn eval_rule(
     let when = match &rule.when {
         Some(w) => {
             let v = traced(w, env, "when", trace_on, &mut trace);
-            if let Value::Unknown(u) = &v {
-                unknown.merge(u);
+            let t = truth(&v);
+            if let Value::Unknown(u) = v {
+                unknown.absorb(u);
             }
-            truth(&v)
+            t
         }
         None => Some(true),
     };
@@ -99,14 +98,16 @@ pub(super) fn eval_rule(
                 Some(false) => {}
                 None => {
                     has_unknown = true;
-                    any_unknown.merge(v.as_unknown().unwrap_or(&Unknown::default()));
+                    if let Value::Unknown(u) = v {
+                        any_unknown.absorb(u);
+                    }
                 }
             }
         }
         if !fired.is_empty() {
             Some(true)
         } else if has_unknown {
-            unknown.merge(&any_unknown);
+            unknown.absorb(any_unknown);
             None
         } else {
             Some(false)
@@ -166,10 +167,11 @@ pub(super) fn eval_rule(
                 }
                 Some(Check::Require(expr)) => {
                     let v = traced(expr, env, "require", trace_on, &mut trace);
-                    if let Value::Unknown(u) = &v {
-                        unknown.merge(u);
+                    let t = truth(&v);
+                    if let Value::Unknown(u) = v {
+                        unknown.absorb(u);
                     }
-                    truth(&v)
+                    t
                 }
                 None => None,
             };
@@ -210,8 +212,11 @@ pub(super) fn eval_rule(
             bound,
             strict,
             allowed_total: allowed.map(|a| max_total(a, strict)),
-            triggers: fired.iter().map(|k| rule.triggers[*k].id.clone()).collect(),
-            unknown: unknown.reasons.into_iter().map(Cow::into_owned).collect(),
+            triggers: fired
+                .iter()
+                .filter_map(|k| consts.triggers.get(*k).cloned())
+                .collect(),
+            unknown: unknown.reasons,
             trace,
             layers: consts.layers.clone(),
             undecided_bound,
@@ -317,10 +322,10 @@ pub(super) fn rule_message(
 /// For each unknown that is a dated table's missing row (`national_average_wage_series[2025]`),
 /// how to supply the figure: the filing fields among the same unknowns (which the pack reads
 /// first), or a child pack that adds the row. Nothing is guessed: no earlier year stands in.
-pub(super) fn missing_rows(reasons: &[String], env: &Slots<'_>) -> Vec<Text> {
+pub(super) fn missing_rows(reasons: &[Reason], env: &Slots<'_>) -> Vec<Text> {
     let fields: Vec<&str> = reasons
         .iter()
-        .map(String::as_str)
+        .map(|r| &**r)
         .filter(|r| schema::field_index(r).is_some())
         .collect();
     let mut out = Vec::new();

@@ -78,14 +78,12 @@ impl Arena {
         }
     }
 
-    /// A list built by `fill` in a reused buffer.
+    /// A list built by `fill` in a reused buffer (holding the list last built there, if
+    /// any: `fill` replaces its items).
     pub(super) fn list<'a>(&mut self, fill: impl FnOnce(&mut Vec<Value>)) -> Slot<'a> {
         let (k, at) = self.next();
         match at {
-            Value::List(l) => {
-                l.clear();
-                fill(l);
-            }
+            Value::List(l) => fill(l),
             at => {
                 let mut l = Vec::new();
                 fill(&mut l);
@@ -282,7 +280,8 @@ pub(super) fn field_value(v: &FieldValue, path: &'static str) -> Value {
     }
 }
 
-/// The list of field `j` of each item (indicators or adjustments), in `out`.
+/// The list of field `j` of each item (indicators or adjustments), written over `out` (a
+/// string copied into the buffer of the string it replaces).
 pub(super) fn array_list(
     out: &mut Vec<Value>,
     items: &[Vec<FieldValue>],
@@ -290,11 +289,24 @@ pub(super) fn array_list(
     prefix: &str,
     field: &str,
 ) {
-    out.extend(items.iter().enumerate().map(|(i, it)| match &it[j] {
-        // The path names the unknown; built only when the field is absent.
-        FieldValue::Absent => Value::unknown(format!("{prefix}.{}.{field}", i + 1)),
-        v => field_value(v, ""),
-    }));
+    out.truncate(items.len());
+    for (i, it) in items.iter().enumerate() {
+        let v = &it[j];
+        if let (Some(Value::Str(x)), FieldValue::Str(s)) = (out.get_mut(i), v) {
+            x.clear();
+            x.push_str(s);
+            continue;
+        }
+        let v = match v {
+            // The path names the unknown; built only when the field is absent.
+            FieldValue::Absent => Value::unknown(format!("{prefix}.{}.{field}", i + 1)),
+            v => field_value(v, ""),
+        };
+        match out.get_mut(i) {
+            Some(x) => *x = v,
+            None => out.push(v),
+        }
+    }
 }
 
 /// Relative change of `now` over `prior` in a direction: `now/prior − 1` when higher is better,
@@ -339,6 +351,7 @@ pub(super) fn list_items(v: Option<&Value>) -> &[Value] {
 
 /// The filing's indicators with their catalog entries and the enterprise's category, looked
 /// up once per filing for every derived value.
+#[derive(Default)]
 pub(super) struct Indicators<'a> {
     ids: Vec<&'a str>,
     entries: Vec<Option<&'a CatalogEntry>>,
@@ -346,7 +359,12 @@ pub(super) struct Indicators<'a> {
 }
 
 impl<'a> Indicators<'a> {
-    pub(super) fn new(pack: &'a Pack, filing: &'a Filing) -> Indicators<'a> {
+    /// Looks them up, in the buffers of `reuse` (see [`Indicators::recycle`]).
+    pub(super) fn new(
+        pack: &'a Pack,
+        filing: &'a Filing,
+        reuse: Indicators<'static>,
+    ) -> Indicators<'a> {
         let category = pack
             .program
             .derive
@@ -354,16 +372,29 @@ impl<'a> Indicators<'a> {
             .and_then(|f| filing.fields.get(f))
             .and_then(FieldValue::str)
             .unwrap_or("");
-        let ids: Vec<&str> = filing
-            .indicators
-            .iter()
-            .map(|i| i[0].str().unwrap_or(""))
-            .collect();
-        let entries = ids.iter().map(|id| pack.catalog.indicator(id)).collect();
+        let (mut ids, mut entries): (Vec<&'a str>, Vec<Option<&'a CatalogEntry>>) =
+            (reuse.ids, reuse.entries);
+        ids.clear();
+        entries.clear();
+        ids.extend(filing.indicators.iter().map(|i| i[0].str().unwrap_or("")));
+        entries.extend(ids.iter().map(|id| pack.catalog.indicator(id)));
         Indicators {
             ids,
             entries,
             category,
+        }
+    }
+
+    /// Empty buffers borrowing nothing, reusing these (an in-place collect of an empty vector
+    /// keeps its allocation).
+    pub(super) fn recycle(self) -> Indicators<'static> {
+        let (mut ids, mut entries) = (self.ids, self.entries);
+        ids.clear();
+        entries.clear();
+        Indicators {
+            ids: ids.into_iter().map(|_| "").collect(),
+            entries: entries.into_iter().map(|_| None).collect(),
+            category: "",
         }
     }
 }

@@ -115,7 +115,27 @@ impl Unknown {
     /// Add all reasons of `other`, keeping the list sorted and deduplicated
     /// (even if either side was not sorted before).
     pub fn merge(&mut self, other: &Unknown) {
-        self.reasons.extend(other.reasons.iter().cloned());
+        // Only the reasons not already here are copied (a copy may allocate).
+        for r in &other.reasons {
+            if !self.reasons.contains(r) {
+                self.reasons.push(r.clone());
+            }
+        }
+        self.reasons.sort();
+        self.reasons.dedup();
+    }
+
+    /// [`Unknown::merge`], taking `other`'s reasons instead of copying them.
+    pub fn absorb(&mut self, other: Unknown) {
+        if self.reasons.is_empty() {
+            self.reasons = other.reasons;
+        } else {
+            for r in other.reasons {
+                if !self.reasons.contains(&r) {
+                    self.reasons.push(r);
+                }
+            }
+        }
         self.reasons.sort();
         self.reasons.dedup();
     }
