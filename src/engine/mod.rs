@@ -294,18 +294,20 @@ pub fn evaluate_with(
                     .map_or_else(|| arena.str(s), Slot::Ref),
                 v => field_slot(v, schema::FIELDS[field].path, &mut arena),
             },
-            Fill::Indicators(j) => arena.list(|l| {
+            Fill::Indicators(j) => arena.list(|l, spare| {
                 array_list(
                     l,
+                    spare,
                     &filing.indicators,
                     j,
                     "indicator",
                     schema::INDICATOR_FIELDS[j].path,
                 )
             }),
-            Fill::Adjustments(j) => arena.list(|l| {
+            Fill::Adjustments(j) => arena.list(|l, spare| {
                 array_list(
                     l,
+                    spare,
                     &filing.adjustments,
                     j,
                     "adjustment",

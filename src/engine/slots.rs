@@ -44,6 +44,8 @@ impl<'a> Slot<'a> {
 #[derive(Debug, Default)]
 pub(super) struct Arena {
     values: Vec<Value>,
+    /// Strings dropped from reused lists, kept for the next strings copied into a list.
+    spare: Vec<String>,
     /// How many of `values` this evaluation uses (the rest are the last one's, not read).
     len: usize,
 }
@@ -80,13 +82,17 @@ impl Arena {
 
     /// A list built by `fill` in a reused buffer (holding the list last built there, if
     /// any: `fill` replaces its items).
-    pub(super) fn list<'a>(&mut self, fill: impl FnOnce(&mut Vec<Value>)) -> Slot<'a> {
-        let (k, at) = self.next();
+    pub(super) fn list<'a>(
+        &mut self,
+        fill: impl FnOnce(&mut Vec<Value>, &mut Vec<String>),
+    ) -> Slot<'a> {
+        let (k, _) = self.next();
+        let (at, spare) = (&mut self.values[k as usize], &mut self.spare);
         match at {
-            Value::List(l) => fill(l),
+            Value::List(l) => fill(l, spare),
             at => {
                 let mut l = Vec::new();
-                fill(&mut l);
+                fill(&mut l, spare);
                 *at = Value::List(l);
             }
         }
@@ -264,7 +270,63 @@ pub(super) fn field_slot<'a>(v: &FieldValue, path: &'static str, arena: &mut Are
         FieldValue::Bool(b) => Slot::Bool(*b),
         FieldValue::Date(d) => Slot::Date(*d),
         FieldValue::Str(s) => arena.str(s),
+        FieldValue::StrList(l) => arena.list(|out, spare| {
+            refill(out, spare, l.iter().map(|s| Item::Str(s)));
+        }),
+        FieldValue::NumList(l) => arena.list(|out, spare| {
+            refill(out, spare, l.iter().map(|n| Item::Value(Value::Num(*n))));
+        }),
         v => arena.slot(field_value(v, path)),
+    }
+}
+
+/// An item of a list refilled in place: a string to copy, or a value.
+enum Item<'s> {
+    Str(&'s str),
+    Value(Value),
+}
+
+/// Writes `items` over the list `out`: a string is copied into the buffer of the string it
+/// replaces, or of one of `spare` (the strings of items dropped from the end go there).
+fn refill<'s>(
+    out: &mut Vec<Value>,
+    spare: &mut Vec<String>,
+    items: impl Iterator<Item = Item<'s>>,
+) {
+    let mut n = 0;
+    for it in items {
+        match (out.get_mut(n), it) {
+            (Some(Value::Str(x)), Item::Str(s)) => {
+                x.clear();
+                x.push_str(s);
+            }
+            (at, it) => {
+                let v = match it {
+                    Item::Str(s) => {
+                        let mut x = spare.pop().unwrap_or_default();
+                        x.clear();
+                        x.push_str(s);
+                        Value::Str(x)
+                    }
+                    Item::Value(v) => v,
+                };
+                match at {
+                    Some(x) => {
+                        if let Value::Str(old) = x {
+                            spare.push(std::mem::take(old));
+                        }
+                        *x = v;
+                    }
+                    None => out.push(v),
+                }
+            }
+        }
+        n += 1;
+    }
+    for v in out.drain(n..) {
+        if let Value::Str(x) = v {
+            spare.push(x);
+        }
     }
 }
 
@@ -280,33 +342,23 @@ pub(super) fn field_value(v: &FieldValue, path: &'static str) -> Value {
     }
 }
 
-/// The list of field `j` of each item (indicators or adjustments), written over `out` (a
-/// string copied into the buffer of the string it replaces).
+/// The list of field `j` of each item (indicators or adjustments), written over `out` (see
+/// [`refill`]).
 pub(super) fn array_list(
     out: &mut Vec<Value>,
+    spare: &mut Vec<String>,
     items: &[Vec<FieldValue>],
     j: usize,
     prefix: &str,
     field: &str,
 ) {
-    out.truncate(items.len());
-    for (i, it) in items.iter().enumerate() {
-        let v = &it[j];
-        if let (Some(Value::Str(x)), FieldValue::Str(s)) = (out.get_mut(i), v) {
-            x.clear();
-            x.push_str(s);
-            continue;
-        }
-        let v = match v {
-            // The path names the unknown; built only when the field is absent.
-            FieldValue::Absent => Value::unknown(format!("{prefix}.{}.{field}", i + 1)),
-            v => field_value(v, ""),
-        };
-        match out.get_mut(i) {
-            Some(x) => *x = v,
-            None => out.push(v),
-        }
-    }
+    let items = items.iter().enumerate().map(|(i, it)| match &it[j] {
+        FieldValue::Str(s) => Item::Str(s),
+        // The path names the unknown; built only when the field is absent.
+        FieldValue::Absent => Item::Value(Value::unknown(format!("{prefix}.{}.{field}", i + 1))),
+        v => Item::Value(field_value(v, "")),
+    });
+    refill(out, spare, items);
 }
 
 /// Relative change of `now` over `prior` in a direction: `now/prior − 1` when higher is better,

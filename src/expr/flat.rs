@@ -140,8 +140,25 @@ enum Val<'a> {
     Own(u32),
 }
 
-/// The owned values of one run: empty, and so not allocated, while every value is known.
+/// The owned values of one run: empty, and so not allocated, while every value is known. Its
+/// buffer, once one is needed, is the thread's spare one (given back when the run ends), so
+/// runs do not allocate one each.
 struct Owned(Vec<Value>);
+
+thread_local! {
+    static SPARE: std::cell::Cell<Vec<Value>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+impl Drop for Owned {
+    fn drop(&mut self) {
+        if self.0.capacity() > 0 {
+            self.0.clear();
+            let v = std::mem::take(&mut self.0);
+            // Fails only while the thread is being torn down: the buffer is dropped.
+            let _ = SPARE.try_with(|s| s.set(v));
+        }
+    }
+}
 
 impl Owned {
     /// `v` as a register value: scalars by value, anything else kept here.
@@ -151,6 +168,9 @@ impl Owned {
             Value::Bool(b) => Val::Bool(b),
             Value::Date(d) => Val::Date(d),
             v => {
+                if self.0.capacity() == 0 {
+                    self.0 = SPARE.try_with(std::cell::Cell::take).unwrap_or_default();
+                }
                 self.0.push(v);
                 Val::Own(index(self.0.len() - 1))
             }

@@ -116,6 +116,9 @@ impl Unknown {
     /// (even if either side was not sorted before).
     pub fn merge(&mut self, other: &Unknown) {
         // Only the reasons not already here are copied (a copy may allocate).
+        if self.reasons.is_empty() {
+            self.reasons.extend(other.reasons.iter().cloned());
+        }
         for r in &other.reasons {
             if !self.reasons.contains(r) {
                 self.reasons.push(r.clone());
