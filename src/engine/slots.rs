@@ -173,13 +173,9 @@ impl<'a> Slots<'a> {
         }
     }
 
-    /// The value of a slot: a parameter read directly from the pack (see
-    /// [`super::Program::param_direct`]), else the filing's slot.
+    /// The value of a slot (a parameter's borrowed from the pack).
     fn at(&self, slot: u32) -> Option<Slot<'a>> {
-        match self.pack.program.param_direct.get(slot as usize) {
-            Some(Some(p)) => self.pack.params.get(*p).map(|p| Slot::of(&p.value)),
-            _ => self.slots.get(slot as usize).copied(),
-        }
+        self.slots.get(slot as usize).copied()
     }
 
     fn resolve(&self, s: Slot<'a>) -> Option<SlotRef<'_>> {

@@ -150,17 +150,32 @@ thread_local! {
 }
 
 impl Drop for Owned {
+    #[inline]
     fn drop(&mut self) {
         if self.0.capacity() > 0 {
-            self.0.clear();
-            let v = std::mem::take(&mut self.0);
-            // Fails only while the thread is being torn down: the buffer is dropped.
-            let _ = SPARE.try_with(|s| s.set(v));
+            self.give_back();
         }
     }
 }
 
 impl Owned {
+    /// The thread's spare buffer, for the first owned value of a run.
+    #[cold]
+    #[inline(never)]
+    fn spare() -> Vec<Value> {
+        SPARE.try_with(std::cell::Cell::take).unwrap_or_default()
+    }
+
+    /// Gives the buffer back as the thread's spare one (emptied).
+    #[cold]
+    #[inline(never)]
+    fn give_back(&mut self) {
+        self.0.clear();
+        let v = std::mem::take(&mut self.0);
+        // Fails only while the thread is being torn down: the buffer is dropped.
+        let _ = SPARE.try_with(|s| s.set(v));
+    }
+
     /// `v` as a register value: scalars by value, anything else kept here.
     fn keep<'a>(&mut self, v: Value) -> Val<'a> {
         match v {
@@ -169,7 +184,7 @@ impl Owned {
             Value::Date(d) => Val::Date(d),
             v => {
                 if self.0.capacity() == 0 {
-                    self.0 = SPARE.try_with(std::cell::Cell::take).unwrap_or_default();
+                    self.0 = Owned::spare();
                 }
                 self.0.push(v);
                 Val::Own(index(self.0.len() - 1))
