@@ -149,7 +149,7 @@ pub(super) fn ev(c: &Compiled, env: &Slots<'_>, reference: bool) -> Value {
     if reference {
         c.eval_tree(env)
     } else {
-        c.eval(env)
+        c.eval_in(env)
     }
 }
 

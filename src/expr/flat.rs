@@ -428,7 +428,7 @@ impl Program {
 
     /// Run the program; `None` only if it does not fit its registers (not for a program
     /// built by [`Program::new`]), and then the caller evaluates the tree.
-    pub(crate) fn eval(&self, env: &dyn Env) -> Option<Value> {
+    pub(crate) fn eval<E: Env + ?Sized>(&self, env: &E) -> Option<Value> {
         // A lone name (a common rule operand) needs no registers: its value, as the tree has it.
         if let [
             Op {
@@ -443,10 +443,10 @@ impl Program {
             });
         }
         match self.max_stack {
-            0..=4 => self.run::<4>(env),
-            5..=8 => self.run::<8>(env),
-            9..=32 => self.run::<32>(env),
-            _ => self.run::<{ super::MAX_NODES }>(env),
+            0..=4 => self.run::<4, E>(env),
+            5..=8 => self.run::<8, E>(env),
+            9..=32 => self.run::<32, E>(env),
+            _ => self.run::<{ super::MAX_NODES }, E>(env),
         }
     }
 
@@ -454,7 +454,7 @@ impl Program {
         self.texts.get(i as usize).map_or("", String::as_str)
     }
 
-    fn run<const N: usize>(&self, env: &dyn Env) -> Option<Value> {
+    fn run<const N: usize, E: Env + ?Sized>(&self, env: &E) -> Option<Value> {
         const { assert!(N.is_power_of_two()) };
         if self.max_stack > N {
             return None;

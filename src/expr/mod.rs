@@ -392,6 +392,11 @@ impl Compiled {
         self.flat.eval(env).unwrap_or_else(|| self.eval_tree(env))
     }
 
+    /// [`Compiled::eval`] in an environment of a known type (its reads are not dynamic calls).
+    pub(crate) fn eval_in<E: Env>(&self, env: &E) -> Value {
+        self.flat.eval(env).unwrap_or_else(|| self.eval_tree(env))
+    }
+
     /// Evaluate by walking the checked tree: the straightforward reference evaluator, which
     /// [`Compiled::eval`]'s compiled program must always agree with. Used by tests and, with a
     /// trace, by [`Compiled::eval_traced`].
