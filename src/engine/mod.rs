@@ -409,13 +409,21 @@ pub fn evaluate_with(
     let applicable = || indices.iter().map(|i| &pack.rules[*i]);
     let mut results = Vec::with_capacity(indices.len() + 1);
     let mut decided: Vec<Decided> = std::mem::take(&mut scratch.decided);
-    decided.clear();
+    // The previous filing's lists of fired triggers, kept for their buffers.
+    let mut fired = std::mem::take(&mut scratch.fired);
+    fired.extend(
+        decided
+            .drain(..)
+            .map(|d| d.fired)
+            .filter(|f| f.capacity() > 0),
+    );
     // Messages written before the cleared total is known, for the rules whose message reads
     // it but whose condition and check do not (they are not evaluated again).
     let mut early: Vec<Option<Text>> = std::mem::take(&mut scratch.early);
     early.clear();
     for &i in indices {
-        let (mut res, d) = eval_rule(i, &env, &subject, &base, opts.trace);
+        let buf = fired.pop().unwrap_or_default();
+        let (mut res, d) = eval_rule(i, &env, &subject, &base, opts.trace, buf);
         let c = &program.rules[i];
         if kind == FilingKind::AnnualReturn && c.message_reads_cleared && !c.reads_cleared {
             early.resize(results.len() + 1, None);
@@ -475,7 +483,8 @@ pub fn evaluate_with(
     if kind == FilingKind::AnnualReturn {
         for (k, &i) in indices.iter().enumerate() {
             if program.rules[i].reads_cleared {
-                (results[k], decided[k]) = eval_rule(i, &env, &subject, &base, opts.trace);
+                let buf = std::mem::take(&mut decided[k].fired);
+                (results[k], decided[k]) = eval_rule(i, &env, &subject, &base, opts.trace, buf);
             }
         }
     }
@@ -567,6 +576,7 @@ pub fn evaluate_with(
         );
     }
     scratch.decided = decided;
+    scratch.fired = fired;
     scratch.early = early;
     scratch.pre_gate = pre_gate;
     scratch.put(env);
@@ -597,6 +607,7 @@ struct Scratch {
     indicators: Indicators<'static>,
     regime: (Vec<bool>, Vec<bool>),
     decided: Vec<Decided>,
+    fired: Vec<Vec<usize>>,
     early: Vec<Option<Text>>,
     pre_gate: Vec<Status>,
 }

@@ -57,13 +57,15 @@ pub(super) struct Decided {
 }
 
 /// Decides rule `i` of the pack: status, bound, unknowns, trace. The message is left empty:
-/// [`rule_message`] writes it when it is printed.
+/// [`rule_message`] writes it when it is printed. `fired`: a buffer for the triggers that fire
+/// (its contents are dropped).
 pub(super) fn eval_rule(
     i: usize,
     env: &Slots<'_>,
     subject: &Value,
     base: &Value,
     trace_on: bool,
+    mut fired: Vec<usize>,
 ) -> (RuleResult, Decided) {
     let rule = &env.pack.rules[i];
     let consts = &env.pack.program.rules[i];
@@ -80,7 +82,7 @@ pub(super) fn eval_rule(
         }
         None => Some(true),
     };
-    let mut fired = Vec::new();
+    fired.clear();
     let any = if rule.triggers.is_empty() {
         Some(true)
     } else {
