@@ -37,7 +37,9 @@ fn triggers(eval: &Evaluation, id: &str) -> Vec<String> {
     eval.rule(id)
         .unwrap_or_else(|| panic!("rule {id} missing from the evaluation"))
         .triggers
-        .clone()
+        .iter()
+        .map(|t| t.to_string())
+        .collect()
 }
 
 /// Asserts the listed rule statuses, and that every other rule is pass or not applicable.

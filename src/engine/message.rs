@@ -171,8 +171,8 @@ impl Writer {
             match p {
                 Piece::Lit(s) => self.out.push_str(s),
                 // The slot's value borrowed, not copied.
-                Piece::Slot { slot, format } => match env.values.get(*slot as usize) {
-                    Some(v) => self.labeled(v, *format, lang, Some(env.pack)),
+                Piece::Slot { slot, format } => match env.shown(*slot) {
+                    Some(v) => self.labeled(&v, *format, lang, Some(env.pack)),
                     None => self.out.push_str(unknown_word(lang)),
                 },
                 Piece::Own { name, format } => match name.as_str() {
@@ -265,8 +265,8 @@ mod reference {
         for p in pieces {
             match p {
                 Piece::Lit(s) => out.push_str(s),
-                Piece::Slot { slot, format } => match env.values.get(*slot as usize) {
-                    Some(v) => write_labeled(&mut out, v, *format, lang, Some(env.pack)),
+                Piece::Slot { slot, format } => match env.shown(*slot) {
+                    Some(v) => write_labeled(&mut out, &v, *format, lang, Some(env.pack)),
                     None => out.push_str(unknown_word(lang)),
                 },
                 Piece::Own { name, format } => {
@@ -514,14 +514,13 @@ mod tests {
             } else {
                 fired.iter().map(|i| i.index(rule.triggers.len())).collect()
             };
-            let values = values.into_iter().map(std::borrow::Cow::Owned).collect();
-            let env = Slots { values, pack, only: None, reference: false };
+            let env = Slots::from_values(values.clone(), pack, None, false);
             let own = Own { bound, allowed, fired: &fired, triggers: &rule.triggers };
             prop_assert_eq!(
                 render(&pieces, &env, &own, lang),
                 reference::render(&pieces, &env, &own, lang)
             );
-            for v in env.values.iter().map(|v| &**v) {
+            for v in &values {
                 for f in [Format::Plain, Format::Percent, Format::Money] {
                     prop_assert_eq!(
                         super::format_value(v, f, lang),
@@ -570,7 +569,7 @@ mod tests {
                 strict: false,
                 allowed_total: allowed,
                 triggers: Vec::new(),
-                unknown,
+                unknown: unknown.into_iter().map(Into::into).collect(),
                 trace: Vec::new(),
                 layers: c.layers.clone(),
                 undecided_bound: None,
@@ -579,17 +578,11 @@ mod tests {
             // Every slot filled: the values drawn, then unknowns.
             let mut values = values;
             values.resize(pack.names.slots.len(), Value::Unknown(Unknown::new("x")));
-            let values = values.into_iter().map(std::borrow::Cow::Owned).collect();
-            let both = Slots { values, pack, only: None, reference: false };
+            let both = Slots::from_values(values.clone(), pack, None, false);
             let new = rule_message(rule, &res, &decided, &both);
             prop_assert_eq!(&new, &reference::rule_message(rule, &res, &decided, &both));
             if let Some(lang) = only {
-                let env = Slots {
-                    values: both.values.clone(),
-                    pack,
-                    only: Some(lang),
-                    reference: false,
-                };
+                let env = Slots::from_values(values, pack, Some(lang), false);
                 let one = rule_message(rule, &res, &decided, &env);
                 prop_assert_eq!(one.get(lang), new.get(lang));
                 let other = if lang == Lang::Zh { Lang::En } else { Lang::Zh };

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use crate::diag::{Lang, Text};
-use crate::expr::{Unknown, Value};
+use crate::expr::{Reason, Unknown, Value};
 use crate::filing::{FieldValue, Filing, FilingKind, schema};
 use crate::num;
 use crate::pack::{Pack, Status};
@@ -31,7 +31,7 @@ use program::Fill;
 pub use program::{Program, SharedStr};
 use regime::decide_regime;
 use rule::{Decided, eval_rule, reasons, rule_message, traced};
-use slots::{Indicators, Slots, array_list, derive, ev, field_value};
+use slots::{Arena, Indicators, Slot, Slots, array_list, derive, ev, field_slot};
 pub use validate::validate;
 
 /// The outcome of one filing (spec/report.md), ordered from best to worst.
@@ -129,9 +129,11 @@ pub struct RuleResult {
     pub bound: Option<Decimal>,
     pub strict: bool,
     pub allowed_total: Option<Decimal>,
-    pub triggers: Vec<String>,
-    /// Fields or parameters that would settle an unknown.
-    pub unknown: Vec<String>,
+    /// The ids of the triggers that fired, shared with the pack.
+    pub triggers: Vec<SharedStr>,
+    /// Fields or parameters that would settle an unknown (sorted, without repeats); a name
+    /// the pack or the schema spells is borrowed, not copied.
+    pub unknown: Vec<Reason>,
     pub trace: Vec<TraceLine>,
     pub layers: Arc<[String]>,
     /// The bound a rule would set if it applied, when whether it applies is undecided: the cap
@@ -268,62 +270,72 @@ pub fn evaluate_with(
 ) -> Evaluation {
     let kind = filing.kind();
     let program = &*pack.program;
+    let mut scratch = Scratch::take();
+    let mut arena = std::mem::take(&mut scratch.arena);
+    arena.reset();
     // Fields and parameters: those something reads (every one for the traced reference); a
-    // slot left unfilled holds a placeholder nothing reads. Built in one pass (no placeholder
-    // written and dropped before each value); parameters and unknowns are borrowed from the
-    // pack.
-    const PLACEHOLDER: Value = Value::Bool(false);
-    let placeholder = || Cow::Borrowed(&PLACEHOLDER);
-    let unknown = |i: usize| match program.unknown.get(i) {
-        Some(u) => Cow::Borrowed(u),
-        None => Cow::Owned(Value::unknown("?")),
+    // slot left unfilled holds a placeholder nothing reads. Parameters, unknowns and choice
+    // fields' strings are borrowed from the pack; numbers, booleans and dates are copied.
+    const PLACEHOLDER: Slot<'static> = Slot::Bool(false);
+    let unknown = |i: usize, arena: &mut Arena| match program.unknown.get(i) {
+        Some(u) => Slot::Ref(u),
+        None => arena.slot(Value::unknown("?")),
     };
-    let slots = pack.names.slots.len();
-    let mut values: Vec<Cow<'_, Value>> = Vec::with_capacity(slots);
+    let n = pack.names.slots.len();
+    let mut values: Vec<Slot<'_>> = std::mem::take(&mut scratch.slots);
+    values.clear();
+    values.resize(n, PLACEHOLDER);
     let fill = if opts.trace {
         &program.fill_traced
     } else {
         &program.fill
     };
     for &(i, f) in fill {
-        let i = i as usize;
         let v = match f {
             Fill::Field(f) => match &filing.fields[f] {
-                FieldValue::Absent => unknown(i),
-                v => Cow::Owned(field_value(v, schema::FIELDS[f].path)),
+                FieldValue::Absent => unknown(i as usize, &mut arena),
+                v => field_slot(v, schema::FIELDS[f].path, &mut arena),
             },
             Fill::Enum { field, at, len } => match &filing.fields[field] {
-                FieldValue::Absent => unknown(i),
+                FieldValue::Absent => unknown(i as usize, &mut arena),
                 FieldValue::Str(s) => program
                     .strs
                     .get(at as usize..(at + len) as usize)
                     .and_then(|set| set.iter().find(|v| matches!(v, Value::Str(x) if x == s)))
-                    .map_or_else(|| Cow::Owned(Value::Str(s.to_string())), Cow::Borrowed),
-                v => Cow::Owned(field_value(v, schema::FIELDS[field].path)),
+                    .map_or_else(|| arena.str(s), Slot::Ref),
+                v => field_slot(v, schema::FIELDS[field].path, &mut arena),
             },
-            Fill::Indicators(j) => Cow::Owned(array_list(
-                &filing.indicators,
-                j,
-                "indicator",
-                schema::INDICATOR_FIELDS[j].path,
-            )),
-            Fill::Adjustments(j) => Cow::Owned(array_list(
-                &filing.adjustments,
-                j,
-                "adjustment",
-                schema::ADJUSTMENT_FIELDS[j].path,
-            )),
-            Fill::Param(p) => Cow::Borrowed(&pack.params[p].value),
-            Fill::EffectiveFrom => Cow::Owned(Value::Date(pack.effective_from)),
-            Fill::Unknown => unknown(i),
+            Fill::Indicators(j) => arena.list(|l, spare| {
+                array_list(
+                    l,
+                    spare,
+                    &filing.indicators,
+                    j,
+                    "indicator",
+                    schema::INDICATOR_FIELDS[j].path,
+                )
+            }),
+            Fill::Adjustments(j) => arena.list(|l, spare| {
+                array_list(
+                    l,
+                    spare,
+                    &filing.adjustments,
+                    j,
+                    "adjustment",
+                    schema::ADJUSTMENT_FIELDS[j].path,
+                )
+            }),
+            Fill::Param(p) => Slot::of(&pack.params[p].value),
+            Fill::EffectiveFrom => Slot::Date(pack.effective_from),
+            Fill::Unknown => unknown(i as usize, &mut arena),
         };
-        // In slot order (see `Program::fill`): the slots between hold placeholders.
-        values.resize(i, placeholder());
-        values.push(v);
+        if let Some(s) = values.get_mut(i as usize) {
+            *s = v;
+        }
     }
-    values.resize(slots, placeholder());
     let mut env = Slots {
-        values,
+        slots: values,
+        arena,
         pack,
         only,
         reference: opts.trace,
@@ -333,25 +345,29 @@ pub fn evaluate_with(
     if kind == FilingKind::AnnualReturn
         && let Some(c) = &pack.clearing
     {
-        let subs: Vec<(u32, Value)> = c
-            .substitute
-            .iter()
-            .map(|(t, e)| (*t, ev(e, &env, opts.trace)))
-            .collect();
-        for (t, v) in subs {
-            env.values[t as usize] = Cow::Owned(v);
+        let mut subs = std::mem::take(&mut scratch.subs);
+        subs.extend(
+            c.substitute
+                .iter()
+                .map(|(t, e)| (*t, ev(e, &env, opts.trace))),
+        );
+        for (t, v) in subs.drain(..) {
+            env.set_value(t, v);
         }
+        scratch.subs = subs;
     }
     if program.derive.any || opts.trace {
-        let catalog = Indicators::new(pack, filing);
+        let catalog = Indicators::new(pack, filing, std::mem::take(&mut scratch.indicators));
         let derived = if opts.trace {
             &program.derived_traced
         } else {
             &program.derived
         };
         for &(i, d) in derived {
-            env.values[i as usize] = Cow::Owned(derive(d, &env, &catalog));
+            let v = derive(d, &env, &catalog);
+            env.set_value(i, v);
         }
+        scratch.indicators = catalog.recycle();
     }
     // The quantities' values stay in their slots until the end (moved out then, see
     // `Program::quantities_movable`), else they are copied as they are computed.
@@ -366,26 +382,29 @@ pub fn evaluate_with(
         if !program.quantities_movable {
             quantities.push((name.clone(), v.clone(), text.clone()));
         }
-        env.values[q.slot as usize] = Cow::Owned(v);
+        env.set_value(q.slot, v);
     }
 
-    let regime = decide_regime(pack, &env);
+    let regime = decide_regime(pack, &env, &mut scratch.regime);
     if let Some(slot) = program.required_regime {
-        env.values[slot as usize] = match regime
+        match regime
             .required_at
             .and_then(|r| program.regime_values.get(r))
         {
-            Some((_, v)) => Cow::Borrowed(v),
-            None => Cow::Owned(Value::Unknown(Unknown {
-                reasons: regime
-                    .result
-                    .unknown
-                    .iter()
-                    .cloned()
-                    .map(Cow::Owned)
-                    .collect(),
-            })),
-        };
+            Some((_, v)) => env.set(slot, Slot::of(v)),
+            None => env.set_value(
+                slot,
+                Value::Unknown(Unknown {
+                    reasons: regime
+                        .result
+                        .unknown
+                        .iter()
+                        .cloned()
+                        .map(Cow::Owned)
+                        .collect(),
+                }),
+            ),
+        }
     }
 
     let regime_result = regime.result;
@@ -400,12 +419,22 @@ pub fn evaluate_with(
     };
     let applicable = || indices.iter().map(|i| &pack.rules[*i]);
     let mut results = Vec::with_capacity(indices.len() + 1);
-    let mut decided: Vec<Decided> = Vec::with_capacity(indices.len());
+    let mut decided: Vec<Decided> = std::mem::take(&mut scratch.decided);
+    // The previous filing's lists of fired triggers, kept for their buffers.
+    let mut fired = std::mem::take(&mut scratch.fired);
+    fired.extend(
+        decided
+            .drain(..)
+            .map(|d| d.fired)
+            .filter(|f| f.capacity() > 0),
+    );
     // Messages written before the cleared total is known, for the rules whose message reads
     // it but whose condition and check do not (they are not evaluated again).
-    let mut early: Vec<Option<Text>> = Vec::new();
+    let mut early: Vec<Option<Text>> = std::mem::take(&mut scratch.early);
+    early.clear();
     for &i in indices {
-        let (mut res, d) = eval_rule(i, &env, &subject, &base, opts.trace);
+        let buf = fired.pop().unwrap_or_default();
+        let (mut res, d) = eval_rule(i, &env, &subject, &base, opts.trace, buf);
         let c = &program.rules[i];
         if kind == FilingKind::AnnualReturn && c.message_reads_cleared && !c.reads_cleared {
             early.resize(results.len() + 1, None);
@@ -434,10 +463,14 @@ pub fn evaluate_with(
     let clearing = if kind == FilingKind::AnnualReturn {
         let cleared = cap.as_ref().map(|c| c.max_wage_total);
         if let Some(slot) = program.cleared {
-            env.values[slot as usize] = Cow::Owned(match cleared {
-                Some(c) => Value::Num(c),
-                None => Value::unknown("cleared_wage_total"),
-            });
+            match cleared {
+                Some(c) => env.set(slot, Slot::Num(c)),
+                // The slot's unknown names it: `unknown(cleared_wage_total)`.
+                None => match program.unknown.get(slot as usize) {
+                    Some(u) => env.set(slot, Slot::Ref(u)),
+                    None => env.set_value(slot, Value::unknown("cleared_wage_total")),
+                },
+            }
         }
         let to_recover = pack
             .clearing
@@ -461,7 +494,8 @@ pub fn evaluate_with(
     if kind == FilingKind::AnnualReturn {
         for (k, &i) in indices.iter().enumerate() {
             if program.rules[i].reads_cleared {
-                (results[k], decided[k]) = eval_rule(i, &env, &subject, &base, opts.trace);
+                let buf = std::mem::take(&mut decided[k].fired);
+                (results[k], decided[k]) = eval_rule(i, &env, &subject, &base, opts.trace, buf);
             }
         }
     }
@@ -485,10 +519,11 @@ pub fn evaluate_with(
     // The rules' messages are written against their status before any gate: a gate's note
     // stands in for the others' (below).
     // (Kept only when a gate changes them.)
-    let pre_gate: Vec<Status> = match gate {
-        Some(_) => results.iter().map(|r| r.status).collect(),
-        None => Vec::new(),
-    };
+    let mut pre_gate: Vec<Status> = std::mem::take(&mut scratch.pre_gate);
+    pre_gate.clear();
+    if gate.is_some() {
+        pre_gate.extend(results.iter().map(|r| r.status));
+    }
     if gate.is_some() {
         for (r, res) in applicable().zip(results.iter_mut()) {
             if !r.gate_scope {
@@ -544,13 +579,18 @@ pub fn evaluate_with(
         };
     }
     if program.quantities_movable {
-        quantities.extend(pack.quantities.iter().zip(&program.quantities).map(
-            |(q, (name, text))| {
-                let v = std::mem::replace(&mut env.values[q.slot as usize], placeholder());
-                (name.clone(), v.into_owned(), text.clone())
-            },
-        ));
+        quantities.extend(
+            pack.quantities
+                .iter()
+                .zip(&program.quantities)
+                .map(|(q, (name, text))| (name.clone(), env.take(q.slot), text.clone())),
+        );
     }
+    scratch.decided = decided;
+    scratch.fired = fired;
+    scratch.early = early;
+    scratch.pre_gate = pre_gate;
+    scratch.put(env);
     Evaluation {
         kind,
         verdict,
@@ -566,6 +606,47 @@ pub fn evaluate_with(
         rules: results,
         clearing,
     }
+}
+
+/// What an evaluation needs only while it runs, kept from one filing to the next (one per
+/// thread): its buffers are reused, so the steady state does not allocate them.
+#[derive(Default)]
+struct Scratch {
+    slots: Vec<Slot<'static>>,
+    arena: Arena,
+    subs: Vec<(u32, Value)>,
+    indicators: Indicators<'static>,
+    regime: (Vec<bool>, Vec<bool>),
+    decided: Vec<Decided>,
+    fired: Vec<Vec<usize>>,
+    early: Vec<Option<Text>>,
+    pre_gate: Vec<Status>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::Cell<Scratch> = std::cell::Cell::new(Scratch::default());
+}
+
+impl Scratch {
+    /// This thread's scratch (a fresh one if an evaluation is already using it).
+    fn take() -> Scratch {
+        SCRATCH.try_with(std::cell::Cell::take).unwrap_or_default()
+    }
+
+    /// Gives the buffers of `env` back to this thread's scratch.
+    fn put(mut self, env: Slots<'_>) {
+        self.arena = env.arena;
+        self.slots = recycle(env.slots);
+        // Fails only while the thread is being torn down: the buffers are dropped.
+        let _ = SCRATCH.try_with(|s| s.set(self));
+    }
+}
+
+/// An empty vector of slots borrowing nothing, reusing `v`'s buffer (an in-place collect of
+/// an empty vector keeps its allocation).
+fn recycle(mut v: Vec<Slot<'_>>) -> Vec<Slot<'static>> {
+    v.clear();
+    v.into_iter().map(|_| Slot::Bool(false)).collect()
 }
 
 /// The id of the entry a report gets when the pack has no rule for the filing's kind.

@@ -19,6 +19,8 @@ pub(crate) struct RuleConst {
     pub(crate) clause: SharedStr,
     pub(crate) title: Arc<Text>,
     pub(crate) layers: Arc<[String]>,
+    /// The ids of the rule's triggers, shared by every result that names them.
+    pub(crate) triggers: Vec<SharedStr>,
     /// The rule's condition or check reads the cleared total (it is evaluated again once that
     /// is known).
     pub(crate) reads_cleared: bool,
@@ -46,10 +48,6 @@ pub struct Program {
     /// the rules that supersede it, in order; the same for annual returns.
     pub(crate) budget_superseded_by: Vec<Vec<usize>>,
     pub(crate) annual_superseded_by: Vec<Vec<usize>>,
-    /// For each slot, the parameter it reads directly from the pack when no message shows it
-    /// and nothing writes it: an expression borrows the pack's value, so the filing's slots
-    /// need no copy of it (parameters may be lists).
-    pub(crate) param_direct: Vec<Option<usize>>,
     /// For each regime step, the index of the regime it leads to and of the one it starts
     /// from (if it names one that exists); `None` for a step whose target is not a regime.
     pub(crate) regime_steps: Vec<Option<(usize, Option<usize>)>>,
@@ -67,8 +65,8 @@ pub struct Program {
     /// Each regime's name, as a shared string and as the value of `required_regime`.
     pub(crate) regime_values: Vec<(SharedStr, Value)>,
     /// The slots an evaluation fills before it starts, and how; every other slot holds a
-    /// placeholder nothing reads. For the batch path (the live slots, parameters read from the
-    /// pack directly left out) and for the traced reference (every slot); in slot order.
+    /// placeholder nothing reads. For the batch path (the live slots; a parameter's value is
+    /// borrowed from the pack) and for the traced reference (every slot); in slot order.
     pub(crate) fill: Vec<(u32, Fill)>,
     pub(crate) fill_traced: Vec<(u32, Fill)>,
     /// The derived values an evaluation computes (the live ones; every one when traced).
@@ -105,7 +103,6 @@ pub(crate) enum Fill {
 fn fill(
     pack: &Pack,
     live: &[bool],
-    direct: &[Option<usize>],
     early: &[bool],
     traced: bool,
     strs: &mut Vec<Value>,
@@ -132,11 +129,6 @@ fn fill(
                 },
                 SlotKind::IndicatorList(j) => Fill::Indicators(j),
                 SlotKind::AdjustmentList(j) => Fill::Adjustments(j),
-                // Read from the pack directly, unless a message shows it or a clearing
-                // substitution writes it.
-                SlotKind::Param(_) if !traced && direct.get(i).is_some_and(Option::is_some) => {
-                    return None;
-                }
                 SlotKind::Param(p) => Fill::Param(p),
                 SlotKind::Special(Special::EffectiveFrom) => Fill::EffectiveFrom,
                 // Computed before anything reads them, unless the pack reads them early.
@@ -192,37 +184,6 @@ fn quantities_movable(pack: &Pack, written_later: &[Option<u32>]) -> bool {
         .iter()
         .flatten()
         .all(|w| !seen.get(*w as usize).copied().unwrap_or(false))
-}
-
-/// See [`Program::param_direct`].
-fn param_direct(pack: &Pack) -> Vec<Option<usize>> {
-    let mut direct: Vec<Option<usize>> = pack
-        .names
-        .slots
-        .iter()
-        .map(|s| match s.kind {
-            SlotKind::Param(p) if p < pack.params.len() => Some(p),
-            _ => None,
-        })
-        .collect();
-    let mut keep = |slot: u32| {
-        if let Some(d) = direct.get_mut(slot as usize) {
-            *d = None;
-        }
-    };
-    for r in &pack.rules {
-        for p in r.message.zh.iter().chain(&r.message.en) {
-            if let Piece::Slot { slot, .. } = p {
-                keep(*slot);
-            }
-        }
-    }
-    if let Some(c) = &pack.clearing {
-        for (t, _) in &c.substitute {
-            keep(*t);
-        }
-    }
-    direct
 }
 
 /// Where the values the engine derives come from: slots by name, found once per pack.
@@ -366,6 +327,11 @@ impl Program {
                 clause: SharedStr::from(r.clause.as_str()),
                 title: Arc::new(r.title.clone()),
                 layers: Arc::from(r.layers.as_slice()),
+                triggers: r
+                    .triggers
+                    .iter()
+                    .map(|t| SharedStr::from(t.id.as_str()))
+                    .collect(),
                 reads_cleared: cleared.is_some_and(|s| rule_reads(r, s)),
                 message_reads_cleared: cleared.is_some_and(|s| {
                     pieces_read(&r.message.zh, s)
@@ -395,18 +361,16 @@ impl Program {
                 matches!(s.kind, SlotKind::Derived(_)) && live.get(i).copied().unwrap_or(true)
             }),
         };
-        let direct = param_direct(pack);
         let early = read_early(pack);
         let mut strs = Vec::new();
         Program {
-            fill: fill(pack, &live, &direct, &early, false, &mut strs),
-            fill_traced: fill(pack, &live, &direct, &early, true, &mut strs),
+            fill: fill(pack, &live, &early, false, &mut strs),
+            fill_traced: fill(pack, &live, &early, true, &mut strs),
             strs,
             derived: derived(pack, &live, false),
             derived_traced: derived(pack, &live, true),
             rules,
             budget_superseded_by: superseded_by(pack, &budget),
-            param_direct: direct,
             regime_steps: {
                 let values = &pack.regime.values;
                 let idx = |v: &str| values.iter().position(|x| x == v);

@@ -14,10 +14,18 @@ pub(super) struct Decision {
     pub(super) required_at: Option<usize>,
 }
 
-pub(super) fn decide_regime(pack: &Pack, env: &Slots<'_>) -> Decision {
+/// `bufs`: two buffers reused from one filing to the next.
+pub(super) fn decide_regime(
+    pack: &Pack,
+    env: &Slots<'_>,
+    bufs: &mut (Vec<bool>, Vec<bool>),
+) -> Decision {
     let values = &pack.regime.values;
-    let mut possible: Vec<bool> = vec![true; values.len()];
-    let mut next: Vec<bool> = vec![false; values.len()];
+    let (possible, next) = (&mut bufs.0, &mut bufs.1);
+    possible.clear();
+    possible.resize(values.len(), true);
+    next.clear();
+    next.resize(values.len(), false);
     let mut fired = Vec::new();
     let mut unknown = Unknown::default();
     let ends = &pack.program.regime_steps;
@@ -57,7 +65,7 @@ pub(super) fn decide_regime(pack: &Pack, env: &Slots<'_>) -> Decision {
         if changed && let Some((id, text)) = pack.program.regime_fired.get(k) {
             fired.push((id.clone(), text.clone()));
         }
-        std::mem::swap(&mut possible, &mut next);
+        std::mem::swap(possible, next);
     }
     let mut live = possible
         .iter()

@@ -1,13 +1,11 @@
 //! One rule: applicability, check, status and message.
 
-use std::borrow::Cow;
-
 use super::cap::{allowed_total, max_total};
 use super::message::{Own, text_in, written};
 use super::slots::{Slots, ev};
 use super::{RuleResult, TraceLine};
 use crate::diag::{Lang, Text};
-use crate::expr::{Compiled, Unknown, Value};
+use crate::expr::{Compiled, Reason, Unknown, Value};
 use crate::filing::schema;
 use crate::pack::{Check, Rule, Status};
 
@@ -59,13 +57,15 @@ pub(super) struct Decided {
 }
 
 /// Decides rule `i` of the pack: status, bound, unknowns, trace. The message is left empty:
-/// [`rule_message`] writes it when it is printed.
+/// [`rule_message`] writes it when it is printed. `fired`: a buffer for the triggers that fire
+/// (its contents are dropped).
 pub(super) fn eval_rule(
     i: usize,
     env: &Slots<'_>,
     subject: &Value,
     base: &Value,
     trace_on: bool,
+    mut fired: Vec<usize>,
 ) -> (RuleResult, Decided) {
     let rule = &env.pack.rules[i];
     let consts = &env.pack.program.rules[i];
@@ -74,14 +74,15 @@ pub(super) fn eval_rule(
     let when = match &rule.when {
         Some(w) => {
             let v = traced(w, env, "when", trace_on, &mut trace);
-            if let Value::Unknown(u) = &v {
-                unknown.merge(u);
+            let t = truth(&v);
+            if let Value::Unknown(u) = v {
+                unknown.absorb(u);
             }
-            truth(&v)
+            t
         }
         None => Some(true),
     };
-    let mut fired = Vec::new();
+    fired.clear();
     let any = if rule.triggers.is_empty() {
         Some(true)
     } else {
@@ -99,14 +100,16 @@ pub(super) fn eval_rule(
                 Some(false) => {}
                 None => {
                     has_unknown = true;
-                    any_unknown.merge(v.as_unknown().unwrap_or(&Unknown::default()));
+                    if let Value::Unknown(u) = v {
+                        any_unknown.absorb(u);
+                    }
                 }
             }
         }
         if !fired.is_empty() {
             Some(true)
         } else if has_unknown {
-            unknown.merge(&any_unknown);
+            unknown.absorb(any_unknown);
             None
         } else {
             Some(false)
@@ -166,10 +169,11 @@ pub(super) fn eval_rule(
                 }
                 Some(Check::Require(expr)) => {
                     let v = traced(expr, env, "require", trace_on, &mut trace);
-                    if let Value::Unknown(u) = &v {
-                        unknown.merge(u);
+                    let t = truth(&v);
+                    if let Value::Unknown(u) = v {
+                        unknown.absorb(u);
                     }
-                    truth(&v)
+                    t
                 }
                 None => None,
             };
@@ -210,8 +214,11 @@ pub(super) fn eval_rule(
             bound,
             strict,
             allowed_total: allowed.map(|a| max_total(a, strict)),
-            triggers: fired.iter().map(|k| rule.triggers[*k].id.clone()).collect(),
-            unknown: unknown.reasons.into_iter().map(Cow::into_owned).collect(),
+            triggers: fired
+                .iter()
+                .filter_map(|k| consts.triggers.get(*k).cloned())
+                .collect(),
+            unknown: unknown.reasons,
             trace,
             layers: consts.layers.clone(),
             undecided_bound,
@@ -327,10 +334,10 @@ pub(super) fn rule_message(
 /// For each unknown that is a dated table's missing row (`national_average_wage_series[2025]`),
 /// how to supply the figure: the filing fields among the same unknowns (which the pack reads
 /// first), or a child pack that adds the row. Nothing is guessed: no earlier year stands in.
-pub(super) fn missing_rows(reasons: &[String], env: &Slots<'_>) -> Vec<Text> {
+pub(super) fn missing_rows(reasons: &[Reason], env: &Slots<'_>) -> Vec<Text> {
     let fields: Vec<&str> = reasons
         .iter()
-        .map(String::as_str)
+        .map(|r| &**r)
         .filter(|r| schema::field_index(r).is_some())
         .collect();
     let mut out = Vec::new();

@@ -6,16 +6,134 @@ use std::borrow::Cow;
 use rust_decimal::Decimal;
 
 use crate::diag::Lang;
-use crate::expr::{Compiled, Env, Value};
+use crate::expr::{Compiled, Date, Env, SlotRef, Value};
 use crate::filing::{FieldValue, Filing};
 use crate::num;
 use crate::pack::names::Derived;
 use crate::pack::{CatalogEntry, Pack};
 
+/// One slot's value: `Copy`. Numbers, booleans and dates by value; anything else borrowed from
+/// the pack (a parameter, an absent field's unknown, see [`super::Program::unknown`]) or kept
+/// in the evaluation's [`Arena`] (by index).
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Slot<'a> {
+    Num(Decimal),
+    Bool(bool),
+    Date(Date),
+    /// Never a number, boolean or date.
+    Ref(&'a Value),
+    /// An index into [`Slots::arena`]; never a number, boolean or date.
+    Own(u32),
+}
+
+impl<'a> Slot<'a> {
+    /// `v`, scalars by value.
+    pub(super) fn of(v: &'a Value) -> Slot<'a> {
+        match v {
+            Value::Num(d) => Slot::Num(*d),
+            Value::Bool(b) => Slot::Bool(*b),
+            Value::Date(d) => Slot::Date(*d),
+            v => Slot::Ref(v),
+        }
+    }
+}
+
+/// The values an evaluation computes or copies that are neither numbers, booleans nor dates
+/// (lists, strings, unknowns). Reused from one filing to the next: a list's or a string's
+/// buffer is refilled in place, so the steady state allocates nothing for them.
+#[derive(Debug, Default)]
+pub(super) struct Arena {
+    values: Vec<Value>,
+    /// Strings dropped from reused lists, kept for the next strings copied into a list.
+    spare: Vec<String>,
+    /// How many of `values` this evaluation uses (the rest are the last one's, not read).
+    len: usize,
+}
+
+impl Arena {
+    /// Forget the previous evaluation's values (their buffers are reused).
+    pub(super) fn reset(&mut self) {
+        self.len = 0;
+    }
+
+    fn next(&mut self) -> (u32, &mut Value) {
+        let k = self.len;
+        if k >= self.values.len() {
+            self.values.push(Value::Bool(false));
+        }
+        self.len = k + 1;
+        // `k` < `values.len()`: pushed above if it was not.
+        (index(k), &mut self.values[k])
+    }
+
+    /// Keep `v`; a slot for it.
+    pub(super) fn slot<'a>(&mut self, v: Value) -> Slot<'a> {
+        match v {
+            Value::Num(d) => Slot::Num(d),
+            Value::Bool(b) => Slot::Bool(b),
+            Value::Date(d) => Slot::Date(d),
+            v => {
+                let (k, at) = self.next();
+                *at = v;
+                Slot::Own(k)
+            }
+        }
+    }
+
+    /// A list built by `fill` in a reused buffer (holding the list last built there, if
+    /// any: `fill` replaces its items).
+    pub(super) fn list<'a>(
+        &mut self,
+        fill: impl FnOnce(&mut Vec<Value>, &mut Vec<String>),
+    ) -> Slot<'a> {
+        let (k, _) = self.next();
+        let (at, spare) = (&mut self.values[k as usize], &mut self.spare);
+        match at {
+            Value::List(l) => fill(l, spare),
+            at => {
+                let mut l = Vec::new();
+                fill(&mut l, spare);
+                *at = Value::List(l);
+            }
+        }
+        Slot::Own(k)
+    }
+
+    /// A string, copied into a reused buffer.
+    pub(super) fn str<'a>(&mut self, s: &str) -> Slot<'a> {
+        let (k, at) = self.next();
+        match at {
+            Value::Str(x) => {
+                x.clear();
+                x.push_str(s);
+            }
+            at => *at = Value::Str(s.to_string()),
+        }
+        Slot::Own(k)
+    }
+
+    pub(super) fn get(&self, k: u32) -> Option<&Value> {
+        self.values[..self.len].get(k as usize)
+    }
+
+    /// The value at `k`, moved out (it is not read again).
+    pub(super) fn take(&mut self, k: u32) -> Value {
+        match self.values[..self.len].get_mut(k as usize) {
+            Some(v) => std::mem::replace(v, Value::Bool(false)),
+            None => Value::unknown("?"),
+        }
+    }
+}
+
+fn index(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
+}
+
 pub(super) struct Slots<'a> {
-    /// Each slot's value: the filing's own, or borrowed from the pack (a parameter, an absent
-    /// field's unknown, see [`super::Program::unknown`]).
-    pub(super) values: Vec<Cow<'a, Value>>,
+    /// Each slot's value (see [`Slot`]).
+    pub(super) slots: Vec<Slot<'a>>,
+    /// The values of the slots that are [`Slot::Own`].
+    pub(super) arena: Arena,
     pub(super) pack: &'a Pack,
     /// The one language messages are written in, or `None` for both.
     pub(super) only: Option<Lang>,
@@ -31,29 +149,94 @@ pub(super) fn ev(c: &Compiled, env: &Slots<'_>, reference: bool) -> Value {
     if reference {
         c.eval_tree(env)
     } else {
-        c.eval(env)
+        c.eval_in(env)
     }
 }
 
-impl Slots<'_> {
-    /// The value of a slot: a parameter read directly from the pack (see
-    /// [`super::Program::param_direct`]), else the filing's slot.
-    fn value(&self, slot: u32) -> Option<&Value> {
-        match self.pack.program.param_direct.get(slot as usize) {
-            Some(Some(p)) => self.pack.params.get(*p).map(|p| &p.value),
-            _ => self.values.get(slot as usize).map(|v| &**v),
+impl<'a> Slots<'a> {
+    /// Slots holding `values` (for tests).
+    #[cfg(test)]
+    pub(super) fn from_values(
+        values: Vec<Value>,
+        pack: &'a Pack,
+        only: Option<Lang>,
+        reference: bool,
+    ) -> Slots<'a> {
+        let mut arena = Arena::default();
+        let slots = values.into_iter().map(|v| arena.slot(v)).collect();
+        Slots {
+            slots,
+            arena,
+            pack,
+            only,
+            reference,
+        }
+    }
+
+    /// The value of a slot (a parameter's borrowed from the pack).
+    fn at(&self, slot: u32) -> Option<Slot<'a>> {
+        self.slots.get(slot as usize).copied()
+    }
+
+    fn resolve(&self, s: Slot<'a>) -> Option<SlotRef<'_>> {
+        Some(match s {
+            Slot::Num(d) => SlotRef::Num(d),
+            Slot::Bool(b) => SlotRef::Bool(b),
+            Slot::Date(d) => SlotRef::Date(d),
+            Slot::Ref(v) => SlotRef::Ref(v),
+            Slot::Own(k) => SlotRef::Ref(self.arena.get(k)?),
+        })
+    }
+
+    /// The value in slot `slot` as a message shows it (the slot itself, parameters included).
+    pub(super) fn shown(&self, slot: u32) -> Option<Cow<'_, Value>> {
+        let s = self.resolve(*self.slots.get(slot as usize)?)?;
+        Some(match s {
+            SlotRef::Ref(v) => Cow::Borrowed(v),
+            s => Cow::Owned(s.to_value()),
+        })
+    }
+
+    /// Set slot `slot` to `v`.
+    pub(super) fn set(&mut self, slot: u32, v: Slot<'a>) {
+        if let Some(s) = self.slots.get_mut(slot as usize) {
+            *s = v;
+        }
+    }
+
+    /// Set slot `slot` to the value `v` (kept in the arena unless it is a scalar).
+    pub(super) fn set_value(&mut self, slot: u32, v: Value) {
+        let v = self.arena.slot(v);
+        self.set(slot, v);
+    }
+
+    /// The value of slot `slot`, moved out when the arena holds it (it is not read again).
+    pub(super) fn take(&mut self, slot: u32) -> Value {
+        match self.slots.get(slot as usize).copied() {
+            Some(Slot::Own(k)) => self.arena.take(k),
+            Some(s) => self
+                .resolve(s)
+                .map_or_else(|| Value::unknown("?"), SlotRef::to_value),
+            None => Value::unknown("?"),
         }
     }
 }
 
 impl Env for Slots<'_> {
     fn get(&self, slot: u32) -> Value {
-        self.value(slot)
-            .cloned()
-            .unwrap_or_else(|| Value::unknown("?"))
+        match self.slot(slot) {
+            Some(v) => v.to_value(),
+            None => Value::unknown("?"),
+        }
     }
     fn get_ref(&self, slot: u32) -> Option<&Value> {
-        self.value(slot)
+        match self.slot(slot)? {
+            SlotRef::Ref(v) => Some(v),
+            _ => None,
+        }
+    }
+    fn slot(&self, slot: u32) -> Option<SlotRef<'_>> {
+        self.resolve(self.at(slot)?)
     }
     fn lookup(&self, table: u32, key: &Value) -> Value {
         let Some(t) = self.pack.tables.get(table as usize) else {
@@ -76,6 +259,73 @@ impl Env for Slots<'_> {
     }
 }
 
+/// A field's value as a slot: scalars by value, a string or a list copied into the arena.
+pub(super) fn field_slot<'a>(v: &FieldValue, path: &'static str, arena: &mut Arena) -> Slot<'a> {
+    match v {
+        FieldValue::Num(n) => Slot::Num(*n),
+        FieldValue::Bool(b) => Slot::Bool(*b),
+        FieldValue::Date(d) => Slot::Date(*d),
+        FieldValue::Str(s) => arena.str(s),
+        FieldValue::StrList(l) => arena.list(|out, spare| {
+            refill(out, spare, l.iter().map(|s| Item::Str(s)));
+        }),
+        FieldValue::NumList(l) => arena.list(|out, spare| {
+            refill(out, spare, l.iter().map(|n| Item::Value(Value::Num(*n))));
+        }),
+        v => arena.slot(field_value(v, path)),
+    }
+}
+
+/// An item of a list refilled in place: a string to copy, or a value.
+enum Item<'s> {
+    Str(&'s str),
+    Value(Value),
+}
+
+/// Writes `items` over the list `out`: a string is copied into the buffer of the string it
+/// replaces, or of one of `spare` (the strings of items dropped from the end go there).
+fn refill<'s>(
+    out: &mut Vec<Value>,
+    spare: &mut Vec<String>,
+    items: impl Iterator<Item = Item<'s>>,
+) {
+    let mut n = 0;
+    for it in items {
+        match (out.get_mut(n), it) {
+            (Some(Value::Str(x)), Item::Str(s)) => {
+                x.clear();
+                x.push_str(s);
+            }
+            (at, it) => {
+                let v = match it {
+                    Item::Str(s) => {
+                        let mut x = spare.pop().unwrap_or_default();
+                        x.clear();
+                        x.push_str(s);
+                        Value::Str(x)
+                    }
+                    Item::Value(v) => v,
+                };
+                match at {
+                    Some(x) => {
+                        if let Value::Str(old) = x {
+                            spare.push(std::mem::take(old));
+                        }
+                        *x = v;
+                    }
+                    None => out.push(v),
+                }
+            }
+        }
+        n += 1;
+    }
+    for v in out.drain(n..) {
+        if let Value::Str(x) = v {
+            spare.push(x);
+        }
+    }
+}
+
 pub(super) fn field_value(v: &FieldValue, path: &'static str) -> Value {
     match v {
         FieldValue::Absent => Value::unknown(path),
@@ -88,18 +338,23 @@ pub(super) fn field_value(v: &FieldValue, path: &'static str) -> Value {
     }
 }
 
-pub(super) fn array_list(items: &[Vec<FieldValue>], j: usize, prefix: &str, field: &str) -> Value {
-    Value::List(
-        items
-            .iter()
-            .enumerate()
-            .map(|(i, it)| match &it[j] {
-                // The path names the unknown; built only when the field is absent.
-                FieldValue::Absent => Value::unknown(format!("{prefix}.{}.{field}", i + 1)),
-                v => field_value(v, ""),
-            })
-            .collect(),
-    )
+/// The list of field `j` of each item (indicators or adjustments), written over `out` (see
+/// [`refill`]).
+pub(super) fn array_list(
+    out: &mut Vec<Value>,
+    spare: &mut Vec<String>,
+    items: &[Vec<FieldValue>],
+    j: usize,
+    prefix: &str,
+    field: &str,
+) {
+    let items = items.iter().enumerate().map(|(i, it)| match &it[j] {
+        FieldValue::Str(s) => Item::Str(s),
+        // The path names the unknown; built only when the field is absent.
+        FieldValue::Absent => Item::Value(Value::unknown(format!("{prefix}.{}.{field}", i + 1))),
+        v => Item::Value(field_value(v, "")),
+    });
+    refill(out, spare, items);
 }
 
 /// Relative change of `now` over `prior` in a direction: `now/prior − 1` when higher is better,
@@ -144,6 +399,7 @@ pub(super) fn list_items(v: Option<&Value>) -> &[Value] {
 
 /// The filing's indicators with their catalog entries and the enterprise's category, looked
 /// up once per filing for every derived value.
+#[derive(Default)]
 pub(super) struct Indicators<'a> {
     ids: Vec<&'a str>,
     entries: Vec<Option<&'a CatalogEntry>>,
@@ -151,7 +407,12 @@ pub(super) struct Indicators<'a> {
 }
 
 impl<'a> Indicators<'a> {
-    pub(super) fn new(pack: &'a Pack, filing: &'a Filing) -> Indicators<'a> {
+    /// Looks them up, in the buffers of `reuse` (see [`Indicators::recycle`]).
+    pub(super) fn new(
+        pack: &'a Pack,
+        filing: &'a Filing,
+        reuse: Indicators<'static>,
+    ) -> Indicators<'a> {
         let category = pack
             .program
             .derive
@@ -159,16 +420,29 @@ impl<'a> Indicators<'a> {
             .and_then(|f| filing.fields.get(f))
             .and_then(FieldValue::str)
             .unwrap_or("");
-        let ids: Vec<&str> = filing
-            .indicators
-            .iter()
-            .map(|i| i[0].str().unwrap_or(""))
-            .collect();
-        let entries = ids.iter().map(|id| pack.catalog.indicator(id)).collect();
+        let (mut ids, mut entries): (Vec<&'a str>, Vec<Option<&'a CatalogEntry>>) =
+            (reuse.ids, reuse.entries);
+        ids.clear();
+        entries.clear();
+        ids.extend(filing.indicators.iter().map(|i| i[0].str().unwrap_or("")));
+        entries.extend(ids.iter().map(|id| pack.catalog.indicator(id)));
         Indicators {
             ids,
             entries,
             category,
+        }
+    }
+
+    /// Empty buffers borrowing nothing, reusing these (an in-place collect of an empty vector
+    /// keeps its allocation).
+    pub(super) fn recycle(self) -> Indicators<'static> {
+        let (mut ids, mut entries) = (self.ids, self.entries);
+        ids.clear();
+        entries.clear();
+        Indicators {
+            ids: ids.into_iter().map(|_| "").collect(),
+            entries: entries.into_iter().map(|_| None).collect(),
+            category: "",
         }
     }
 }
@@ -181,7 +455,7 @@ pub(super) fn derive(d: Derived, s: &Slots<'_>, ind: &Indicators<'_>) -> Value {
     };
     let category = ind.category;
     // A slot's value, borrowed (lists are not copied).
-    let slot_ref = |i: Option<u32>| i.and_then(|i| s.values.get(i as usize)).map(|v| &**v);
+    let slot_ref = |i: Option<u32>| i.and_then(|i| s.get_ref(i));
     match d {
         Derived::IndicatorGrowth => {
             let prior = list_items(slot_ref(at.indicator_prior));

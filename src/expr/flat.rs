@@ -18,7 +18,7 @@ use std::borrow::Cow;
 use super::check::{Func, Node, NodeKind};
 use super::eval::{self, Fold};
 use super::parser::BinOp;
-use super::{Date, Decimal, Env, Span, Type, Value};
+use super::{Date, Decimal, Env, SlotRef, Span, Type, Value};
 
 /// No exists-names for an `if` (see [`Kind::IfEnd`]).
 const NO_NAMES: u32 = u32::MAX;
@@ -140,10 +140,42 @@ enum Val<'a> {
     Own(u32),
 }
 
-/// The owned values of one run: empty, and so not allocated, while every value is known.
+/// The owned values of one run: empty, and so not allocated, while every value is known. Its
+/// buffer, once one is needed, is the thread's spare one (given back when the run ends), so
+/// runs do not allocate one each.
 struct Owned(Vec<Value>);
 
+thread_local! {
+    static SPARE: std::cell::Cell<Vec<Value>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+impl Drop for Owned {
+    #[inline]
+    fn drop(&mut self) {
+        if self.0.capacity() > 0 {
+            self.give_back();
+        }
+    }
+}
+
 impl Owned {
+    /// The thread's spare buffer, for the first owned value of a run.
+    #[cold]
+    #[inline(never)]
+    fn spare() -> Vec<Value> {
+        SPARE.try_with(std::cell::Cell::take).unwrap_or_default()
+    }
+
+    /// Gives the buffer back as the thread's spare one (emptied).
+    #[cold]
+    #[inline(never)]
+    fn give_back(&mut self) {
+        self.0.clear();
+        let v = std::mem::take(&mut self.0);
+        // Fails only while the thread is being torn down: the buffer is dropped.
+        let _ = SPARE.try_with(|s| s.set(v));
+    }
+
     /// `v` as a register value: scalars by value, anything else kept here.
     fn keep<'a>(&mut self, v: Value) -> Val<'a> {
         match v {
@@ -151,6 +183,9 @@ impl Owned {
             Value::Bool(b) => Val::Bool(b),
             Value::Date(d) => Val::Date(d),
             v => {
+                if self.0.capacity() == 0 {
+                    self.0 = Owned::spare();
+                }
                 self.0.push(v);
                 Val::Own(index(self.0.len() - 1))
             }
@@ -393,7 +428,7 @@ impl Program {
 
     /// Run the program; `None` only if it does not fit its registers (not for a program
     /// built by [`Program::new`]), and then the caller evaluates the tree.
-    pub(crate) fn eval(&self, env: &dyn Env) -> Option<Value> {
+    pub(crate) fn eval<E: Env + ?Sized>(&self, env: &E) -> Option<Value> {
         // A lone name (a common rule operand) needs no registers: its value, as the tree has it.
         if let [
             Op {
@@ -402,16 +437,16 @@ impl Program {
             },
         ] = self.ops.as_slice()
         {
-            return Some(match env.get_ref(*slot) {
-                Some(v) => v.clone(),
+            return Some(match env.slot(*slot) {
+                Some(v) => v.to_value(),
                 None => env.get(*slot),
             });
         }
         match self.max_stack {
-            0..=4 => self.run::<4>(env),
-            5..=8 => self.run::<8>(env),
-            9..=32 => self.run::<32>(env),
-            _ => self.run::<{ super::MAX_NODES }>(env),
+            0..=4 => self.run::<4, E>(env),
+            5..=8 => self.run::<8, E>(env),
+            9..=32 => self.run::<32, E>(env),
+            _ => self.run::<{ super::MAX_NODES }, E>(env),
         }
     }
 
@@ -419,7 +454,7 @@ impl Program {
         self.texts.get(i as usize).map_or("", String::as_str)
     }
 
-    fn run<const N: usize>(&self, env: &dyn Env) -> Option<Value> {
+    fn run<const N: usize, E: Env + ?Sized>(&self, env: &E) -> Option<Value> {
         const { assert!(N.is_power_of_two()) };
         if self.max_stack > N {
             return None;
@@ -437,8 +472,11 @@ impl Program {
                 Kind::Num(d) => Val::Num(*d),
                 Kind::Bool(b) => Val::Bool(*b),
                 Kind::Const(i) => of_ref(self.consts.get(*i as usize)?),
-                Kind::Slot(slot) => match env.get_ref(*slot) {
-                    Some(v) => of_ref(v),
+                Kind::Slot(slot) => match env.slot(*slot) {
+                    Some(SlotRef::Num(d)) => Val::Num(d),
+                    Some(SlotRef::Bool(b)) => Val::Bool(b),
+                    Some(SlotRef::Date(d)) => Val::Date(d),
+                    Some(SlotRef::Ref(v)) => of_ref(v),
                     None => owned.keep(env.get(*slot)),
                 },
                 Kind::Index(table) => {

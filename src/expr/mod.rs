@@ -115,7 +115,30 @@ impl Unknown {
     /// Add all reasons of `other`, keeping the list sorted and deduplicated
     /// (even if either side was not sorted before).
     pub fn merge(&mut self, other: &Unknown) {
-        self.reasons.extend(other.reasons.iter().cloned());
+        // Only the reasons not already here are copied (a copy may allocate).
+        if self.reasons.is_empty() {
+            self.reasons.extend(other.reasons.iter().cloned());
+        }
+        for r in &other.reasons {
+            if !self.reasons.contains(r) {
+                self.reasons.push(r.clone());
+            }
+        }
+        self.reasons.sort();
+        self.reasons.dedup();
+    }
+
+    /// [`Unknown::merge`], taking `other`'s reasons instead of copying them.
+    pub fn absorb(&mut self, other: Unknown) {
+        if self.reasons.is_empty() {
+            self.reasons = other.reasons;
+        } else {
+            for r in other.reasons {
+                if !self.reasons.contains(&r) {
+                    self.reasons.push(r);
+                }
+            }
+        }
         self.reasons.sort();
         self.reasons.dedup();
     }
@@ -264,6 +287,44 @@ pub trait Env {
     }
     /// Table lookup; `Value::Unknown` (with a reason naming table and key) when missing.
     fn lookup(&self, table: u32, key: &Value) -> Value;
+    /// The value of a slot as the compiled program reads it, without building a [`Value`]:
+    /// numbers, booleans and dates by value, anything else borrowed; `None` when the
+    /// environment does not hold it (then [`Env::get`] gives it). Equal to [`Env::get`].
+    fn slot(&self, slot: u32) -> Option<SlotRef<'_>> {
+        self.get_ref(slot).map(SlotRef::of)
+    }
+}
+
+/// A slot's value lent by an [`Env`] (see [`Env::slot`]): `Copy`, nothing to drop.
+#[derive(Clone, Copy, Debug)]
+pub enum SlotRef<'a> {
+    Num(Decimal),
+    Bool(bool),
+    Date(Date),
+    /// Never a number, boolean or date.
+    Ref(&'a Value),
+}
+
+impl<'a> SlotRef<'a> {
+    /// `v`, scalars by value.
+    pub fn of(v: &'a Value) -> SlotRef<'a> {
+        match v {
+            Value::Num(d) => SlotRef::Num(*d),
+            Value::Bool(b) => SlotRef::Bool(*b),
+            Value::Date(d) => SlotRef::Date(*d),
+            v => SlotRef::Ref(v),
+        }
+    }
+
+    /// The value, owned (a borrowed one cloned).
+    pub fn to_value(self) -> Value {
+        match self {
+            SlotRef::Num(d) => Value::Num(d),
+            SlotRef::Bool(b) => Value::Bool(b),
+            SlotRef::Date(d) => Value::Date(d),
+            SlotRef::Ref(v) => v.clone(),
+        }
+    }
 }
 
 /// A parsed, resolved and type-checked expression, ready to evaluate many times.
@@ -328,6 +389,11 @@ impl Compiled {
     /// Evaluate without recording a trace, running the compiled flat program (equal to
     /// [`Compiled::eval_tree`] for every input).
     pub fn eval(&self, env: &dyn Env) -> Value {
+        self.flat.eval(env).unwrap_or_else(|| self.eval_tree(env))
+    }
+
+    /// [`Compiled::eval`] in an environment of a known type (its reads are not dynamic calls).
+    pub(crate) fn eval_in<E: Env>(&self, env: &E) -> Value {
         self.flat.eval(env).unwrap_or_else(|| self.eval_tree(env))
     }
 

@@ -149,8 +149,8 @@ pub fn fields_to_fill(r: &Report) -> Vec<String> {
         .filter(|x| x.status == crate::pack::Status::Review)
     {
         for u in &rule.unknown {
-            if !out.contains(u) {
-                out.push(u.clone());
+            if !out.iter().any(|o| o == u) {
+                out.push(u.to_string());
             }
         }
     }
