@@ -82,6 +82,79 @@ pub struct Filing {
     pub adjustments: Vec<Vec<FieldValue>>,
     /// Where each field was written (asked by full dotted path with [`Filing::pos`]).
     pub positions: Positions,
+    /// Buffers kept for the next decode into this filing (a batch decodes each chunk's rows
+    /// into the previous chunk's filings): never part of the filing's value.
+    spare: Spare,
+}
+
+/// What a filing keeps from one decode to the next ([`plan::Plan::decode_into`]), so that a
+/// row decoded into a used filing allocates nothing: its text cells' buffers, its items'
+/// vectors, the decoder's scratch lists. Bounded: a buffer larger than [`Spare::MAX_TEXT`]
+/// bytes is dropped, and the counts are at most what one row used.
+#[derive(Default)]
+struct Spare {
+    strings: Vec<String>,
+    items: Vec<Vec<FieldValue>>,
+    starts: [Vec<Option<Pos>>; 2],
+    index: [Vec<usize>; 2],
+}
+
+impl Spare {
+    /// The longest text buffer kept for the next filing.
+    const MAX_TEXT: usize = 256;
+
+    /// Keeps `v`'s buffers, if any.
+    fn keep(&mut self, v: FieldValue) {
+        match v {
+            FieldValue::Str(std::borrow::Cow::Owned(s)) => self.keep_string(s),
+            FieldValue::StrList(list) => {
+                for s in list {
+                    self.keep_string(s);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn keep_string(&mut self, s: String) {
+        if s.capacity() <= Self::MAX_TEXT && self.strings.len() < schema::FIELDS.len() * 2 {
+            self.strings.push(s);
+        }
+    }
+
+    /// Owned text equal to `text`, in a kept buffer when one is left.
+    fn text(&mut self, text: &str) -> FieldValue {
+        let s = match self.strings.pop() {
+            Some(mut s) => {
+                s.clear();
+                s.push_str(text);
+                s
+            }
+            None => text.to_string(),
+        };
+        FieldValue::Str(std::borrow::Cow::Owned(s))
+    }
+
+    /// `n` absent values, in a kept vector when one is left.
+    fn item(&mut self, n: usize) -> Vec<FieldValue> {
+        let mut v = self.items.pop().unwrap_or_default();
+        v.resize_with(n, || FieldValue::Absent);
+        v
+    }
+}
+
+// Kept buffers are no part of a filing's value: a clone starts without any, and they are
+// not shown.
+impl Clone for Spare {
+    fn clone(&self) -> Spare {
+        Spare::default()
+    }
+}
+
+impl std::fmt::Debug for Spare {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Spare")
+    }
 }
 
 /// The most fields an item of an array of tables has (`indicator.N.…`: five).
@@ -115,6 +188,18 @@ impl Positions {
         Positions {
             slots: vec![None; schema::FIELDS.len() + schema::TABLES.len()],
             items: Default::default(),
+        }
+    }
+
+    /// As [`Positions::new`] makes them, keeping the vectors.
+    fn reset(&mut self) {
+        if self.slots.len() == schema::FIELDS.len() + schema::TABLES.len() {
+            self.slots.fill(None);
+        } else {
+            self.slots = vec![None; schema::FIELDS.len() + schema::TABLES.len()];
+        }
+        for items in &mut self.items {
+            items.clear();
         }
     }
 
@@ -188,6 +273,44 @@ impl Positions {
 
 #[warn(missing_docs)]
 impl Filing {
+    /// A filing with nothing in it, for [`plan::Plan::decode_into`] to decode rows into.
+    pub fn empty() -> Filing {
+        Filing {
+            source: String::new(),
+            fields: Vec::new(),
+            indicators: Vec::new(),
+            adjustments: Vec::new(),
+            positions: Positions::default(),
+            spare: Spare::default(),
+        }
+    }
+
+    /// Empties the filing for the next decode into it: every field absent, no items, no
+    /// positions, its buffers kept in [`Spare`].
+    fn reset(&mut self) {
+        let spare = &mut self.spare;
+        if self.fields.len() == schema::FIELDS.len() {
+            for v in &mut self.fields {
+                if v.is_present() {
+                    spare.keep(std::mem::replace(v, FieldValue::Absent));
+                }
+            }
+        } else {
+            self.fields.clear();
+            self.fields
+                .resize_with(schema::FIELDS.len(), || FieldValue::Absent);
+        }
+        for mut item in self.indicators.drain(..).chain(self.adjustments.drain(..)) {
+            for v in item.drain(..) {
+                spare.keep(v);
+            }
+            if spare.items.len() < 2 * schema::MAX_ARRAY_ITEMS {
+                spare.items.push(item);
+            }
+        }
+        self.positions.reset();
+    }
+
     /// The value of a scalar field by dotted path (`budget.year`); `Absent` when unknown.
     pub fn get(&self, path: &str) -> &FieldValue {
         match schema::field_index(path) {
@@ -357,6 +480,45 @@ fn finish(
 ) -> Result<Filing, Vec<Diagnostic>> {
     apply_defaults(&mut d, root, &mut fields, &mut indicators);
     check_adjustment_signs(&mut d, &adjustments);
+    check_credit_code(&mut d, root, &fields);
+
+    if d.errors.is_empty() {
+        Ok(Filing {
+            source: d.file.to_string(),
+            fields,
+            indicators,
+            adjustments,
+            positions: d.positions,
+            spare: Spare::default(),
+        })
+    } else {
+        d.errors.sort_by_key(|e| (e.line, e.column));
+        Err(d.errors)
+    }
+}
+
+/// The checks [`finish`] makes, on a filing decoded in place ([`plan::Plan::decode_into`]):
+/// the errors found, in the order they were written, or none.
+fn settle(
+    d: &mut Decoder<'_>,
+    root: Pos,
+    fields: &mut [FieldValue],
+    indicators: &mut [Vec<FieldValue>],
+    adjustments: &[Vec<FieldValue>],
+) -> Result<(), Vec<Diagnostic>> {
+    apply_defaults(d, root, fields, indicators);
+    check_adjustment_signs(d, adjustments);
+    check_credit_code(d, root, fields);
+    if d.errors.is_empty() {
+        Ok(())
+    } else {
+        let mut errors = std::mem::take(&mut d.errors);
+        errors.sort_by_key(|e| (e.line, e.column));
+        Err(errors)
+    }
+}
+
+fn check_credit_code(d: &mut Decoder<'_>, root: Pos, fields: &[FieldValue]) {
     if let Some(code) = fields[CREDIT_CODE].str()
         && let Err(e) = credit_code::verify(code)
     {
@@ -366,19 +528,6 @@ fn finish(
             schema::FIELDS[CREDIT_CODE].path,
             Text::owned(e.message(true), e.message(false)),
         );
-    }
-
-    if d.errors.is_empty() {
-        Ok(Filing {
-            source: d.file.to_string(),
-            fields,
-            indicators,
-            adjustments,
-            positions: d.positions,
-        })
-    } else {
-        d.errors.sort_by_key(|e| (e.line, e.column));
-        Err(d.errors)
     }
 }
 
@@ -829,7 +978,7 @@ fn put(out: &mut FieldValue, v: FieldValue) {
 /// the schema writes it, `true`/`false`, text. `None` for anything else, which
 /// [`decode_field`] reads (and explains, when it is wrong). Each case is the one
 /// [`decode_value`] takes for such a cell, with the same result.
-fn decode_cell_fast(spec: &FieldSpec, cell: &str) -> Option<FieldValue> {
+fn decode_cell_fast(spec: &FieldSpec, cell: &str, spare: &mut Spare) -> Option<FieldValue> {
     match spec.ty {
         FieldType::Ratio
         | FieldType::Amount
@@ -851,9 +1000,7 @@ fn decode_cell_fast(spec: &FieldSpec, cell: &str) -> Option<FieldValue> {
             "false" => Some(FieldValue::Bool(false)),
             _ => None,
         },
-        FieldType::Text if !trim_cell(cell).is_empty() => {
-            Some(FieldValue::Str(cell.to_string().into()))
-        }
+        FieldType::Text if !trim_cell(cell).is_empty() => Some(spare.text(cell)),
         _ => None,
     }
 }

@@ -52,6 +52,32 @@ impl Row {
         }
     }
 
+    /// [`Row::decode`] into `out`, reusing its buffers (see [`Plan::decode_into`]): `Ok` when
+    /// `out` is now the row's filing.
+    pub fn decode_into(&self, out: &mut Filing) -> Result<(), Item> {
+        let Some(plan) = &self.plan else {
+            return match self.decode_tree() {
+                Item::Filing { filing, .. } => {
+                    *out = filing;
+                    Ok(())
+                }
+                invalid => Err(invalid),
+            };
+        };
+        let file = &*self.rec.file;
+        plan.decode_into(file, self.rec.cells(), self.rec.line, out)
+            .map_err(|errors| Item::Invalid {
+                source: file.to_string(),
+                row: Some(self.rec.row),
+                errors,
+            })
+    }
+
+    /// The row's number in its file (the first row under the header is 1).
+    pub fn row(&self) -> usize {
+        self.rec.row
+    }
+
     /// The filing this row holds, decoded through the row's tree as a document is (the path
     /// every row took before [`Plan`], kept as the reference the typed decoder is tested
     /// against).
@@ -120,7 +146,53 @@ impl SheetRow {
     }
 }
 
+/// What [`Raw::decode_into`] found.
+pub enum Decoded {
+    /// The filing is in the caller's filing, read from `row` of a CSV or a workbook (`None`
+    /// for a whole file).
+    Filing { row: Option<usize> },
+    /// Why the input is not a filing.
+    Invalid {
+        source: String,
+        row: Option<usize>,
+        errors: Vec<Diagnostic>,
+    },
+    /// A warning about an input that is still read.
+    Notice(Diagnostic),
+}
+
 impl Raw {
+    /// Decodes the input into `out` (a filing decoded before, whose buffers a CSV row reuses,
+    /// or [`Filing::empty`]).
+    pub fn decode_into(self, out: &mut Filing) -> Decoded {
+        let item = match self {
+            Raw::Row(r) => match r.decode_into(out) {
+                Ok(()) => {
+                    return Decoded::Filing { row: Some(r.row()) };
+                }
+                Err(item) => item,
+            },
+            Raw::Notice(n) => return Decoded::Notice(n),
+            Raw::Item(i) => i,
+            Raw::Sheet(r) => r.decode(),
+        };
+        match item {
+            Item::Filing { filing, row } => {
+                *out = filing;
+                Decoded::Filing { row }
+            }
+            Item::Invalid {
+                source,
+                row,
+                errors,
+            } => Decoded::Invalid {
+                source,
+                row,
+                errors,
+            },
+        }
+    }
+
     /// The item, decoding a CSV row here; `None` for a notice.
     pub fn into_item(self) -> Option<Item> {
         match self {
