@@ -128,12 +128,13 @@ impl Checker {
             }
             pool.install(|| {
                 chunk
-                    .par_drain(..)
+                    .par_iter_mut()
                     .zip(filings.par_iter_mut())
                     .map(|(raw, filing)| raw.decode_into(filing))
                     .collect_into_vec(&mut decoded)
             });
-            // The reader may be gone (it has read everything): the chunk is then dropped.
+            // Back to the reader, which reuses its rows' buffers (it may be gone, having read
+            // everything: the chunk is then dropped).
             let _ = back_tx.try_send(chunk);
             // Pack selection is sequential and cached; evaluation and rendering run in parallel.
             work.clear();
@@ -249,10 +250,15 @@ impl Checker {
                     }
                     pending.push(raw);
                     if pending.len() >= CHUNK {
-                        // A chunk the caller has emptied, else a new one.
-                        let next = back_rx
-                            .try_recv()
-                            .unwrap_or_else(|_| Vec::with_capacity(CHUNK));
+                        // A chunk the caller has decoded, its rows' buffers given back to
+                        // this thread's reader, else a new one.
+                        let next = match back_rx.try_recv() {
+                            Ok(mut used) => {
+                                used.drain(..).for_each(Raw::recycle);
+                                used
+                            }
+                            Err(_) => Vec::with_capacity(CHUNK),
+                        };
                         let full = std::mem::replace(&mut pending, next);
                         // The receiver is gone only if the caller's thread panicked.
                         open = tx.send(full).is_ok();

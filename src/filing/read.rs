@@ -163,19 +163,54 @@ pub enum Decoded {
 
 impl Raw {
     /// Decodes the input into `out` (a filing decoded before, whose buffers a CSV row reuses,
-    /// or [`Filing::empty`]).
-    pub fn decode_into(self, out: &mut Filing) -> Decoded {
-        let item = match self {
-            Raw::Row(r) => match r.decode_into(out) {
-                Ok(()) => {
-                    return Decoded::Filing { row: Some(r.row()) };
-                }
-                Err(item) => item,
-            },
+    /// or [`Filing::empty`]). A CSV row stays, for [`Raw::recycle`]; anything else is taken
+    /// (an empty item is left).
+    pub fn decode_into(&mut self, out: &mut Filing) -> Decoded {
+        if let Raw::Row(r) = self {
+            return match r.decode_into(out) {
+                Ok(()) => Decoded::Filing { row: Some(r.row()) },
+                Err(item) => Decoded::from_item(item, out),
+            };
+        }
+        let taken = std::mem::replace(
+            self,
+            Raw::Item(Item::Invalid {
+                source: String::new(),
+                row: None,
+                errors: Vec::new(),
+            }),
+        );
+        let item = match taken {
             Raw::Notice(n) => return Decoded::Notice(n),
             Raw::Item(i) => i,
             Raw::Sheet(r) => r.decode(),
+            Raw::Row(r) => r.decode(),
         };
+        Decoded::from_item(item, out)
+    }
+
+    /// Gives a CSV row's buffers back to this thread's reader
+    /// ([`input::csv::Record::recycle`]); anything else is dropped.
+    pub fn recycle(self) {
+        if let Raw::Row(r) = self {
+            r.rec.recycle();
+        }
+    }
+
+    /// The item, decoding a CSV row here; `None` for a notice.
+    pub fn into_item(self) -> Option<Item> {
+        match self {
+            Raw::Item(i) => Some(i),
+            Raw::Row(r) => Some(r.decode()),
+            Raw::Notice(_) => None,
+            Raw::Sheet(r) => Some(r.decode()),
+        }
+    }
+}
+
+impl Decoded {
+    /// An item as decoded: a filing moves into `out`.
+    fn from_item(item: Item, out: &mut Filing) -> Decoded {
         match item {
             Item::Filing { filing, row } => {
                 *out = filing;
@@ -190,16 +225,6 @@ impl Raw {
                 row,
                 errors,
             },
-        }
-    }
-
-    /// The item, decoding a CSV row here; `None` for a notice.
-    pub fn into_item(self) -> Option<Item> {
-        match self {
-            Raw::Item(i) => Some(i),
-            Raw::Row(r) => Some(r.decode()),
-            Raw::Notice(_) => None,
-            Raw::Sheet(r) => Some(r.decode()),
         }
     }
 }
