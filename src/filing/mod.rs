@@ -95,6 +95,7 @@ pub struct Filing {
 struct Spare {
     strings: Vec<String>,
     items: Vec<Vec<FieldValue>>,
+    lists: Vec<Vec<String>>,
     starts: [Vec<Option<Pos>>; 2],
     index: [Vec<usize>; 2],
 }
@@ -103,13 +104,29 @@ impl Spare {
     /// The longest text buffer kept for the next filing.
     const MAX_TEXT: usize = 256;
 
+    /// Makes `v` absent, keeping its buffers.
+    fn clear(&mut self, v: &mut FieldValue) {
+        match v {
+            FieldValue::Absent => {}
+            FieldValue::Str(std::borrow::Cow::Owned(_))
+            | FieldValue::StrList(_)
+            | FieldValue::NumList(_) => self.keep(std::mem::replace(v, FieldValue::Absent)),
+            // Nothing on the heap (a number, a date, a choice borrowed from the schema):
+            // nothing to drop, and no call to drop it.
+            _ => std::mem::forget(std::mem::replace(v, FieldValue::Absent)),
+        }
+    }
+
     /// Keeps `v`'s buffers, if any.
     fn keep(&mut self, v: FieldValue) {
         match v {
             FieldValue::Str(std::borrow::Cow::Owned(s)) => self.keep_string(s),
-            FieldValue::StrList(list) => {
-                for s in list {
+            FieldValue::StrList(mut list) => {
+                for s in list.drain(..) {
                     self.keep_string(s);
+                }
+                if list.capacity() <= schema::MAX_ARRAY_ITEMS && self.lists.len() < 2 {
+                    self.lists.push(list);
                 }
             }
             _ => {}
@@ -124,15 +141,18 @@ impl Spare {
 
     /// Owned text equal to `text`, in a kept buffer when one is left.
     fn text(&mut self, text: &str) -> FieldValue {
-        let s = match self.strings.pop() {
+        FieldValue::Str(std::borrow::Cow::Owned(self.string(text)))
+    }
+
+    fn string(&mut self, text: &str) -> String {
+        match self.strings.pop() {
             Some(mut s) => {
                 s.clear();
                 s.push_str(text);
                 s
             }
             None => text.to_string(),
-        };
-        FieldValue::Str(std::borrow::Cow::Owned(s))
+        }
     }
 
     /// `n` absent values, in a kept vector when one is left.
@@ -291,9 +311,7 @@ impl Filing {
         let spare = &mut self.spare;
         if self.fields.len() == schema::FIELDS.len() {
             for v in &mut self.fields {
-                if v.is_present() {
-                    spare.keep(std::mem::replace(v, FieldValue::Absent));
-                }
+                spare.clear(v);
             }
         } else {
             self.fields.clear();
@@ -301,9 +319,10 @@ impl Filing {
                 .resize_with(schema::FIELDS.len(), || FieldValue::Absent);
         }
         for mut item in self.indicators.drain(..).chain(self.adjustments.drain(..)) {
-            for v in item.drain(..) {
-                spare.keep(v);
+            for v in &mut item {
+                spare.clear(v);
             }
+            item.clear();
             if spare.items.len() < 2 * schema::MAX_ARRAY_ITEMS {
                 spare.items.push(item);
             }
@@ -1001,6 +1020,27 @@ fn decode_cell_fast(spec: &FieldSpec, cell: &str, spare: &mut Spare) -> Option<F
             _ => None,
         },
         FieldType::Text if !trim_cell(cell).is_empty() => Some(spare.text(cell)),
+        // Items separated by `;`, each written as the schema writes it (as `list_items` and
+        // `decode_value` read a cell), in kept buffers.
+        FieldType::EnumList(opts) => {
+            let items = || cell.split(';').map(str::trim).filter(|s| !s.is_empty());
+            let mut n = 0;
+            for item in items() {
+                if !opts.is_empty() && !opts.contains(&item) {
+                    return None;
+                }
+                n += 1;
+            }
+            if n > schema::MAX_ARRAY_ITEMS {
+                return None;
+            }
+            let mut list = spare.lists.pop().unwrap_or_default();
+            list.clear();
+            for item in items() {
+                list.push(spare.string(item));
+            }
+            Some(FieldValue::StrList(list))
+        }
         _ => None,
     }
 }

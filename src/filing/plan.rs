@@ -98,7 +98,8 @@ impl Plan {
             };
             cols.push(Col {
                 target,
-                unit: *unit,
+                // A unit with nothing to write after a number is none.
+                unit: unit.filter(|u| !u.suffix().is_empty()),
             });
         }
         // A field named twice is refused with the header; never decoded here.
@@ -226,7 +227,10 @@ impl Plan {
                 continue; // an empty cell is an absent field
             }
             let pos = at(i);
-            let text = crate::input::sheet::with_unit(cell, col.unit);
+            let text = match col.unit {
+                None => std::borrow::Cow::Borrowed(cell),
+                unit => crate::input::sheet::with_unit(cell, unit),
+            };
             match col.target {
                 Target::Field { slot, table } => {
                     if let Some(t) = table {
