@@ -120,7 +120,7 @@ impl Checker {
         let mut decoded: Vec<Decoded> = Vec::new();
         let mut work: Vec<Work> = Vec::new();
         let mut done: Vec<Option<Done<T>>> = Vec::new();
-        let (back_tx, back_rx) = std::sync::mpsc::sync_channel::<Vec<Raw>>(READ_AHEAD + 1);
+        let (back_tx, back_rx) = std::sync::mpsc::sync_channel::<Vec<Raw>>(READ_AHEAD + 2);
 
         let mut process = |mut chunk: Vec<Raw>| {
             if filings.len() < chunk.len() {
@@ -208,8 +208,15 @@ impl Checker {
                 work.par_drain(..)
                     .zip(filings.par_iter())
                     .map(|(w, filing)| {
-                        let report = match w {
-                            Work::Skip => return None,
+                        // The report is used where it is (a report is large: not moved).
+                        let done = |report: &mut Report| Done {
+                            out: each(report),
+                            verdict: report.verdict,
+                            to_recover: to_recover(report),
+                            category: std::mem::take(&mut report.category),
+                        };
+                        match w {
+                            Work::Skip => None,
                             Work::Evaluate {
                                 row,
                                 pack,
@@ -219,17 +226,10 @@ impl Checker {
                                 let mut r = self.evaluate(filing, &pack, pack_ref, &opts.check);
                                 r.elapsed = Some(start.elapsed());
                                 r.row = row;
-                                r
+                                Some(done(&mut r))
                             }
-                            Work::Done(r) => *r,
-                        };
-                        let out = each(&report);
-                        Some(Done {
-                            verdict: report.verdict,
-                            to_recover: to_recover(&report),
-                            category: report.category,
-                            out,
-                        })
+                            Work::Done(mut r) => Some(done(&mut r)),
+                        }
                     })
                     .collect_into_vec(&mut done)
             });
@@ -252,13 +252,12 @@ impl Checker {
                     if pending.len() >= CHUNK {
                         // A chunk the caller has decoded, its rows' buffers given back to
                         // this thread's reader, else a new one.
-                        let next = match back_rx.try_recv() {
-                            Ok(mut used) => {
-                                used.drain(..).for_each(Raw::recycle);
-                                used
-                            }
-                            Err(_) => Vec::with_capacity(CHUNK),
-                        };
+                        let mut next = None;
+                        while let Ok(mut used) = back_rx.try_recv() {
+                            used.drain(..).for_each(Raw::recycle);
+                            next.get_or_insert(used);
+                        }
+                        let next = next.unwrap_or_else(|| Vec::with_capacity(CHUNK));
                         let full = std::mem::replace(&mut pending, next);
                         // The receiver is gone only if the caller's thread panicked.
                         open = tx.send(full).is_ok();

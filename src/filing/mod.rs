@@ -103,8 +103,11 @@ struct Spare {
 impl Spare {
     /// The longest text buffer kept for the next filing.
     const MAX_TEXT: usize = 256;
+    /// The shortest text buffer made.
+    const MIN_TEXT: usize = 48;
 
     /// Makes `v` absent, keeping its buffers.
+    #[inline(always)]
     fn clear(&mut self, v: &mut FieldValue) {
         match v {
             FieldValue::Absent => {}
@@ -151,7 +154,12 @@ impl Spare {
                 s.push_str(text);
                 s
             }
-            None => text.to_string(),
+            // Room for most names and ids, so that a kept buffer fits the next filing's text.
+            None => {
+                let mut s = String::with_capacity(text.len().max(Self::MIN_TEXT));
+                s.push_str(text);
+                s
+            }
         }
     }
 
@@ -811,6 +819,22 @@ fn decode_array(d: &mut Decoder<'_>, a: usize, node: &Node, out: &mut Vec<Vec<Fi
     }
 }
 
+/// The fields [`apply_defaults`] has something to do for when they are absent (required, or
+/// with a default), in the schema's order: the slots, and how many.
+const DEFAULTED: ([usize; schema::FIELDS.len()], usize) = {
+    let mut slots = [0; schema::FIELDS.len()];
+    let (mut i, mut n) = (0, 0);
+    while i < schema::FIELDS.len() {
+        let spec = &schema::FIELDS[i];
+        if spec.required || !matches!(spec.default, schema::FieldDefault::None) {
+            slots[n] = i;
+            n += 1;
+        }
+        i += 1;
+    }
+    (slots, n)
+};
+
 fn apply_defaults(
     d: &mut Decoder<'_>,
     root: Pos,
@@ -818,11 +842,11 @@ fn apply_defaults(
     indicators: &mut [Vec<FieldValue>],
 ) {
     let competitive = fields[CATEGORY].str().map(|c| c == "competitive");
-    for (i, spec) in schema::FIELDS.iter().enumerate() {
-        // Written, or absent with nothing to apply and nothing to report.
-        if fields[i].is_present()
-            || !spec.required && matches!(spec.default, schema::FieldDefault::None)
-        {
+    let (slots, n) = &DEFAULTED;
+    for &i in &slots[..*n] {
+        let spec = &schema::FIELDS[i];
+        // Written: nothing to apply and nothing to report.
+        if fields[i].is_present() {
             continue;
         }
         fields[i] = match spec.default {
@@ -1007,6 +1031,17 @@ fn decode_cell_fast(spec: &FieldSpec, cell: &str, spare: &mut Spare) -> Option<F
         | FieldType::PositiveWhole
         | FieldType::Whole => {
             let v = plain_number(spec.ty, cell)?.ok()?;
+            // A whole number not below zero (most are) is in range by its integer, and is its
+            // own normal form: `check_range` and `whole_value` as they would answer.
+            if v.scale() == 0 && !v.is_sign_negative() {
+                let m = v.mantissa();
+                let ok = match spec.ty {
+                    FieldType::Headcount | FieldType::PositiveWhole => m >= 1,
+                    FieldType::Year => (YEARS.0..=YEARS.1).contains(&m),
+                    _ => true,
+                };
+                return ok.then_some(FieldValue::Num(v));
+            }
             check_range(spec.ty, v).ok()?;
             Some(FieldValue::Num(whole_value(spec.ty, v)))
         }
@@ -1368,13 +1403,16 @@ fn whole_value(ty: FieldType, v: Decimal) -> Decimal {
     }
 }
 
+/// The years a year field may hold (the schema's `year` type), first and last.
+const YEARS: (i128, i128) = (1949, 2999);
+
 fn check_range(ty: FieldType, v: Decimal) -> Result<(), Option<Text>> {
     // Asked only of the whole-number types; a number written without a point is whole.
     let whole = || v.scale() == 0 || v.fract().is_zero();
     let ok = match ty {
         FieldType::Amount => !v.is_sign_negative() || v.is_zero(),
         FieldType::Headcount => v > Decimal::ZERO,
-        FieldType::Year => whole() && v >= Decimal::from(1949) && v <= Decimal::from(2999),
+        FieldType::Year => whole() && v >= Decimal::from(YEARS.0) && v <= Decimal::from(YEARS.1),
         FieldType::PositiveWhole => whole() && v >= Decimal::ONE,
         FieldType::Whole => whole() && !v.is_sign_negative(),
         _ => true,

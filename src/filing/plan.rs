@@ -220,6 +220,8 @@ impl Plan {
             for _ in 0..counts[a] {
                 list.push(spare.item(schema::ARRAYS[a].1.len()));
             }
+            // Every item counted has a cell written (which sets its position below).
+            d.positions.items[a].resize(counts[a], Default::default());
         }
         for (i, (col, cell)) in self.cols.iter().zip(cells).enumerate() {
             let cell = trim_cell(cell);
@@ -258,7 +260,7 @@ impl Plan {
                     } else if let Err(msg) = decode_field(spec, Src::Cell(&text), out) {
                         d.err(pos, &item_path(array, k, field), msg);
                     }
-                    let p = d.positions.item_mut(array, k);
+                    let p = &mut d.positions.items[array][k];
                     p.at.get_or_insert(pos);
                     p.fields[field] = Some(pos);
                 }
