@@ -301,14 +301,15 @@ impl Positions {
 
 #[warn(missing_docs)]
 impl Filing {
-    /// A filing with nothing in it, for [`plan::Plan::decode_into`] to decode rows into.
+    /// A filing with nothing in it (every field absent), for [`plan::Plan::decode_into`] to
+    /// decode rows into.
     pub fn empty() -> Filing {
         Filing {
             source: String::new(),
-            fields: Vec::new(),
+            fields: vec![FieldValue::Absent; schema::FIELDS.len()],
             indicators: Vec::new(),
             adjustments: Vec::new(),
-            positions: Positions::default(),
+            positions: Positions::new(),
             spare: Spare::default(),
         }
     }

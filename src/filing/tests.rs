@@ -552,3 +552,35 @@ mod percent_fast_path {
         }
     }
 }
+
+/// A filing decoded into again keeps its buffers for the next row, but never a large one, and
+/// never more than one row uses.
+#[test]
+fn a_used_filing_keeps_bounded_buffers() {
+    let paths: Vec<String> = [
+        "schema",
+        "kind",
+        "enterprise.name",
+        "enterprise.credit_code",
+    ]
+    .map(String::from)
+    .to_vec();
+    let plan = plan::Plan::new(&paths, &[None; 4]).unwrap();
+    let mut f = Filing::empty();
+    let long = "本".repeat(5_000);
+    for name in [long.as_str(), "short", long.as_str(), "short", "short"] {
+        let cells = ["wagecheck/filing/v1", "budget", name, "91210500MA0XK7N440"];
+        let errors = plan.decode_into("t.csv", cells.iter().copied(), 2, &mut f);
+        // Required fields are missing: the row is refused, the name read all the same.
+        assert!(errors.is_err());
+        assert_eq!(f.fields[NAME].str(), Some(name));
+        let spare = &f.spare;
+        assert!(
+            spare
+                .strings
+                .iter()
+                .all(|s| s.capacity() <= Spare::MAX_TEXT)
+        );
+        assert!(spare.strings.len() <= 2);
+    }
+}
