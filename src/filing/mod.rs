@@ -84,7 +84,31 @@ pub struct Filing {
     pub positions: Positions,
     /// Buffers kept for the next decode into this filing (a batch decodes each chunk's rows
     /// into the previous chunk's filings): never part of the filing's value.
-    spare: Spare,
+    spare: Kept,
+}
+
+/// A filing's [`Spare`], made by its first decode in place (boxed: a filing stays small).
+/// Kept buffers are no part of a filing's value: a clone starts without any, and they are not
+/// shown.
+#[derive(Default)]
+struct Kept(Option<Box<Spare>>);
+
+impl Kept {
+    fn get(&mut self) -> &mut Spare {
+        self.0.get_or_insert_with(Box::default)
+    }
+}
+
+impl Clone for Kept {
+    fn clone(&self) -> Kept {
+        Kept(None)
+    }
+}
+
+impl std::fmt::Debug for Kept {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Kept")
+    }
 }
 
 /// What a filing keeps from one decode to the next ([`plan::Plan::decode_into`]), so that a
@@ -168,20 +192,6 @@ impl Spare {
         let mut v = self.items.pop().unwrap_or_default();
         v.resize_with(n, || FieldValue::Absent);
         v
-    }
-}
-
-// Kept buffers are no part of a filing's value: a clone starts without any, and they are
-// not shown.
-impl Clone for Spare {
-    fn clone(&self) -> Spare {
-        Spare::default()
-    }
-}
-
-impl std::fmt::Debug for Spare {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Spare")
     }
 }
 
@@ -310,14 +320,14 @@ impl Filing {
             indicators: Vec::new(),
             adjustments: Vec::new(),
             positions: Positions::new(),
-            spare: Spare::default(),
+            spare: Kept::default(),
         }
     }
 
     /// Empties the filing for the next decode into it: every field absent, no items, no
     /// positions, its buffers kept in [`Spare`].
     fn reset(&mut self) {
-        let spare = &mut self.spare;
+        let spare = self.spare.get();
         if self.fields.len() == schema::FIELDS.len() {
             for v in &mut self.fields {
                 spare.clear(v);
@@ -517,7 +527,7 @@ fn finish(
             indicators,
             adjustments,
             positions: d.positions,
-            spare: Spare::default(),
+            spare: Kept::default(),
         })
     } else {
         d.errors.sort_by_key(|e| (e.line, e.column));

@@ -157,7 +157,7 @@ impl Plan {
             errors: Vec::new(),
             positions: std::mem::take(&mut out.positions),
         };
-        let spare = &mut out.spare;
+        let spare = out.spare.get();
         // Which items each array has in this row (an item with every cell empty is not
         // there), where each starts, and where the array starts: its first cell written.
         let mut starts = std::mem::take(&mut spare.starts);

@@ -574,7 +574,7 @@ fn a_used_filing_keeps_bounded_buffers() {
         // Required fields are missing: the row is refused, the name read all the same.
         assert!(errors.is_err());
         assert_eq!(f.fields[NAME].str(), Some(name));
-        let spare = &f.spare;
+        let spare = f.spare.get();
         assert!(
             spare
                 .strings
