@@ -152,7 +152,9 @@ impl Spare {
                 for s in list.drain(..) {
                     self.keep_string(s);
                 }
-                if list.capacity() <= schema::MAX_ARRAY_ITEMS && self.lists.len() < 2 {
+                // An empty default (`EmptyList`) has no buffer to keep.
+                if (1..=schema::MAX_ARRAY_ITEMS).contains(&list.capacity()) && self.lists.len() < 4
+                {
                     self.lists.push(list);
                 }
             }
