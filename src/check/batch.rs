@@ -10,7 +10,7 @@ use super::{CheckOptions, Checker, PackChoice};
 use crate::diag::Diagnostic;
 use crate::engine::Verdict;
 use crate::filing::Filing;
-use crate::filing::read::{Item, Raw};
+use crate::filing::read::{Decoded, Raw};
 use crate::pack::Pack;
 use crate::report::summary::to_recover;
 use crate::report::{PackRef, Report, Summary};
@@ -44,16 +44,21 @@ pub struct Batched {
     pub notices: Vec<Diagnostic>,
 }
 
-/// One filing on its way through the batch.
+/// One filing on its way through the batch (the filing itself stays in the batch's list of
+/// filings, at the same place).
 enum Work {
     Evaluate {
-        filing: Box<Filing>,
         row: Option<usize>,
         pack: Arc<Pack>,
         pack_ref: Arc<PackRef>,
     },
     Done(Box<Report>),
+    /// A notice, counted already: no report.
+    Skip,
 }
+
+/// The slot of the field that chooses the pack in force.
+const JURISDICTION: usize = crate::filing::slot("enterprise.jurisdiction");
 
 /// What one filing contributes: what `each` made of its report and what the summary counts.
 /// The report itself is dropped on the worker that built it.
@@ -108,31 +113,45 @@ impl Checker {
         let mut out = Batched::default();
         let mut packs = PackCache::default();
 
-        let mut process = |chunk: Vec<Raw>| {
-            let mut raws = Vec::with_capacity(chunk.len());
-            for raw in chunk {
-                match raw {
-                    Raw::Notice(n) => {
+        // Kept from one chunk to the next, so that the steady state allocates none of them
+        // again: the filings rows are decoded into (at most one chunk's), and the chunk's
+        // lists. Emptied chunks go back to the reader.
+        let mut filings: Vec<Filing> = Vec::new();
+        let mut decoded: Vec<Decoded> = Vec::new();
+        let mut work: Vec<Work> = Vec::new();
+        let mut done: Vec<Option<Done<T>>> = Vec::new();
+        let (back_tx, back_rx) = std::sync::mpsc::sync_channel::<Vec<Raw>>(READ_AHEAD + 2);
+
+        let mut process = |mut chunk: Vec<Raw>| {
+            if filings.len() < chunk.len() {
+                filings.resize_with(chunk.len(), Filing::empty);
+            }
+            pool.install(|| {
+                chunk
+                    .par_iter_mut()
+                    .zip(filings.par_iter_mut())
+                    .map(|(raw, filing)| raw.decode_into(filing))
+                    .collect_into_vec(&mut decoded)
+            });
+            // Back to the reader, which reuses its rows' buffers (it may be gone, having read
+            // everything: the chunk is then dropped).
+            let _ = back_tx.try_send(chunk);
+            // Pack selection is sequential and cached; evaluation and rendering run in parallel.
+            work.clear();
+            for (d, filing) in decoded.drain(..).zip(&filings) {
+                work.push(match d {
+                    Decoded::Notice(n) => {
                         if !out.notices.contains(&n) {
                             out.notices.push(n);
                         }
+                        Work::Skip
                     }
-                    r => raws.push(r),
-                }
-            }
-            let items: Vec<Item> =
-                pool.install(|| raws.into_par_iter().filter_map(Raw::into_item).collect());
-            // Pack selection is sequential and cached; evaluation and rendering run in parallel.
-            let mut work = Vec::with_capacity(items.len());
-            for item in items {
-                work.push(match item {
-                    Item::Filing { filing, row } => {
+                    Decoded::Filing { row } => {
                         let mut found = Vec::new();
                         // The pack in force for a jurisdiction and year is the same for every
                         // filing that names them (no notice comes with it): chosen once.
                         let key = match &opts.pack {
-                            PackChoice::InForce => filing
-                                .get("enterprise.jurisdiction")
+                            PackChoice::InForce => filing.fields[JURISDICTION]
                                 .str()
                                 .map(|j| (j, filing.year())),
                             PackChoice::Given(_) => None,
@@ -147,7 +166,7 @@ impl Checker {
                         let pack = match cached {
                             Some(p) => Ok(p),
                             None => {
-                                let pack = self.resolve(&filing, &opts.pack, &mut found);
+                                let pack = self.resolve(filing, &opts.pack, &mut found);
                                 // Bounded: a file of many years keeps its first ones.
                                 if let (Some((j, y)), Ok(p)) = (key, &pack)
                                     && packs.in_force.len() < IN_FORCE_CACHED
@@ -164,7 +183,6 @@ impl Checker {
                         }
                         match pack {
                             Ok(pack) => Work::Evaluate {
-                                filing: Box::new(filing),
                                 row,
                                 pack_ref: packs.pack_ref(&pack),
                                 pack,
@@ -175,7 +193,7 @@ impl Checker {
                             }
                         }
                     }
-                    Item::Invalid {
+                    Decoded::Invalid {
                         source,
                         row,
                         errors,
@@ -186,35 +204,36 @@ impl Checker {
                     }
                 });
             }
-            let done: Vec<Done<T>> = pool.install(|| {
-                work.into_par_iter()
-                    .map(|w| {
-                        let report = match w {
+            pool.install(|| {
+                work.par_drain(..)
+                    .zip(filings.par_iter())
+                    .map(|(w, filing)| {
+                        // The report is used where it is (a report is large: not moved).
+                        let done = |report: &mut Report| Done {
+                            out: each(report),
+                            verdict: report.verdict,
+                            to_recover: to_recover(report),
+                            category: std::mem::take(&mut report.category),
+                        };
+                        match w {
+                            Work::Skip => None,
                             Work::Evaluate {
-                                filing,
                                 row,
                                 pack,
                                 pack_ref,
                             } => {
                                 let start = std::time::Instant::now();
-                                let mut r = self.evaluate(&filing, &pack, pack_ref, &opts.check);
+                                let mut r = self.evaluate(filing, &pack, pack_ref, &opts.check);
                                 r.elapsed = Some(start.elapsed());
                                 r.row = row;
-                                r
+                                Some(done(&mut r))
                             }
-                            Work::Done(r) => *r,
-                        };
-                        let out = each(&report);
-                        Done {
-                            verdict: report.verdict,
-                            to_recover: to_recover(&report),
-                            category: report.category,
-                            out,
+                            Work::Done(mut r) => Some(done(&mut r)),
                         }
                     })
-                    .collect()
+                    .collect_into_vec(&mut done)
             });
-            for d in done {
+            for d in done.drain(..).flatten() {
                 out.summary.count(d.verdict, &d.category, d.to_recover);
                 sink(d.out);
             }
@@ -231,7 +250,15 @@ impl Checker {
                     }
                     pending.push(raw);
                     if pending.len() >= CHUNK {
-                        let full = std::mem::replace(&mut pending, Vec::with_capacity(CHUNK));
+                        // A chunk the caller has decoded, its rows' buffers given back to
+                        // this thread's reader, else a new one.
+                        let mut next = None;
+                        while let Ok(mut used) = back_rx.try_recv() {
+                            used.drain(..).for_each(Raw::recycle);
+                            next.get_or_insert(used);
+                        }
+                        let next = next.unwrap_or_else(|| Vec::with_capacity(CHUNK));
+                        let full = std::mem::replace(&mut pending, next);
                         // The receiver is gone only if the caller's thread panicked.
                         open = tx.send(full).is_ok();
                     }

@@ -178,11 +178,22 @@ fn is_fullwidth(ch: char) -> bool {
 
 /// Value of `ch` in the GB 32100-2015 alphabet (0..=30), if it belongs to it.
 fn gb32100_value(ch: char) -> Option<u32> {
-    GB32100_ALPHABET
-        .chars()
-        .position(|c| c == ch)
-        .and_then(|p| u32::try_from(p).ok())
+    // The alphabet is ASCII: a character's value is its byte's place in it, looked up.
+    let v = *GB32100_VALUES.get(usize::try_from(u32::from(ch)).ok()?)?;
+    (v != u8::MAX).then_some(u32::from(v))
 }
+
+/// [`GB32100_ALPHABET`] by byte: each ASCII byte's value, `u8::MAX` for none.
+const GB32100_VALUES: [u8; 128] = {
+    let alphabet = GB32100_ALPHABET.as_bytes();
+    let mut values = [u8::MAX; 128];
+    let mut i = 0;
+    while i < alphabet.len() {
+        values[alphabet[i] as usize] = i as u8;
+        i += 1;
+    }
+    values
+};
 
 /// Character of the GB 32100-2015 alphabet with value `v` (0..=30).
 fn gb32100_char(v: u32) -> Option<char> {
@@ -201,9 +212,13 @@ fn gb11714_value(ch: char) -> Option<u32> {
 /// characters. Returns `None` unless `first17` is exactly 17 characters of
 /// the GB 32100 alphabet (uppercase only).
 pub fn gb32100_check_char(first17: &str) -> Option<char> {
+    gb32100_check_of(first17.chars())
+}
+
+fn gb32100_check_of(first17: impl Iterator<Item = char>) -> Option<char> {
     let mut sum = 0u32;
     let mut n = 0usize;
-    for ch in first17.chars() {
+    for ch in first17 {
         let w = GB32100_WEIGHTS.get(n)?;
         sum += gb32100_value(ch)? * w;
         n += 1;
@@ -218,9 +233,13 @@ pub fn gb32100_check_char(first17: &str) -> Option<char> {
 /// body characters. Returns `None` unless `first8` is exactly 8 characters
 /// from `0-9A-Z` (uppercase only).
 pub fn gb11714_check_char(first8: &str) -> Option<char> {
+    gb11714_check_of(first8.chars())
+}
+
+fn gb11714_check_of(first8: impl Iterator<Item = char>) -> Option<char> {
     let mut sum = 0u32;
     let mut n = 0usize;
-    for ch in first8.chars() {
+    for ch in first8 {
         let w = GB11714_WEIGHTS.get(n)?;
         sum += gb11714_value(ch)? * w;
         n += 1;
@@ -266,9 +285,14 @@ pub fn verify(code: &str) -> Result<(), CreditCodeError> {
     if let Some((i, _)) = code.chars().enumerate().find(|(_, c)| c.is_whitespace()) {
         return Err(CreditCodeError::Whitespace { position: i + 1 });
     }
-    let chars: Vec<char> = code.chars().collect();
-    if chars.len() != CODE_LEN {
-        return Err(CreditCodeError::Length { found: chars.len() });
+    // The characters, counted first: a code of the right length is held without allocating.
+    let found = code.chars().count();
+    if found != CODE_LEN {
+        return Err(CreditCodeError::Length { found });
+    }
+    let mut chars = ['\0'; CODE_LEN];
+    for (slot, ch) in chars.iter_mut().zip(code.chars()) {
+        *slot = ch;
     }
     for (i, &ch) in chars.iter().enumerate() {
         if gb32100_value(ch).is_some() {
@@ -293,19 +317,17 @@ pub fn verify(code: &str) -> Result<(), CreditCodeError> {
         });
     }
 
-    let body: String = chars[8..16].iter().collect();
     // All characters are in the GB 32100 alphabet, which is a subset of the
     // GB 11714 body alphabet, so these computations cannot fail; fall back
     // gracefully anyway instead of panicking.
-    let org_expected = gb11714_check_char(&body).unwrap_or('?');
+    let org_expected = gb11714_check_of(chars[8..16].iter().copied()).unwrap_or('?');
     if org_expected != chars[16] {
         return Err(CreditCodeError::OrgCodeCheck {
             expected: org_expected,
             found: chars[16],
         });
     }
-    let first17: String = chars[..17].iter().collect();
-    let expected = gb32100_check_char(&first17).unwrap_or('?');
+    let expected = gb32100_check_of(chars[..17].iter().copied()).unwrap_or('?');
     if expected != chars[17] {
         return Err(CreditCodeError::CheckChar {
             expected,

@@ -82,6 +82,119 @@ pub struct Filing {
     pub adjustments: Vec<Vec<FieldValue>>,
     /// Where each field was written (asked by full dotted path with [`Filing::pos`]).
     pub positions: Positions,
+    /// Buffers kept for the next decode into this filing (a batch decodes each chunk's rows
+    /// into the previous chunk's filings): never part of the filing's value.
+    spare: Kept,
+}
+
+/// A filing's [`Spare`], made by its first decode in place (boxed: a filing stays small).
+/// Kept buffers are no part of a filing's value: a clone starts without any, and they are not
+/// shown.
+#[derive(Default)]
+struct Kept(Option<Box<Spare>>);
+
+impl Kept {
+    fn get(&mut self) -> &mut Spare {
+        self.0.get_or_insert_with(Box::default)
+    }
+}
+
+impl Clone for Kept {
+    fn clone(&self) -> Kept {
+        Kept(None)
+    }
+}
+
+impl std::fmt::Debug for Kept {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Kept")
+    }
+}
+
+/// What a filing keeps from one decode to the next ([`plan::Plan::decode_into`]), so that a
+/// row decoded into a used filing allocates nothing: its text cells' buffers, its items'
+/// vectors, the decoder's scratch lists. Bounded: a buffer larger than [`Spare::MAX_TEXT`]
+/// bytes is dropped, and the counts are at most what one row used.
+#[derive(Default)]
+struct Spare {
+    strings: Vec<String>,
+    items: Vec<Vec<FieldValue>>,
+    lists: Vec<Vec<String>>,
+    starts: [Vec<Option<Pos>>; 2],
+    index: [Vec<usize>; 2],
+}
+
+impl Spare {
+    /// The longest text buffer kept for the next filing.
+    const MAX_TEXT: usize = 256;
+    /// The shortest text buffer made.
+    const MIN_TEXT: usize = 48;
+
+    /// Makes `v` absent, keeping its buffers.
+    #[inline(always)]
+    fn clear(&mut self, v: &mut FieldValue) {
+        match v {
+            FieldValue::Absent => {}
+            FieldValue::Str(std::borrow::Cow::Owned(_))
+            | FieldValue::StrList(_)
+            | FieldValue::NumList(_) => self.keep(std::mem::replace(v, FieldValue::Absent)),
+            // Nothing on the heap (a number, a date, a choice borrowed from the schema):
+            // nothing to drop, and no call to drop it.
+            _ => std::mem::forget(std::mem::replace(v, FieldValue::Absent)),
+        }
+    }
+
+    /// Keeps `v`'s buffers, if any.
+    fn keep(&mut self, v: FieldValue) {
+        match v {
+            FieldValue::Str(std::borrow::Cow::Owned(s)) => self.keep_string(s),
+            FieldValue::StrList(mut list) => {
+                for s in list.drain(..) {
+                    self.keep_string(s);
+                }
+                // An empty default (`EmptyList`) has no buffer to keep.
+                if (1..=schema::MAX_ARRAY_ITEMS).contains(&list.capacity()) && self.lists.len() < 4
+                {
+                    self.lists.push(list);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn keep_string(&mut self, s: String) {
+        if s.capacity() <= Self::MAX_TEXT && self.strings.len() < schema::FIELDS.len() * 2 {
+            self.strings.push(s);
+        }
+    }
+
+    /// Owned text equal to `text`, in a kept buffer when one is left.
+    fn text(&mut self, text: &str) -> FieldValue {
+        FieldValue::Str(std::borrow::Cow::Owned(self.string(text)))
+    }
+
+    fn string(&mut self, text: &str) -> String {
+        match self.strings.pop() {
+            Some(mut s) => {
+                s.clear();
+                s.push_str(text);
+                s
+            }
+            // Room for most names and ids, so that a kept buffer fits the next filing's text.
+            None => {
+                let mut s = String::with_capacity(text.len().max(Self::MIN_TEXT));
+                s.push_str(text);
+                s
+            }
+        }
+    }
+
+    /// `n` absent values, in a kept vector when one is left.
+    fn item(&mut self, n: usize) -> Vec<FieldValue> {
+        let mut v = self.items.pop().unwrap_or_default();
+        v.resize_with(n, || FieldValue::Absent);
+        v
+    }
 }
 
 /// The most fields an item of an array of tables has (`indicator.N.…`: five).
@@ -115,6 +228,18 @@ impl Positions {
         Positions {
             slots: vec![None; schema::FIELDS.len() + schema::TABLES.len()],
             items: Default::default(),
+        }
+    }
+
+    /// As [`Positions::new`] makes them, keeping the vectors.
+    fn reset(&mut self) {
+        if self.slots.len() == schema::FIELDS.len() + schema::TABLES.len() {
+            self.slots.fill(None);
+        } else {
+            self.slots = vec![None; schema::FIELDS.len() + schema::TABLES.len()];
+        }
+        for items in &mut self.items {
+            items.clear();
         }
     }
 
@@ -188,6 +313,44 @@ impl Positions {
 
 #[warn(missing_docs)]
 impl Filing {
+    /// A filing with nothing in it (every field absent), for [`plan::Plan::decode_into`] to
+    /// decode rows into.
+    pub fn empty() -> Filing {
+        Filing {
+            source: String::new(),
+            fields: vec![FieldValue::Absent; schema::FIELDS.len()],
+            indicators: Vec::new(),
+            adjustments: Vec::new(),
+            positions: Positions::new(),
+            spare: Kept::default(),
+        }
+    }
+
+    /// Empties the filing for the next decode into it: every field absent, no items, no
+    /// positions, its buffers kept in [`Spare`].
+    fn reset(&mut self) {
+        let spare = self.spare.get();
+        if self.fields.len() == schema::FIELDS.len() {
+            for v in &mut self.fields {
+                spare.clear(v);
+            }
+        } else {
+            self.fields.clear();
+            self.fields
+                .resize_with(schema::FIELDS.len(), || FieldValue::Absent);
+        }
+        for mut item in self.indicators.drain(..).chain(self.adjustments.drain(..)) {
+            for v in &mut item {
+                spare.clear(v);
+            }
+            item.clear();
+            if spare.items.len() < 2 * schema::MAX_ARRAY_ITEMS {
+                spare.items.push(item);
+            }
+        }
+        self.positions.reset();
+    }
+
     /// The value of a scalar field by dotted path (`budget.year`); `Absent` when unknown.
     pub fn get(&self, path: &str) -> &FieldValue {
         match schema::field_index(path) {
@@ -357,6 +520,45 @@ fn finish(
 ) -> Result<Filing, Vec<Diagnostic>> {
     apply_defaults(&mut d, root, &mut fields, &mut indicators);
     check_adjustment_signs(&mut d, &adjustments);
+    check_credit_code(&mut d, root, &fields);
+
+    if d.errors.is_empty() {
+        Ok(Filing {
+            source: d.file.to_string(),
+            fields,
+            indicators,
+            adjustments,
+            positions: d.positions,
+            spare: Kept::default(),
+        })
+    } else {
+        d.errors.sort_by_key(|e| (e.line, e.column));
+        Err(d.errors)
+    }
+}
+
+/// The checks [`finish`] makes, on a filing decoded in place ([`plan::Plan::decode_into`]):
+/// the errors found, in the order they were written, or none.
+fn settle(
+    d: &mut Decoder<'_>,
+    root: Pos,
+    fields: &mut [FieldValue],
+    indicators: &mut [Vec<FieldValue>],
+    adjustments: &[Vec<FieldValue>],
+) -> Result<(), Vec<Diagnostic>> {
+    apply_defaults(d, root, fields, indicators);
+    check_adjustment_signs(d, adjustments);
+    check_credit_code(d, root, fields);
+    if d.errors.is_empty() {
+        Ok(())
+    } else {
+        let mut errors = std::mem::take(&mut d.errors);
+        errors.sort_by_key(|e| (e.line, e.column));
+        Err(errors)
+    }
+}
+
+fn check_credit_code(d: &mut Decoder<'_>, root: Pos, fields: &[FieldValue]) {
     if let Some(code) = fields[CREDIT_CODE].str()
         && let Err(e) = credit_code::verify(code)
     {
@@ -366,19 +568,6 @@ fn finish(
             schema::FIELDS[CREDIT_CODE].path,
             Text::owned(e.message(true), e.message(false)),
         );
-    }
-
-    if d.errors.is_empty() {
-        Ok(Filing {
-            source: d.file.to_string(),
-            fields,
-            indicators,
-            adjustments,
-            positions: d.positions,
-        })
-    } else {
-        d.errors.sort_by_key(|e| (e.line, e.column));
-        Err(d.errors)
     }
 }
 
@@ -643,6 +832,22 @@ fn decode_array(d: &mut Decoder<'_>, a: usize, node: &Node, out: &mut Vec<Vec<Fi
     }
 }
 
+/// The fields [`apply_defaults`] has something to do for when they are absent (required, or
+/// with a default), in the schema's order: the slots, and how many.
+const DEFAULTED: ([usize; schema::FIELDS.len()], usize) = {
+    let mut slots = [0; schema::FIELDS.len()];
+    let (mut i, mut n) = (0, 0);
+    while i < schema::FIELDS.len() {
+        let spec = &schema::FIELDS[i];
+        if spec.required || !matches!(spec.default, schema::FieldDefault::None) {
+            slots[n] = i;
+            n += 1;
+        }
+        i += 1;
+    }
+    (slots, n)
+};
+
 fn apply_defaults(
     d: &mut Decoder<'_>,
     root: Pos,
@@ -650,11 +855,11 @@ fn apply_defaults(
     indicators: &mut [Vec<FieldValue>],
 ) {
     let competitive = fields[CATEGORY].str().map(|c| c == "competitive");
-    for (i, spec) in schema::FIELDS.iter().enumerate() {
-        // Written, or absent with nothing to apply and nothing to report.
-        if fields[i].is_present()
-            || !spec.required && matches!(spec.default, schema::FieldDefault::None)
-        {
+    let (slots, n) = &DEFAULTED;
+    for &i in &slots[..*n] {
+        let spec = &schema::FIELDS[i];
+        // Written: nothing to apply and nothing to report.
+        if fields[i].is_present() {
             continue;
         }
         fields[i] = match spec.default {
@@ -829,7 +1034,7 @@ fn put(out: &mut FieldValue, v: FieldValue) {
 /// the schema writes it, `true`/`false`, text. `None` for anything else, which
 /// [`decode_field`] reads (and explains, when it is wrong). Each case is the one
 /// [`decode_value`] takes for such a cell, with the same result.
-fn decode_cell_fast(spec: &FieldSpec, cell: &str) -> Option<FieldValue> {
+fn decode_cell_fast(spec: &FieldSpec, cell: &str, spare: &mut Spare) -> Option<FieldValue> {
     match spec.ty {
         FieldType::Ratio
         | FieldType::Amount
@@ -839,6 +1044,17 @@ fn decode_cell_fast(spec: &FieldSpec, cell: &str) -> Option<FieldValue> {
         | FieldType::PositiveWhole
         | FieldType::Whole => {
             let v = plain_number(spec.ty, cell)?.ok()?;
+            // A whole number not below zero (most are) is in range by its integer, and is its
+            // own normal form: `check_range` and `whole_value` as they would answer.
+            if v.scale() == 0 && !v.is_sign_negative() {
+                let m = v.mantissa();
+                let ok = match spec.ty {
+                    FieldType::Headcount | FieldType::PositiveWhole => m >= 1,
+                    FieldType::Year => (YEARS.0..=YEARS.1).contains(&m),
+                    _ => true,
+                };
+                return ok.then_some(FieldValue::Num(v));
+            }
             check_range(spec.ty, v).ok()?;
             Some(FieldValue::Num(whole_value(spec.ty, v)))
         }
@@ -851,8 +1067,27 @@ fn decode_cell_fast(spec: &FieldSpec, cell: &str) -> Option<FieldValue> {
             "false" => Some(FieldValue::Bool(false)),
             _ => None,
         },
-        FieldType::Text if !trim_cell(cell).is_empty() => {
-            Some(FieldValue::Str(cell.to_string().into()))
+        FieldType::Text if !trim_cell(cell).is_empty() => Some(spare.text(cell)),
+        // Items separated by `;`, each written as the schema writes it (as `list_items` and
+        // `decode_value` read a cell), in kept buffers.
+        FieldType::EnumList(opts) => {
+            let items = || cell.split(';').map(str::trim).filter(|s| !s.is_empty());
+            let mut n = 0;
+            for item in items() {
+                if !opts.is_empty() && !opts.contains(&item) {
+                    return None;
+                }
+                n += 1;
+            }
+            if n > schema::MAX_ARRAY_ITEMS {
+                return None;
+            }
+            let mut list = spare.lists.pop().unwrap_or_default();
+            list.clear();
+            for item in items() {
+                list.push(spare.string(item));
+            }
+            Some(FieldValue::StrList(list))
         }
         _ => None,
     }
@@ -1181,13 +1416,16 @@ fn whole_value(ty: FieldType, v: Decimal) -> Decimal {
     }
 }
 
+/// The years a year field may hold (the schema's `year` type), first and last.
+const YEARS: (i128, i128) = (1949, 2999);
+
 fn check_range(ty: FieldType, v: Decimal) -> Result<(), Option<Text>> {
     // Asked only of the whole-number types; a number written without a point is whole.
     let whole = || v.scale() == 0 || v.fract().is_zero();
     let ok = match ty {
         FieldType::Amount => !v.is_sign_negative() || v.is_zero(),
         FieldType::Headcount => v > Decimal::ZERO,
-        FieldType::Year => whole() && v >= Decimal::from(1949) && v <= Decimal::from(2999),
+        FieldType::Year => whole() && v >= Decimal::from(YEARS.0) && v <= Decimal::from(YEARS.1),
         FieldType::PositiveWhole => whole() && v >= Decimal::ONE,
         FieldType::Whole => whole() && !v.is_sign_negative(),
         _ => true,

@@ -7,8 +7,8 @@
 //! with): the same values, and the same errors, at the same places, in the same order.
 
 use super::{
-    Decoder, FieldValue, Filing, Positions, Src, decode_cell_fast, decode_field, finish, item_path,
-    missing_item_fields, numbering_gap, put, schema, too_many_items, trim_cell,
+    Decoder, Filing, Src, decode_cell_fast, decode_field, item_path, missing_item_fields,
+    numbering_gap, put, schema, settle, too_many_items, trim_cell,
 };
 use crate::diag::{Diagnostic, Pos};
 use crate::numform::Unit;
@@ -98,7 +98,8 @@ impl Plan {
             };
             cols.push(Col {
                 target,
-                unit: *unit,
+                // A unit with nothing to write after a number is none.
+                unit: unit.filter(|u| !u.suffix().is_empty()),
             });
         }
         // A field named twice is refused with the header; never decoded here.
@@ -131,21 +132,39 @@ impl Plan {
         cells: impl Iterator<Item = &'c str> + Clone,
         line: usize,
     ) -> Result<Filing, Vec<Diagnostic>> {
+        let mut out = Filing::empty();
+        self.decode_into(file, cells, line, &mut out)?;
+        Ok(out)
+    }
+
+    /// [`Plan::decode`] into `out`, a filing decoded before (or [`Filing::empty`]), whose
+    /// buffers it reuses: `out` is then the filing [`Plan::decode`] returns, or, when the row
+    /// has errors, something to decode into again (never a filing to use).
+    pub fn decode_into<'c>(
+        &self,
+        file: &str,
+        cells: impl Iterator<Item = &'c str> + Clone,
+        line: usize,
+        out: &mut Filing,
+    ) -> Result<(), Vec<Diagnostic>> {
         let at = |i: usize| Pos {
             line,
             column: i + 1,
         };
+        out.reset();
         let mut d = Decoder {
             file,
             errors: Vec::new(),
-            positions: Positions::new(),
+            positions: std::mem::take(&mut out.positions),
         };
+        let spare = out.spare.get();
         // Which items each array has in this row (an item with every cell empty is not
         // there), where each starts, and where the array starts: its first cell written.
-        let mut starts: [Vec<Option<Pos>>; 2] = [
-            vec![None; self.numbers[0].len()],
-            vec![None; self.numbers[1].len()],
-        ];
+        let mut starts = std::mem::take(&mut spare.starts);
+        for (a, s) in starts.iter_mut().enumerate() {
+            s.clear();
+            s.resize(self.numbers[a].len(), None);
+        }
         let mut array_at: [Option<Pos>; 2] = [None; 2];
         // Only the items' columns, the others skipped unread.
         let mut item_cells = cells.clone();
@@ -164,11 +183,12 @@ impl Plan {
         }
         // Each item's index in the filing (its rank among the items present); an array whose
         // numbering has a gap, or that has too many items, is not read at all.
-        let mut index: [Vec<usize>; 2] = [Vec::new(), Vec::new()];
+        let mut index = std::mem::take(&mut spare.index);
         let mut read = [true; 2];
         let mut counts = [0usize; 2];
         for a in 0..2 {
-            index[a] = vec![usize::MAX; self.numbers[a].len()];
+            index[a].clear();
+            index[a].resize(self.numbers[a].len(), usize::MAX);
             for (rank, start) in starts[a].iter().enumerate() {
                 let Some(start) = *start else { continue };
                 let k = counts[a];
@@ -190,22 +210,29 @@ impl Plan {
             }
         }
 
-        let mut fields = absent(schema::FIELDS.len());
-        let mut items: [Vec<Vec<FieldValue>>; 2] = [
-            (0..counts[0])
-                .map(|_| absent(schema::ARRAYS[0].1.len()))
-                .collect(),
-            (0..counts[1])
-                .map(|_| absent(schema::ARRAYS[1].1.len()))
-                .collect(),
+        // `reset` left every field absent and no item.
+        let fields = &mut out.fields;
+        let mut items = [
+            std::mem::take(&mut out.indicators),
+            std::mem::take(&mut out.adjustments),
         ];
+        for (a, list) in items.iter_mut().enumerate() {
+            for _ in 0..counts[a] {
+                list.push(spare.item(schema::ARRAYS[a].1.len()));
+            }
+            // Every item counted has a cell written (which sets its position below).
+            d.positions.items[a].resize(counts[a], Default::default());
+        }
         for (i, (col, cell)) in self.cols.iter().zip(cells).enumerate() {
             let cell = trim_cell(cell);
             if cell.is_empty() {
                 continue; // an empty cell is an absent field
             }
             let pos = at(i);
-            let text = crate::input::sheet::with_unit(cell, col.unit);
+            let text = match col.unit {
+                None => std::borrow::Cow::Borrowed(cell),
+                unit => crate::input::sheet::with_unit(cell, unit),
+            };
             match col.target {
                 Target::Field { slot, table } => {
                     if let Some(t) = table {
@@ -213,7 +240,7 @@ impl Plan {
                     }
                     let spec = &schema::FIELDS[slot];
                     // Each slot is written once (the plan has no field twice), over `Absent`.
-                    if let Some(v) = decode_cell_fast(spec, &text) {
+                    if let Some(v) = decode_cell_fast(spec, &text, spare) {
                         put(&mut fields[slot], v);
                     } else if let Err(msg) = decode_field(spec, Src::Cell(&text), &mut fields[slot])
                     {
@@ -228,31 +255,34 @@ impl Plan {
                     let k = index[array][rank];
                     let spec = &schema::ARRAYS[array].1[field];
                     let out = &mut items[array][k][field];
-                    if let Some(v) = decode_cell_fast(spec, &text) {
+                    if let Some(v) = decode_cell_fast(spec, &text, spare) {
                         put(out, v);
                     } else if let Err(msg) = decode_field(spec, Src::Cell(&text), out) {
                         d.err(pos, &item_path(array, k, field), msg);
                     }
-                    let p = d.positions.item_mut(array, k);
+                    let p = &mut d.positions.items[array][k];
                     p.at.get_or_insert(pos);
                     p.fields[field] = Some(pos);
                 }
             }
         }
+        spare.starts = starts;
+        spare.index = index;
         for (a, values) in items.iter().enumerate() {
             for (k, v) in values.iter().enumerate() {
                 let at = d.positions.item(a, k).and_then(|p| p.at).unwrap_or(at(0));
                 missing_item_fields(&mut d, a, k, at, v);
             }
         }
-        let [indicators, adjustments] = items;
-        finish(d, at(0), fields, indicators, adjustments)
+        let [mut indicators, adjustments] = items;
+        let settled = settle(&mut d, at(0), fields, &mut indicators, &adjustments);
+        out.indicators = indicators;
+        out.adjustments = adjustments;
+        out.positions = d.positions;
+        if settled.is_ok() {
+            out.source.clear();
+            out.source.push_str(file);
+        }
+        settled
     }
-}
-
-/// `n` absent values, written as such (not cloned one by one from a first).
-fn absent(n: usize) -> Vec<FieldValue> {
-    std::iter::repeat_with(|| FieldValue::Absent)
-        .take(n)
-        .collect()
 }

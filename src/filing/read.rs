@@ -52,6 +52,32 @@ impl Row {
         }
     }
 
+    /// [`Row::decode`] into `out`, reusing its buffers (see [`Plan::decode_into`]): `Ok` when
+    /// `out` is now the row's filing.
+    pub fn decode_into(&self, out: &mut Filing) -> Result<(), Item> {
+        let Some(plan) = &self.plan else {
+            return match self.decode_tree() {
+                Item::Filing { filing, .. } => {
+                    *out = filing;
+                    Ok(())
+                }
+                invalid => Err(invalid),
+            };
+        };
+        let file = &*self.rec.file;
+        plan.decode_into(file, self.rec.cells(), self.rec.line, out)
+            .map_err(|errors| Item::Invalid {
+                source: file.to_string(),
+                row: Some(self.rec.row),
+                errors,
+            })
+    }
+
+    /// The row's number in its file (the first row under the header is 1).
+    pub fn row(&self) -> usize {
+        self.rec.row
+    }
+
     /// The filing this row holds, decoded through the row's tree as a document is (the path
     /// every row took before [`Plan`], kept as the reference the typed decoder is tested
     /// against).
@@ -120,7 +146,57 @@ impl SheetRow {
     }
 }
 
+/// What [`Raw::decode_into`] found.
+pub enum Decoded {
+    /// The filing is in the caller's filing, read from `row` of a CSV or a workbook (`None`
+    /// for a whole file).
+    Filing { row: Option<usize> },
+    /// Why the input is not a filing.
+    Invalid {
+        source: String,
+        row: Option<usize>,
+        errors: Vec<Diagnostic>,
+    },
+    /// A warning about an input that is still read.
+    Notice(Diagnostic),
+}
+
 impl Raw {
+    /// Decodes the input into `out` (a filing decoded before, whose buffers a CSV row reuses,
+    /// or [`Filing::empty`]). A CSV row stays, for [`Raw::recycle`]; anything else is taken
+    /// (an empty item is left).
+    pub fn decode_into(&mut self, out: &mut Filing) -> Decoded {
+        if let Raw::Row(r) = self {
+            return match r.decode_into(out) {
+                Ok(()) => Decoded::Filing { row: Some(r.row()) },
+                Err(item) => Decoded::from_item(item, out),
+            };
+        }
+        let taken = std::mem::replace(
+            self,
+            Raw::Item(Item::Invalid {
+                source: String::new(),
+                row: None,
+                errors: Vec::new(),
+            }),
+        );
+        let item = match taken {
+            Raw::Notice(n) => return Decoded::Notice(n),
+            Raw::Item(i) => i,
+            Raw::Sheet(r) => r.decode(),
+            Raw::Row(r) => r.decode(),
+        };
+        Decoded::from_item(item, out)
+    }
+
+    /// Gives a CSV row's buffers back to this thread's reader
+    /// ([`input::csv::Record::recycle`]); anything else is dropped.
+    pub fn recycle(self) {
+        if let Raw::Row(r) = self {
+            r.rec.recycle();
+        }
+    }
+
     /// The item, decoding a CSV row here; `None` for a notice.
     pub fn into_item(self) -> Option<Item> {
         match self {
@@ -128,6 +204,27 @@ impl Raw {
             Raw::Row(r) => Some(r.decode()),
             Raw::Notice(_) => None,
             Raw::Sheet(r) => Some(r.decode()),
+        }
+    }
+}
+
+impl Decoded {
+    /// An item as decoded: a filing moves into `out`.
+    fn from_item(item: Item, out: &mut Filing) -> Decoded {
+        match item {
+            Item::Filing { filing, row } => {
+                *out = filing;
+                Decoded::Filing { row }
+            }
+            Item::Invalid {
+                source,
+                row,
+                errors,
+            } => Decoded::Invalid {
+                source,
+                row,
+                errors,
+            },
         }
     }
 }

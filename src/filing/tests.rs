@@ -247,7 +247,13 @@ mod typed_csv {
         }
     }
 
-    /// Reads `csv`, decoding every row both ways; the number of rows compared and read.
+    thread_local! {
+        /// The filing every row is also decoded into, kept from case to case.
+        static REUSED: std::cell::RefCell<Filing> = std::cell::RefCell::new(Filing::empty());
+    }
+
+    /// Reads `csv`, decoding every row both ways (and into a filing used before); the number
+    /// of rows compared and read.
     fn compare(csv: &str) -> Result<(usize, usize), String> {
         let mut plan = None;
         let mut planned = false;
@@ -264,10 +270,19 @@ mod typed_csv {
                 input::csv::Read::Record(rec) => {
                     let row = Row::for_tests(rec, plan.clone());
                     let (typed, tree) = (row.decode(), row.decode_tree());
+                    // Decoded again into a filing used before (by earlier rows and cases,
+                    // valid or not): the same filing or errors as a fresh one.
+                    let reused = REUSED.with_borrow_mut(|f| match row.decode_into(f) {
+                        Ok(()) => Item::Filing {
+                            filing: f.clone(),
+                            row: Some(row.row()),
+                        },
+                        Err(item) => item,
+                    });
                     if let Ok((n, ok)) = &mut outcome {
                         *n += 1;
                         *ok += usize::from(matches!(typed, Item::Filing { .. }));
-                        if let Err(e) = same(&typed, &tree) {
+                        if let Err(e) = same(&typed, &tree).and_then(|()| same(&reused, &typed)) {
                             outcome = Err(format!("{e}\nin:\n{csv}"));
                         }
                     }
@@ -535,5 +550,37 @@ mod percent_fast_path {
             let Ok(v) = Decimal::try_from_i128_with_scale(m, scale) else { return Ok(()); };
             check(&format!("{v}%"));
         }
+    }
+}
+
+/// A filing decoded into again keeps its buffers for the next row, but never a large one, and
+/// never more than one row uses.
+#[test]
+fn a_used_filing_keeps_bounded_buffers() {
+    let paths: Vec<String> = [
+        "schema",
+        "kind",
+        "enterprise.name",
+        "enterprise.credit_code",
+    ]
+    .map(String::from)
+    .to_vec();
+    let plan = plan::Plan::new(&paths, &[None; 4]).unwrap();
+    let mut f = Filing::empty();
+    let long = "本".repeat(5_000);
+    for name in [long.as_str(), "short", long.as_str(), "short", "short"] {
+        let cells = ["wagecheck/filing/v1", "budget", name, "91210500MA0XK7N440"];
+        let errors = plan.decode_into("t.csv", cells.iter().copied(), 2, &mut f);
+        // Required fields are missing: the row is refused, the name read all the same.
+        assert!(errors.is_err());
+        assert_eq!(f.fields[NAME].str(), Some(name));
+        let spare = f.spare.get();
+        assert!(
+            spare
+                .strings
+                .iter()
+                .all(|s| s.capacity() <= Spare::MAX_TEXT)
+        );
+        assert!(spare.strings.len() <= 2);
     }
 }

@@ -83,9 +83,11 @@ impl<'a> Iterator for Cells<'a> {
 /// `csv::StringRecord` requires, checked once for the whole record instead of once a cell: the
 /// cells are UTF-8 exactly when their concatenation is and each cell starts on a character
 /// boundary of it).
-fn utf8_cells(record: &csv::ByteRecord) -> Option<(&str, Vec<usize>)> {
+/// The ends go into `ends` (emptied first).
+fn utf8_cells<'r>(record: &'r csv::ByteRecord, ends: &mut Vec<usize>) -> Option<&'r str> {
     let text = std::str::from_utf8(record.as_slice()).ok()?;
-    let mut ends = Vec::with_capacity(record.len());
+    ends.clear();
+    ends.reserve(record.len());
     let mut end = 0;
     for cell in record {
         end += cell.len();
@@ -94,7 +96,36 @@ fn utf8_cells(record: &csv::ByteRecord) -> Option<(&str, Vec<usize>)> {
         }
         ends.push(end);
     }
-    Some((text, ends))
+    Some(text)
+}
+
+/// The most records' buffers a thread keeps for its next rows ([`Record::recycle`]).
+const MAX_SPARE_RECORDS: usize = 2048;
+
+/// The longest row text whose buffer is kept.
+const MAX_SPARE_TEXT: usize = 16 * 1024;
+
+thread_local! {
+    /// Buffers of records read before and given back ([`Record::recycle`]), for this thread's
+    /// reader to fill again instead of allocating two a row.
+    static SPARE: std::cell::RefCell<Vec<(String, Vec<usize>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+impl Record {
+    /// Gives the record's buffers to the reader of this thread (a batch's reader thread gets
+    /// its chunks back once decoded): its next rows fill them instead of new ones. At most
+    /// [`MAX_SPARE_RECORDS`] are kept, none larger than [`MAX_SPARE_TEXT`] bytes.
+    pub fn recycle(self) {
+        if self.text.capacity() > MAX_SPARE_TEXT {
+            return;
+        }
+        SPARE.with_borrow_mut(|spare| {
+            if spare.len() < MAX_SPARE_RECORDS {
+                spare.push((self.text, self.ends));
+            }
+        });
+    }
 }
 
 /// What reading a CSV produces: its header, then each row, or a located error (for the whole
@@ -421,19 +452,23 @@ pub fn read(
             Ok(true) => {
                 let line = start_line(&rdr);
                 rdr.get_ref().record_start.set(end);
-                let Some((text, ends)) = utf8_cells(&record) else {
+                // Buffers of a record given back, when there is one.
+                let (mut buf, mut ends) = SPARE.with_borrow_mut(Vec::pop).unwrap_or_default();
+                let Some(text) = utf8_cells(&record, &mut ends) else {
                     each(Read::Error {
                         row: Some(row),
                         error: csv_error(file, Some(Pos { line, column: 1 }), not_utf8()),
                     });
                     continue;
                 };
+                buf.clear();
+                buf.push_str(text);
                 each(Read::Record(Record {
                     file: shared.clone(),
                     headers: headers.clone(),
                     // The reader's record is reused (its buffers keep their size from row to
                     // row); the row keeps a copy of its text.
-                    text: text.to_string(),
+                    text: buf,
                     ends,
                     row,
                     line,
@@ -446,7 +481,9 @@ pub fn read(
                     // A ragged row that is not UTF-8 is read as no cells at all (as
                     // `csv::StringRecord` clears it).
                     csv::ErrorKind::UnequalLengths { .. } => {
-                        match utf8_cells(&record).and_then(|_| open_quote(&record, line)) {
+                        match utf8_cells(&record, &mut Vec::new())
+                            .and_then(|_| open_quote(&record, line))
+                        {
                             Some((pos, until)) => (pos, stray_quote(line, until)),
                             None => (Pos { line, column: 1 }, csv_message(&e)),
                         }
