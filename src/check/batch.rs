@@ -134,7 +134,10 @@ impl Checker {
                     .collect_into_vec(&mut decoded)
             });
             // Back to the reader, which reuses its rows' buffers (it may be gone, having read
-            // everything: the chunk is then dropped).
+            // everything: the chunk is then dropped). Only the rows whose buffers it keeps go
+            // back; any other is dropped here and now, so that a chunk of giant rows does not
+            // stay alive until the reader has filled its next chunk.
+            chunk.retain(Raw::recyclable);
             let _ = back_tx.try_send(chunk);
             // Pack selection is sequential and cached; evaluation and rendering run in parallel.
             work.clear();
@@ -237,6 +240,10 @@ impl Checker {
                 out.summary.count(d.verdict, &d.category, d.to_recover);
                 sink(d.out);
             }
+            // The filings' values are emptied now (their small buffers kept for the next
+            // chunk, large ones dropped): a chunk of giant values is not kept alive while the
+            // next chunk is read.
+            filings.iter_mut().for_each(Filing::release);
         };
 
         std::thread::scope(|scope| {

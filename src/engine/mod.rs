@@ -77,13 +77,7 @@ impl Verdict {
     }
     /// The verdict as a reader sees it, in both languages.
     pub fn label(self) -> Text {
-        match self {
-            Verdict::Pass => Text::new("通过", "pass"),
-            Verdict::OutOfScope => Text::new("不在适用范围", "out of scope"),
-            Verdict::Review => Text::new("需复核", "review"),
-            Verdict::Fail => Text::new("不通过", "fail"),
-            Verdict::Invalid => Text::new("输入无效", "invalid"),
-        }
+        Text::new(self.label_in(Lang::Zh), self.label_in(Lang::En))
     }
     /// [`Verdict::label`] in one language, without allocating.
     pub fn label_in(self, lang: Lang) -> &'static str {

@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 
 use crate::diag::Lang;
 use crate::expr::{Compiled, Date, Env, SlotRef, Value};
-use crate::filing::{FieldValue, Filing};
+use crate::filing::{FieldValue, Filing, schema};
 use crate::num;
 use crate::pack::names::Derived;
 use crate::pack::{CatalogEntry, Pack};
@@ -50,9 +50,28 @@ pub(super) struct Arena {
     len: usize,
 }
 
+/// The longest string buffer the arena keeps for the next evaluation; a longer one (a long
+/// text field a pack reads) is dropped, so that a long-lived worker keeps no large buffer.
+const MAX_KEPT_TEXT: usize = 256;
+
 impl Arena {
-    /// Forget the previous evaluation's values (their buffers are reused).
+    /// Forget the previous evaluation's values (their buffers are reused, unless large).
     pub(super) fn reset(&mut self) {
+        let large = |x: &String| x.capacity() > MAX_KEPT_TEXT;
+        for v in &mut self.values[..self.len] {
+            let big = match v {
+                Value::Str(x) => large(x),
+                Value::List(l) => {
+                    l.capacity() > schema::MAX_ARRAY_ITEMS
+                        || l.iter().any(|x| matches!(x, Value::Str(x) if large(x)))
+                }
+                _ => false,
+            };
+            if big {
+                *v = Value::Bool(false);
+            }
+        }
+        self.spare.retain(|x| !large(x));
         self.len = 0;
     }
 
@@ -527,5 +546,34 @@ pub(super) fn derive(d: Derived, s: &Slots<'_>, ind: &Indicators<'_>) -> Value {
                 &|| "labor_cost.industry_average".to_string(),
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_arena_keeps_small_buffers_and_drops_large_ones() {
+        let mut arena = Arena::default();
+        let long = "x".repeat(10 * MAX_KEPT_TEXT);
+        let a = arena.str(&long);
+        let b = arena.str("short");
+        let c = arena
+            .list(|out, spare| refill(out, spare, [Item::Str(&long), Item::Str("id")].into_iter()));
+        let (Slot::Own(a), Slot::Own(b), Slot::Own(c)) = (a, b, c) else {
+            panic!("strings and lists are kept in the arena");
+        };
+        assert_eq!(arena.get(a), Some(&Value::Str(long.clone())));
+        arena.reset();
+        // Nothing of the last evaluation is read again; only the small buffer is kept.
+        assert_eq!(arena.get(a), None);
+        assert!(matches!(&arena.values[a as usize], Value::Bool(false)));
+        assert!(matches!(&arena.values[b as usize], Value::Str(s) if s == "short"));
+        assert!(matches!(&arena.values[c as usize], Value::Bool(false)));
+        // The next evaluation's values are its own.
+        let d = arena.str("next");
+        assert!(matches!(d, Slot::Own(0)));
+        assert_eq!(arena.get(0), Some(&Value::Str("next".to_string())));
     }
 }

@@ -328,6 +328,13 @@ impl Filing {
 
     /// Empties the filing for the next decode into it: every field absent, no items, no
     /// positions, its buffers kept in [`Spare`].
+    /// Empties the filing's values, keeping their small buffers for the next decode into it
+    /// and dropping the large ones (a batch releases each chunk's filings once they are
+    /// reported, so that large values are not kept alive while the next chunk is read).
+    pub(crate) fn release(&mut self) {
+        self.reset();
+    }
+
     fn reset(&mut self) {
         let spare = self.spare.get();
         if self.fields.len() == schema::FIELDS.len() {

@@ -189,6 +189,11 @@ impl Raw {
         Decoded::from_item(item, out)
     }
 
+    /// Whether [`Raw::recycle`] would keep this row's buffers: a CSV row that is not too large.
+    pub fn recyclable(&self) -> bool {
+        matches!(self, Raw::Row(r) if r.rec.recyclable())
+    }
+
     /// Gives a CSV row's buffers back to this thread's reader
     /// ([`input::csv::Record::recycle`]); anything else is dropped.
     pub fn recycle(self) {

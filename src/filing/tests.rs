@@ -584,3 +584,28 @@ fn a_used_filing_keeps_bounded_buffers() {
         assert!(spare.strings.len() <= 2);
     }
 }
+
+#[test]
+fn a_released_filing_holds_no_value_and_no_large_buffer() {
+    let paths: Vec<String> = ["schema", "kind", "enterprise.name"]
+        .map(String::from)
+        .to_vec();
+    let plan = plan::Plan::new(&paths, &[None; 3]).unwrap();
+    let mut f = Filing::empty();
+    let long = "本".repeat(5_000);
+    let cells = ["wagecheck/filing/v1", "budget", long.as_str()];
+    let _ = plan.decode_into("t.csv", cells.iter().copied(), 2, &mut f);
+    assert_eq!(f.fields[NAME].str(), Some(long.as_str()));
+    f.release();
+    // The batch releases a chunk's filings once reported: the giant name is gone now, not
+    // when the next chunk is decoded into the filing.
+    assert!(f.fields.iter().all(|v| !v.is_present()));
+    assert!(f.positions.get("enterprise.name").is_none());
+    let spare = f.spare.get();
+    assert!(
+        spare
+            .strings
+            .iter()
+            .all(|s| s.capacity() <= Spare::MAX_TEXT)
+    );
+}

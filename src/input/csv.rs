@@ -113,11 +113,17 @@ thread_local! {
 }
 
 impl Record {
+    /// Whether [`Record::recycle`] keeps the record's buffers (none larger than
+    /// [`MAX_SPARE_TEXT`] bytes).
+    pub fn recyclable(&self) -> bool {
+        self.text.capacity() <= MAX_SPARE_TEXT
+    }
+
     /// Gives the record's buffers to the reader of this thread (a batch's reader thread gets
     /// its chunks back once decoded): its next rows fill them instead of new ones. At most
     /// [`MAX_SPARE_RECORDS`] are kept, none larger than [`MAX_SPARE_TEXT`] bytes.
     pub fn recycle(self) {
-        if self.text.capacity() > MAX_SPARE_TEXT {
+        if !self.recyclable() {
             return;
         }
         SPARE.with_borrow_mut(|spare| {
