@@ -209,7 +209,7 @@ impl Checker {
             }
             pool.install(|| {
                 work.par_drain(..)
-                    .zip(filings.par_iter())
+                    .zip(filings.par_iter_mut())
                     .map(|(w, filing)| {
                         // The report is used where it is (a report is large: not moved).
                         let done = |report: &mut Report| Done {
@@ -218,7 +218,7 @@ impl Checker {
                             to_recover: to_recover(report),
                             category: std::mem::take(&mut report.category),
                         };
-                        match w {
+                        let out = match w {
                             Work::Skip => None,
                             Work::Evaluate {
                                 row,
@@ -232,7 +232,12 @@ impl Checker {
                                 Some(done(&mut r))
                             }
                             Work::Done(mut r) => Some(done(&mut r)),
-                        }
+                        };
+                        // The filing's values are emptied as soon as it is reported (its small
+                        // buffers kept for the next chunk, large ones dropped), so that a chunk
+                        // of giant values is not alive beside the chunk's output.
+                        filing.release();
+                        out
                     })
                     .collect_into_vec(&mut done)
             });
@@ -240,10 +245,6 @@ impl Checker {
                 out.summary.count(d.verdict, &d.category, d.to_recover);
                 sink(d.out);
             }
-            // The filings' values are emptied now (their small buffers kept for the next
-            // chunk, large ones dropped): a chunk of giant values is not kept alive while the
-            // next chunk is read.
-            filings.iter_mut().for_each(Filing::release);
         };
 
         std::thread::scope(|scope| {
