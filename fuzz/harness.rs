@@ -151,13 +151,24 @@ pub fn pack(data: &[u8]) {
 /// filing read is evaluated against the built-in packs.
 pub fn csv(data: &[u8]) {
     thread_local! {
-        static PATH: std::path::PathBuf = std::env::temp_dir().join(format!(
+        static PATH: Scratch = Scratch(std::env::temp_dir().join(format!(
             "wagecheck-fuzz-{}-{:?}.csv",
             std::process::id(),
             std::thread::current().id()
-        ));
+        )));
     }
-    PATH.with(|path| csv_at(path, data));
+    PATH.with(|path| csv_at(&path.0, data));
+}
+
+/// A per-thread scratch path (a file or a directory), removed when the thread ends so that a
+/// fuzz or test run leaves nothing behind in the temporary directory.
+struct Scratch(std::path::PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 fn csv_at(path: &Path, data: &[u8]) {
@@ -325,16 +336,16 @@ pub fn walk(data: &[u8]) {
     use std::os::unix::fs::MetadataExt;
     use wagecheck::input::walk::{self, Walk};
     thread_local! {
-        static ROOT: std::path::PathBuf = std::env::temp_dir().join(format!(
+        static ROOT: Scratch = Scratch(std::env::temp_dir().join(format!(
             "wagecheck-fuzz-walk-{}-{:?}",
             std::process::id(),
             std::thread::current().id()
-        ));
+        )));
     }
     let Some((&flags, ops)) = data.split_first() else {
         return;
     };
-    let base = ROOT.with(|r| r.clone());
+    let base = ROOT.with(|r| r.0.clone());
     let _ = std::fs::remove_dir_all(&base);
     let root = base.join("r");
     if std::fs::create_dir_all(&root).is_err() {
