@@ -69,7 +69,7 @@ pub enum FilingKind {
 
 /// A decoded filing. Scalar fields are indexed like [`schema::FIELDS`]; indicators and
 /// adjustments like [`schema::INDICATOR_FIELDS`] and [`schema::ADJUSTMENT_FIELDS`].
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[warn(missing_docs)]
 pub struct Filing {
     /// The input's display name (a path, `<stdin>`).
@@ -87,9 +87,22 @@ pub struct Filing {
     spare: Kept,
 }
 
+impl std::fmt::Debug for Filing {
+    /// The filing's value; the buffers kept for the next decode are not shown.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Filing")
+            .field("source", &self.source)
+            .field("fields", &self.fields)
+            .field("indicators", &self.indicators)
+            .field("adjustments", &self.adjustments)
+            .field("positions", &self.positions)
+            .finish_non_exhaustive()
+    }
+}
+
 /// A filing's [`Spare`], made by its first decode in place (boxed: a filing stays small).
-/// Kept buffers are no part of a filing's value: a clone starts without any, and they are not
-/// shown.
+/// Kept buffers are no part of a filing's value: a clone starts without any, and `Debug` does
+/// not show them.
 #[derive(Default)]
 struct Kept(Option<Box<Spare>>);
 
@@ -105,16 +118,11 @@ impl Clone for Kept {
     }
 }
 
-impl std::fmt::Debug for Kept {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Kept")
-    }
-}
-
 /// What a filing keeps from one decode to the next ([`plan::Plan::decode_into`]), so that a
 /// row decoded into a used filing allocates nothing: its text cells' buffers, its items'
-/// vectors, the decoder's scratch lists. Bounded: a buffer larger than [`Spare::MAX_TEXT`]
-/// bytes is dropped, and the counts are at most what one row used.
+/// vectors, the decoder's scratch lists. Bounded: a text buffer larger than
+/// [`Spare::MAX_TEXT`] bytes is dropped, and at most twice the schema's field count of text
+/// buffers, twice [`schema::MAX_ARRAY_ITEMS`] item vectors and four string lists are kept.
 #[derive(Default)]
 struct Spare {
     strings: Vec<String>,

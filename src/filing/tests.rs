@@ -609,3 +609,31 @@ fn a_released_filing_holds_no_value_and_no_large_buffer() {
             .all(|s| s.capacity() <= Spare::MAX_TEXT)
     );
 }
+
+#[test]
+fn a_filings_debug_shows_its_value_and_not_its_kept_buffers() {
+    let paths: Vec<String> = ["schema", "kind", "enterprise.name"]
+        .map(String::from)
+        .to_vec();
+    let plan = plan::Plan::new(&paths, &[None; 3]).unwrap();
+    let mut f = Filing::empty();
+    for name in ["本溪甲公司", "本溪乙公司"] {
+        let cells = ["wagecheck/filing/v1", "budget", name];
+        let _ = plan.decode_into("t.csv", cells.iter().copied(), 2, &mut f);
+    }
+    let shown = format!("{f:?}");
+    assert!(shown.starts_with("Filing { source: "), "{shown}");
+    assert!(
+        shown.contains(", fields: [Str(\"wagecheck/filing/v1\")"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("本溪乙公司") && !shown.contains("本溪甲公司"),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains("spare") && !shown.contains("Kept"),
+        "{shown}"
+    );
+    assert!(shown.ends_with(", .. }"), "{shown}");
+}
