@@ -19,6 +19,17 @@ use crate::report::{PackRef, Report, Summary};
 /// memory stays flat whatever the number of filings.
 pub const CHUNK: usize = 512;
 
+/// The most bytes of CSV row text a chunk holds: a chunk of giant rows (up to
+/// `input::csv::MAX_CSV_RECORD_BYTES` each) is sent before it has [`CHUNK`] rows, so that the
+/// rows read ahead and the filings decoded from them stay a few tens of megabytes. A chunk of
+/// ordinary rows (a few kilobytes each) never reaches it.
+pub const CHUNK_BYTES: usize = 16 * 1024 * 1024;
+
+/// Whether the reader's pending chunk is full: [`CHUNK`] rows, or [`CHUNK_BYTES`] of text.
+fn chunk_full(rows: usize, bytes: usize) -> bool {
+    rows >= CHUNK || bytes >= CHUNK_BYTES
+}
+
 /// Chunks the reader may have ready while the previous ones are evaluated.
 const READ_AHEAD: usize = 2;
 
@@ -251,13 +262,16 @@ impl Checker {
             let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Raw>>(READ_AHEAD);
             scope.spawn(move || {
                 let mut pending = Vec::with_capacity(CHUNK);
+                let mut pending_bytes = 0;
                 let mut open = true;
                 read(&mut |raw| {
                     if !open {
                         return;
                     }
+                    pending_bytes += raw.text_len();
                     pending.push(raw);
-                    if pending.len() >= CHUNK {
+                    if chunk_full(pending.len(), pending_bytes) {
+                        pending_bytes = 0;
                         // A chunk the caller has decoded, its rows' buffers given back to
                         // this thread's reader, else a new one.
                         let mut next = None;
@@ -278,5 +292,25 @@ impl Checker {
             rx.into_iter().for_each(&mut process);
         });
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_chunk_is_full_at_its_rows_or_its_bytes() {
+        // Ordinary rows (a few kilobytes): a chunk is CHUNK rows.
+        assert!(!chunk_full(CHUNK - 1, (CHUNK - 1) * 4096));
+        assert!(chunk_full(CHUNK, CHUNK * 4096));
+        // Giant rows (700 KB, as a hostile file's): sent long before CHUNK rows, so that at
+        // most CHUNK_BYTES and one row of text wait in a chunk.
+        let giant = 700 * 1024;
+        let rows = (1..=CHUNK)
+            .find(|&n| chunk_full(n, n * giant))
+            .expect("a chunk of giant rows is cut by its bytes");
+        assert!(rows < CHUNK / 8, "{rows} rows");
+        assert!(rows * giant < CHUNK_BYTES + crate::input::csv::MAX_CSV_RECORD_BYTES);
     }
 }

@@ -163,23 +163,22 @@ pub enum Decoded {
 
 impl Raw {
     /// Decodes the input into `out` (a filing decoded before, whose buffers a CSV row reuses,
-    /// or [`Filing::empty`]). A CSV row stays, for [`Raw::recycle`]; anything else is taken
-    /// (an empty item is left).
+    /// or [`Filing::empty`]). A CSV row whose buffers [`Raw::recycle`] keeps stays, for it;
+    /// a larger one is dropped as soon as it is decoded (a chunk of giant rows is not kept
+    /// alive beside the filings decoded from it), and anything else is taken: an empty item is
+    /// left, which is not [`Raw::recyclable`].
     pub fn decode_into(&mut self, out: &mut Filing) -> Decoded {
         if let Raw::Row(r) = self {
-            return match r.decode_into(out) {
+            let decoded = match r.decode_into(out) {
                 Ok(()) => Decoded::Filing { row: Some(r.row()) },
                 Err(item) => Decoded::from_item(item, out),
             };
+            if !r.rec.recyclable() {
+                *self = Raw::taken();
+            }
+            return decoded;
         }
-        let taken = std::mem::replace(
-            self,
-            Raw::Item(Item::Invalid {
-                source: String::new(),
-                row: None,
-                errors: Vec::new(),
-            }),
-        );
+        let taken = std::mem::replace(self, Raw::taken());
         let item = match taken {
             Raw::Notice(n) => return Decoded::Notice(n),
             Raw::Item(i) => i,
@@ -189,9 +188,27 @@ impl Raw {
         Decoded::from_item(item, out)
     }
 
+    /// What is left of an input once decoded: an empty item, holding nothing on the heap.
+    fn taken() -> Raw {
+        Raw::Item(Item::Invalid {
+            source: String::new(),
+            row: None,
+            errors: Vec::new(),
+        })
+    }
+
     /// Whether [`Raw::recycle`] would keep this row's buffers: a CSV row that is not too large.
     pub fn recyclable(&self) -> bool {
         matches!(self, Raw::Row(r) if r.rec.recyclable())
+    }
+
+    /// The bytes of text a CSV row holds (0 for any other input): what a batch counts to
+    /// keep a chunk of giant rows small.
+    pub fn text_len(&self) -> usize {
+        match self {
+            Raw::Row(r) => r.rec.text_len(),
+            _ => 0,
+        }
     }
 
     /// Gives a CSV row's buffers back to this thread's reader

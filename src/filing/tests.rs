@@ -637,3 +637,38 @@ fn a_filings_debug_shows_its_value_and_not_its_kept_buffers() {
     );
     assert!(shown.ends_with(", .. }"), "{shown}");
 }
+
+#[test]
+fn a_giant_csv_row_is_dropped_once_decoded_and_a_small_one_kept_for_the_reader() {
+    use read::{Decoded, Item, Raw};
+    let long = "本".repeat(100_000);
+    let csv = format!(
+        "schema,kind,enterprise.name\nwagecheck/filing/v1,budget,{long}\nwagecheck/filing/v1,budget,short\n"
+    );
+    let mut raws = Vec::new();
+    read::for_each_csv("t.csv", csv.as_bytes(), |raw| raws.push(raw));
+    assert_eq!(raws.len(), 2);
+    assert!(raws.iter().all(|r| matches!(r, Raw::Row(_))));
+    assert!(!raws[0].recyclable() && raws[1].recyclable());
+    let mut f = Filing::empty();
+    for (i, raw) in raws.iter_mut().enumerate() {
+        // Required fields are missing: each row is refused, with its number.
+        let decoded = raw.decode_into(&mut f);
+        assert!(
+            matches!(decoded, Decoded::Invalid { row: Some(n), .. } if n == i + 1),
+            "row {}",
+            i + 1
+        );
+    }
+    // The giant row's text is gone as soon as it is decoded (a batch decodes a whole chunk
+    // before it gives the chunk back: its giant rows must not live beside their filings
+    // until then); nothing is left on the heap in its place.
+    assert!(
+        matches!(&raws[0], Raw::Item(Item::Invalid { source, errors, .. })
+            if source.capacity() == 0 && errors.capacity() == 0),
+        "the giant row is still held"
+    );
+    assert!(!raws[0].recyclable());
+    // The small row stays, for the reader to reuse its buffers.
+    assert!(matches!(&raws[1], Raw::Row(_)) && raws[1].recyclable());
+}

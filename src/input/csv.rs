@@ -113,6 +113,11 @@ thread_local! {
 }
 
 impl Record {
+    /// The row's text, in bytes (what its cells hold).
+    pub fn text_len(&self) -> usize {
+        self.text.len()
+    }
+
     /// Whether [`Record::recycle`] keeps the record's buffers (none larger than
     /// [`MAX_SPARE_TEXT`] bytes).
     pub fn recyclable(&self) -> bool {
