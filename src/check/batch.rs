@@ -146,8 +146,8 @@ impl Checker {
             });
             // Back to the reader, which reuses its rows' buffers (it may be gone, having read
             // everything: the chunk is then dropped). Only the rows whose buffers it keeps go
-            // back; any other is dropped here and now, so that a chunk of giant rows does not
-            // stay alive until the reader has filled its next chunk.
+            // back: decoding has already freed giant rows and taken every other input, and the
+            // empty items left in their place are dropped here.
             chunk.retain(Raw::recyclable);
             let _ = back_tx.try_send(chunk);
             // Pack selection is sequential and cached; evaluation and rendering run in parallel.
